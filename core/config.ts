@@ -1,0 +1,108 @@
+// Typed configuration, parsed once at start-up from the environment (and CLI flags that override it).
+// Nothing below the entry points reads process.env: they receive a Config.
+import path from 'node:path';
+import { z } from 'zod';
+import { configError } from './errors';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable graphrec reads, with its default. docker-compose.yml and k8s/ set these names. */
+export const envSchema = z.object({
+  GRAPHREC_HOME: z.string().min(1).optional(),
+  GRAPHREC_DATA_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'a bolt:// or neo4j:// URI').optional(),
+  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_PASSWORD: z.string().min(8, 'at least 8 characters (Neo4j refuses shorter ones)').default('graphrec-local-dev'),
+  NEO4J_DATABASE: z.string().min(1).default('neo4j'),
+  NEO4J_BOLT_PORT: port.default(7687),
+  NEO4J_HTTP_PORT: port.default(7474),
+  NEO4J_HEAP: z.string().regex(/^\d+[mg]$/, 'a size such as 2g or 512m').default('2g'),
+  NEO4J_PAGECACHE: z.string().regex(/^\d+[mg]$/, 'a size such as 4g or 512m').default('4g'),
+  NEO4J_TX_MEMORY: z.string().regex(/^\d+[mg]$/, 'a size such as 2g or 512m').default('2g'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'a redis:// URL').optional(),
+  REDIS_PORT: port.default(6379),
+  API_PORT: port.default(4000),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PUBLIC_KEYS: z.string().default(''),
+  API_ADMIN_KEYS: z.string().default(''),
+  STACK_START_TIMEOUT_S: z.coerce.number().int().min(5).max(3600).default(120),
+  GRAPHREC_PROGRESS: bool.optional(),
+});
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  /** Root of the checkout (or the image's /app): where graph/server/pom.xml and cypher/ live. */
+  home: string;
+  /** Where local state lives: Neo4j and Redis data, model registry, caches. Git-ignored. */
+  dataDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  /** Show progress bars: on a TTY unless GRAPHREC_PROGRESS says otherwise. */
+  progress: boolean;
+  neo4j: {
+    /** The Bolt URI to use; `external` when NEO4J_URI was given, so `stack up` must start nothing. */
+    uri: string;
+    external: boolean;
+    user: string;
+    password: string;
+    database: string;
+    boltPort: number;
+    httpPort: number;
+    heap: string;
+    pageCache: string;
+    txMemory: string;
+  };
+  redis: { url: string; external: boolean; port: number };
+  api: { host: string; port: number; publicKeys: string[]; adminKeys: string[] };
+  stack: { startTimeoutSeconds: number };
+}
+
+const splitKeys = (s: string) =>
+  s
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+
+/** Parse an environment into a Config, or throw a CONFIG error naming the variable and what was expected. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?: boolean } = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const received = env[name];
+    throw configError(
+      `${name} must be ${issue.message.replace(/^Invalid input: /, '')}, but got: ${JSON.stringify(received)}`,
+      name,
+    );
+  }
+  const e = parsed.data;
+  const home = path.resolve(e.GRAPHREC_HOME ?? path.join(__dirname, '..'));
+  return {
+    home,
+    dataDir: path.resolve(e.GRAPHREC_DATA_DIR ?? path.join(home, '.data')),
+    logLevel: e.LOG_LEVEL,
+    progress: e.GRAPHREC_PROGRESS ?? Boolean(opts.isTTY ?? process.stderr.isTTY),
+    neo4j: {
+      uri: e.NEO4J_URI ?? `bolt://127.0.0.1:${e.NEO4J_BOLT_PORT}`,
+      external: e.NEO4J_URI !== undefined,
+      user: e.NEO4J_USER,
+      password: e.NEO4J_PASSWORD,
+      database: e.NEO4J_DATABASE,
+      boltPort: e.NEO4J_BOLT_PORT,
+      httpPort: e.NEO4J_HTTP_PORT,
+      heap: e.NEO4J_HEAP,
+      pageCache: e.NEO4J_PAGECACHE,
+      txMemory: e.NEO4J_TX_MEMORY,
+    },
+    redis: {
+      url: e.REDIS_URL ?? `redis://127.0.0.1:${e.REDIS_PORT}`,
+      external: e.REDIS_URL !== undefined,
+      port: e.REDIS_PORT,
+    },
+    api: { host: e.API_HOST, port: e.API_PORT, publicKeys: splitKeys(e.API_PUBLIC_KEYS), adminKeys: splitKeys(e.API_ADMIN_KEYS) },
+    stack: { startTimeoutSeconds: e.STACK_START_TIMEOUT_S },
+  };
+}
