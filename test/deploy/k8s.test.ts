@@ -191,6 +191,10 @@ describe('Deployments', () => {
     expect(c.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'http' });
   });
 
+  it('leaves replicas to the HPA, so that a deploy does not reset them', () => {
+    for (const d of [api, worker]) expect(d.spec.replicas).toBeUndefined();
+  });
+
   it('runs the image roles serve and worker', () => {
     expect(container(api).args).toEqual(['serve']);
     expect(container(worker).args).toEqual(['worker']);
@@ -353,6 +357,13 @@ describe('stateful stores', () => {
       expect(sts.spec.template.spec.securityContext?.runAsNonRoot).toBe(true);
     },
   );
+
+  it('gives Neo4j its password from the Secret, under a name its image does not read as a setting', () => {
+    const env = container(byName<Workload>('StatefulSet', 'neo4j')).env ?? [];
+    const from = env.find((e) => e.valueFrom?.secretKeyRef?.key === 'NEO4J_PASSWORD')?.name;
+    expect(from).toMatch(/^(?!NEO4J_)/);
+    expect(env.find((e) => e.name === 'NEO4J_AUTH')?.value).toBe(`neo4j/$(${from})`);
+  });
 
   it('keeps Redis on AOF with no eviction (an evicted BullMQ key is a lost job)', () => {
     const args = container(byName<Workload>('StatefulSet', 'redis')).args?.join(' ');
