@@ -1,0 +1,171 @@
+// Reader for the LightGCN benchmark format: `DIR/train.txt` and `DIR/test.txt`, one line per user,
+// `user_id item_id item_id ...` with integer ids. Parsed straight into typed arrays: a 1M-interaction file
+// becomes a few Int32Arrays, never a million JS objects.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { notFound, validationError } from '../../core';
+import { csrFromTriples, sortRows } from './csr';
+import type { Dataset } from './dataset';
+
+interface RawLines {
+  /** Per entry: external user id, external item id, and the line it came from. */
+  users: Int32Array;
+  items: Int32Array;
+  lines: Int32Array;
+  count: number;
+  /** External user ids of lines that had no items. */
+  emptyUsers: Array<{ user: number; line: number }>;
+}
+
+function parseFile(file: string): RawLines {
+  const text = fs.readFileSync(file, 'latin1');
+  let cap = 1 << 16;
+  let users = new Int32Array(cap);
+  let items = new Int32Array(cap);
+  let lines = new Int32Array(cap);
+  let count = 0;
+  const emptyUsers: RawLines['emptyUsers'] = [];
+  let line = 0;
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    line++;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = n;
+    let user = -1;
+    let k = 0;
+    let i = pos;
+    while (i < end) {
+      let c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 13) {
+        i++;
+        continue;
+      }
+      let v = 0;
+      const start = i;
+      while (i < end && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+        v = v * 10 + (c - 48);
+        i++;
+      }
+      if (i === start || (i < end && c !== 32 && c !== 9 && c !== 13) || v > 0x7fffffff) {
+        const tok = text.slice(start, end).split(/\s/)[0];
+        throw validationError(`ids must be non-negative integers, but got: ${JSON.stringify(tok)}`, {
+          file,
+          line,
+        });
+      }
+      if (k++ === 0) {
+        user = v;
+        continue;
+      }
+      if (count === cap) {
+        cap *= 2;
+        const grow = (a: Int32Array) => {
+          const b = new Int32Array(cap);
+          b.set(a);
+          return b;
+        };
+        users = grow(users);
+        items = grow(items);
+        lines = grow(lines);
+      }
+      users[count] = user;
+      items[count] = v;
+      lines[count] = line;
+      count++;
+    }
+    if (k === 1) emptyUsers.push({ user, line });
+    pos = end + 1;
+  }
+  return { users, items, lines, count, emptyUsers };
+}
+
+/** Read `DIR/train.txt` and `DIR/test.txt` of the LightGCN benchmark format into a Dataset. */
+export function readLightgcnDir(dir: string): Dataset {
+  const trainFile = path.join(dir, 'train.txt');
+  const testFile = path.join(dir, 'test.txt');
+  for (const f of [trainFile, testFile]) {
+    if (!fs.existsSync(f))
+      throw notFound(`the lightgcn data directory must contain ${path.basename(f)}`, { file: f });
+  }
+  const tr = parseFile(trainFile);
+  const te = parseFile(testFile);
+  if (tr.count === 0)
+    throw validationError('the training graph is empty: train.txt has no interactions', { file: trainFile });
+  if (tr.emptyUsers.length > 0) {
+    const { user, line } = tr.emptyUsers[0];
+    throw validationError(`every user line needs at least one train item, but user ${user} has none`, {
+      file: trainFile,
+      line,
+    });
+  }
+
+  // Rows: users in order of first appearance in train; items in train order, then items seen only in test
+  // (they are ranked like every other item, as in the paper's protocol, but have no edges).
+  const userRow = new Map<number, number>();
+  const itemRow = new Map<number, number>();
+  const userIds: number[] = [];
+  const itemIds: number[] = [];
+  const rowOf = (map: Map<number, number>, ids: number[], id: number) => {
+    let r = map.get(id);
+    if (r === undefined) {
+      r = ids.length;
+      map.set(id, r);
+      ids.push(id);
+    }
+    return r;
+  };
+  const trU = new Int32Array(tr.count);
+  const trI = new Int32Array(tr.count);
+  for (let e = 0; e < tr.count; e++) {
+    trU[e] = rowOf(userRow, userIds, tr.users[e]);
+    trI[e] = rowOf(itemRow, itemIds, tr.items[e]);
+  }
+  const teU = new Int32Array(te.count);
+  const teI = new Int32Array(te.count);
+  for (let e = 0; e < te.count; e++) {
+    const r = userRow.get(te.users[e]);
+    if (r === undefined) {
+      throw validationError(`test user ${te.users[e]} has no train items, so it cannot be ranked`, {
+        file: testFile,
+        line: te.lines[e],
+      });
+    }
+    teU[e] = r;
+    teI[e] = rowOf(itemRow, itemIds, te.items[e]);
+  }
+  if (te.count === 0)
+    throw validationError('the split has no test users: test.txt has no interactions', { file: testFile });
+  const nUsers = userIds.length;
+  const nItems = itemIds.length;
+  const train = dedupe(sortRows(csrFromTriples(nUsers, nItems, trU, trI)));
+  const test = dedupe(sortRows(csrFromTriples(nUsers, nItems, teU, teI)));
+  const hash = createHash('sha256');
+  for (const f of [trainFile, testFile]) hash.update(fs.readFileSync(f));
+  return {
+    name: path.basename(path.resolve(dir)),
+    nUsers,
+    nItems,
+    userIds: Int32Array.from(userIds),
+    itemIds: Int32Array.from(itemIds),
+    train,
+    test,
+    dataHash: hash.digest('hex'),
+    files: [trainFile, testFile],
+  };
+}
+
+/** Drop repeated items within a row (rows must be sorted). */
+function dedupe(m: ReturnType<typeof csrFromTriples>) {
+  let w = 0;
+  const ptr = new Int32Array(m.nRows + 1);
+  for (let r = 0; r < m.nRows; r++) {
+    for (let e = m.ptr[r]; e < m.ptr[r + 1]; e++) {
+      if (e > m.ptr[r] && m.idx[e] === m.idx[e - 1]) continue;
+      m.idx[w++] = m.idx[e];
+    }
+    ptr[r + 1] = w;
+  }
+  return { nRows: m.nRows, nCols: m.nCols, ptr, idx: m.idx.slice(0, w) };
+}

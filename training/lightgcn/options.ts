@@ -1,0 +1,55 @@
+// Hyper-parameters of the embedding trainer (LightGCN and MF share it; MF is LightGCN with zero layers).
+// Defaults are the recipe that won on time-to-quality in docs/training.md, not the paper's.
+
+export type EmbeddingModel = 'lightgcn' | 'mf';
+
+export interface TrainerOptions {
+  model: EmbeddingModel;
+  dims: number;
+  /** Propagation layers (LightGCN); forced to 0 for MF. */
+  layers: number;
+  epochs: number;
+  /** Stop after this many seconds of training (validation included, test tracking excluded). */
+  timeBudgetSeconds: number;
+  batchSize: number;
+  negatives: number;
+  lr: number;
+  /** L2 weight on the batch's ego embeddings, as in LightGCN: l2/2 * (|u|² + |i|² + |j|²/neg) / batch. */
+  l2: number;
+  init: 'normal' | 'spectral';
+  /** Std of the normal init, or rms of the spectral one. */
+  initScale: number;
+  spectralPower: number;
+  spectralOversample: number;
+  spectralPowerIterations: number;
+  /** Validate every this many steps (and at the end of each epoch when 0). */
+  evalEverySteps: number;
+  /** Stop after this many validations without a better NDCG@20. */
+  patience: number;
+  seed: number;
+  /** Validation carve-out: share of users that give items, share of their items given. 0 disables. */
+  validUserFraction: number;
+  validItemFraction: number;
+}
+
+export const defaultTrainerOptions = (model: EmbeddingModel): TrainerOptions => ({
+  model,
+  dims: 64,
+  layers: model === 'mf' ? 0 : 3,
+  epochs: 1000,
+  timeBudgetSeconds: Infinity,
+  batchSize: 16384,
+  negatives: 4,
+  lr: 0.005,
+  l2: 1e-4,
+  init: 'spectral',
+  initScale: 0.1,
+  spectralPower: 2,
+  spectralOversample: 32,
+  spectralPowerIterations: 3,
+  evalEverySteps: 0,
+  patience: 5,
+  seed: 2020,
+  validUserFraction: 0.15,
+  validItemFraction: 0.2,
+});

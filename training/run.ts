@@ -1,0 +1,287 @@
+// Train and evaluate models end to end: read the data, carve validation out of train, train, evaluate on test
+// with the paper's protocol, and write a versioned model directory. The CLI and the benchmark call these.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { GraphrecError, validationError } from '../core';
+import type { Logger, Progress } from '../core';
+import { writeModelDir, readModelDir, newVersion } from './artifacts/modelDir';
+import { curveSvg, renderReport } from './artifacts/report';
+import { encodeEmbeddings } from './artifacts/embeddingsFile';
+import type { Dataset } from './data/dataset';
+import { createRng } from './data/rng';
+import { carveValidation } from './data/split';
+import { evaluate, type EvalResult, type Scorer } from './eval/evaluate';
+import { userItemGraph } from './graph/propagationGraph';
+import { useBackend, type BackendChoice } from './kernels/backend';
+import { defaultTrainerOptions, type TrainerOptions } from './lightgcn/options';
+import { scorerOf, trainEmbeddings, type CurvePoint } from './lightgcn/trainer';
+import { popularityTables } from './models/popularity';
+import { loadDataSource, parseDataSource } from './source';
+
+export type ModelKind = 'lightgcn' | 'mf' | 'pop';
+export const MODEL_KINDS: ModelKind[] = ['lightgcn', 'mf', 'pop'];
+
+export interface TrainRequest {
+  model: ModelKind;
+  /** A data source spec, e.g. `lightgcn:/path/to/gowalla`. */
+  data: string;
+  /** Overrides of the trainer defaults (ignored by pop). */
+  options?: Partial<TrainerOptions>;
+  backend?: BackendChoice;
+  /** Where `models/<version>/` goes. */
+  dataDir: string;
+  /** The checkout, to record the code version (git HEAD). */
+  home: string;
+  /** Evaluate test at every validation too (excluded from training time): for time-to-quality benchmarks. */
+  trackTest?: boolean;
+  /** Write the model directory (default true). */
+  save?: boolean;
+}
+
+export interface TrainDeps {
+  logger: Logger;
+  progress?: (label: string, total: number) => Progress;
+  signal?: AbortSignal;
+}
+
+export interface TrainSummary {
+  model: ModelKind;
+  version: string;
+  seconds: number;
+  epochs: number;
+  peakRssMb: number;
+  metrics: Record<string, number>;
+  segments: Record<string, Record<string, number>>;
+}
+
+export interface TrainOutcome {
+  summary: TrainSummary;
+  dir?: string;
+  curve: CurvePoint[];
+  backend: string;
+  options?: TrainerOptions;
+  stoppedBy?: string;
+  loadSeconds: number;
+  initSeconds: number;
+  steps: number;
+}
+
+export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+export function codeVersion(home: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: home, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Test evaluation exactly as the LightGCN paper: all items ranked, the user's (whole) train list excluded. */
+export function evaluateOnTest(ds: Dataset, s: Scorer): EvalResult {
+  return evaluate(s, { exclude: ds.train, truth: ds.test });
+}
+
+export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<TrainOutcome> {
+  const t0 = Date.now();
+  const backend = await useBackend(req.backend ?? 'auto');
+  const ds = loadDataSource(parseDataSource(req.data));
+  const loadSeconds = (Date.now() - t0) / 1000;
+  deps.logger.info(
+    { dataset: ds.name, users: ds.nUsers, items: ds.nItems, backend, loadSeconds },
+    'data loaded',
+  );
+  const version = newVersion(req.model);
+  let scorer: Scorer;
+  let curve: CurvePoint[] = [];
+  let epochs = 0;
+  let steps = 0;
+  let initSeconds = 0;
+  let stoppedBy: string | undefined;
+  let options: TrainerOptions | undefined;
+  const tTrain = Date.now();
+  let trainSeconds: number;
+  if (req.model === 'pop') {
+    scorer = popularityTables(ds.train);
+    trainSeconds = (Date.now() - tTrain) / 1000;
+  } else {
+    options = { ...defaultTrainerOptions(req.model), ...req.options, model: req.model };
+    if (req.model === 'mf') options.layers = 0;
+    checkOptions(options);
+    const split =
+      options.validUserFraction > 0
+        ? carveValidation(ds.train, {
+            userFraction: options.validUserFraction,
+            itemFraction: options.validItemFraction,
+            rng: createRng(options.seed + 1),
+          })
+        : undefined;
+    const fit = split?.fit ?? ds.train;
+    const progress = deps.progress?.(`train ${req.model}`, 1);
+    const ckptDir = path.join(req.dataDir, 'models', '.checkpoints', version);
+    try {
+      const result = await trainEmbeddings({
+        graph: userItemGraph(fit),
+        fit,
+        valid: split ? { truth: split.valid, users: split.users } : undefined,
+        options,
+        progress,
+        signal: deps.signal,
+        log: (msg, fields) => deps.logger.info(fields ?? {}, msg),
+        track: req.trackTest
+          ? (emb) => {
+              const r = evaluateOnTest(ds, scorerOf(emb, ds.nUsers, options!.dims));
+              return { 'recall@20': r.metrics['recall@20'], 'ndcg@20': r.metrics['ndcg@20'] };
+            }
+          : undefined,
+        checkpoint:
+          req.save === false
+            ? undefined
+            : (emb, point) => {
+                fs.mkdirSync(ckptDir, { recursive: true });
+                const s = scorerOf(emb, ds.nUsers, options!.dims);
+                const tmp = path.join(ckptDir, 'best.bin.tmp');
+                fs.writeFileSync(tmp, encodeEmbeddings({ ...s, nUsers: ds.nUsers, nItems: ds.nItems }));
+                fs.renameSync(tmp, path.join(ckptDir, 'best.bin'));
+                fs.writeFileSync(path.join(ckptDir, 'point.json'), JSON.stringify(point));
+              },
+      });
+      scorer = scorerOf(result.embeddings, ds.nUsers, options.dims);
+      curve = result.curve;
+      epochs = result.epochs;
+      steps = result.steps;
+      initSeconds = result.initSeconds;
+      stoppedBy = result.stoppedBy;
+      trainSeconds = result.seconds;
+    } finally {
+      progress?.stop();
+    }
+  }
+  const test = evaluateOnTest(ds, scorer);
+  for (const v of Object.values(test.metrics)) {
+    if (!Number.isFinite(v))
+      throw new GraphrecError('INTERNAL', 'evaluation produced NaN: the embeddings are not finite');
+  }
+  const metrics = { ...test.metrics, ...test.coverage };
+  deps.logger.info({ metrics, evalSeconds: test.seconds }, 'test evaluation');
+  const summary: TrainSummary = {
+    model: req.model,
+    version,
+    seconds: Math.round(trainSeconds * 10) / 10,
+    epochs,
+    peakRssMb: peakRssMb(),
+    metrics,
+    segments: {},
+  };
+  let dir: string | undefined;
+  if (req.save !== false) {
+    const config = {
+      model: req.model,
+      version,
+      data: req.data,
+      dataset: ds.name,
+      dataHash: ds.dataHash,
+      codeVersion: codeVersion(req.home),
+      backend,
+      options: options ?? null,
+      stoppedBy: stoppedBy ?? null,
+      createdAt: new Date().toISOString(),
+    };
+    dir = writeModelDir(req.dataDir, version, {
+      embeddings: { ...scorer, nUsers: ds.nUsers, nItems: ds.nItems },
+      ids: { users: Array.from(ds.userIds), items: Array.from(ds.itemIds) },
+      config,
+      metrics: { ...summary, testUsers: test.users, curve },
+      report: renderReport({
+        version,
+        model: req.model,
+        dataset: ds.name,
+        dataHash: ds.dataHash,
+        codeVersion: config.codeVersion,
+        seconds: trainSeconds,
+        epochs,
+        metrics,
+        curve,
+        config,
+      }),
+      extra: curve.length > 0 ? { 'curve.svg': curveSvg(curve) } : {},
+    });
+    fs.rmSync(path.join(req.dataDir, 'models', '.checkpoints', version), { recursive: true, force: true });
+  }
+  return { summary, dir, curve, backend, options, stoppedBy, loadSeconds, initSeconds, steps };
+}
+
+export interface EvalRequest {
+  version: string;
+  data: string;
+  dataDir: string;
+  backend?: BackendChoice;
+}
+
+export interface EvalSummary {
+  model: string;
+  version: string;
+  users: number;
+  seconds: number;
+  metrics: Record<string, number>;
+  segments: Record<string, Record<string, number>>;
+}
+
+/** Evaluate a stored version on a data source's test split; rows are matched by external id. */
+export async function evaluateVersion(req: EvalRequest, deps: TrainDeps): Promise<EvalSummary> {
+  await useBackend(req.backend ?? 'auto');
+  const stored = readModelDir(req.dataDir, req.version);
+  const ds = loadDataSource(parseDataSource(req.data));
+  const e = stored.embeddings;
+  const d = e.dims;
+  const align = (ids: Array<number | string>, ext: Int32Array, table: Float32Array, what: string) => {
+    const row = new Map<string, number>();
+    ids.forEach((id, r) => row.set(String(id), r));
+    const out = new Float32Array(ext.length * d);
+    let missing = 0;
+    for (let r = 0; r < ext.length; r++) {
+      const src = row.get(String(ext[r]));
+      if (src === undefined) missing++;
+      else out.set(table.subarray(src * d, src * d + d), r * d);
+    }
+    if (missing === ext.length) {
+      throw validationError(
+        `model ${req.version} knows none of the ${what} in ${req.data}: wrong data set?`,
+        {
+          field: 'data',
+        },
+      );
+    }
+    return out;
+  };
+  const scorer = {
+    dims: d,
+    users: align(stored.ids.users, ds.userIds, e.users, 'users'),
+    items: align(stored.ids.items, ds.itemIds, e.items, 'items'),
+  };
+  const r = evaluateOnTest(ds, scorer);
+  deps.logger.info({ version: req.version, seconds: r.seconds }, 'evaluated');
+  return {
+    model: String(stored.config.model ?? 'unknown'),
+    version: req.version,
+    users: r.users,
+    seconds: r.seconds,
+    metrics: { ...r.metrics, ...r.coverage },
+    segments: {},
+  };
+}
+
+function checkOptions(o: TrainerOptions): void {
+  const positive = (name: keyof TrainerOptions, v: number) => {
+    if (!(v > 0)) throw validationError(`${name} must be > 0, but got: ${v}`, { field: name });
+  };
+  positive('dims', o.dims);
+  positive('batchSize', o.batchSize);
+  positive('negatives', o.negatives);
+  positive('lr', o.lr);
+  positive('epochs', o.epochs);
+  positive('timeBudgetSeconds', o.timeBudgetSeconds);
+  if (o.l2 < 0) throw validationError(`l2 must be >= 0, but got: ${o.l2}`, { field: 'l2' });
+}
