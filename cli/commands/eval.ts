@@ -1,6 +1,25 @@
 import { Command } from 'commander';
-import { pendingCommand } from './pending';
+import { evaluateVersion, EvalSummary, parseEvalFlags } from '../../training';
+import { action } from '../runtime';
+
+const render = (s: EvalSummary) =>
+  [
+    `${s.version} (${s.model}) on ${s.users} test users, ${s.seconds.toFixed(1)} s`,
+    ...Object.entries(s.metrics).map(([k, v]) => `  ${k.padEnd(13)} ${v.toFixed(4)}`),
+  ].join('\n');
 
 export function registerEval(program: Command): void {
-  pendingCommand(program, 'eval', 'Evaluate a trained model version', 4);
+  program
+    .command('eval')
+    .description('Evaluate a stored model version on a data source (full ranking, train items excluded)')
+    .option('--version <version>', 'the model version, e.g. lightgcn-20260101-120000-abc123')
+    .option('--data <source>', 'the data it was trained on, e.g. lightgcn:DIR')
+    .option('--backend <name>', 'auto | tensorflow | wasm | cpu')
+    .option('--json', 'print one JSON summary on stdout')
+    .action(
+      action(async ({ config, logger }, _args, opts) => {
+        const flags = parseEvalFlags(opts);
+        return evaluateVersion({ ...flags, dataDir: config.dataDir }, { logger });
+      }, render),
+    );
 }

@@ -1,6 +1,58 @@
 import { Command } from 'commander';
-import { pendingCommand } from './pending';
+import { createProgress } from '../../core';
+import { parseTrainFlags, trainModel, TrainSummary } from '../../training';
+import { action } from '../runtime';
+
+const render = (s: TrainSummary) =>
+  [
+    `trained ${s.model} ${s.version} in ${s.seconds} s (${s.epochs} epochs, peak RSS ${s.peakRssMb} MB)`,
+    ...['recall@20', 'ndcg@20', 'precision@20', 'hitrate@20', 'mrr@20', 'coverage@20'].map(
+      (k) => `  ${k.padEnd(13)} ${s.metrics[k]?.toFixed(4) ?? '-'}`,
+    ),
+  ].join('\n');
 
 export function registerTrain(program: Command): void {
-  pendingCommand(program, 'train', 'Train a recommendation model', 4);
+  program
+    .command('train')
+    .description('Train a recommendation model, evaluate it on the test split and store it as a new version')
+    .option('--model <kind>', 'lightgcn | mf | pop (default lightgcn)')
+    .option(
+      '--data <source>',
+      'training data, e.g. lightgcn:DIR (train.txt + test.txt of the LightGCN benchmarks)',
+    )
+    .option('--epochs <n>', 'maximum number of epochs')
+    .option('--time-budget <minutes>', 'stop training after this many minutes')
+    .option('--batch-size <n>', 'positives per step')
+    .option('--negatives <n>', 'negatives per positive (bpr) or per batch (softmax)')
+    .option('--lr <x>', 'Adam learning rate')
+    .option('--l2 <x>', 'L2 weight on the batch ego embeddings')
+    .option('--dims <n>', 'embedding dimensions')
+    .option('--layers <n>', 'LightGCN propagation layers')
+    .option('--init <kind>', 'spectral | normal')
+    .option('--seed <n>', 'random seed')
+    .option('--patience <n>', 'validations without improvement before early stopping')
+    .option('--eval-every <steps>', 'validate every this many steps (0: every epoch)')
+    .option(
+      '--valid-users <fraction>',
+      'share of users that give train items to the validation set (0: none)',
+    )
+    .option('--backend <name>', 'auto | tensorflow | wasm | cpu')
+    .option(
+      '--track-test',
+      'also evaluate test at every validation (benchmarks only; not used for selection)',
+    )
+    .option('--json', 'print one JSON summary on stdout')
+    .action(
+      action(async ({ config, logger }, _args, opts) => {
+        const flags = parseTrainFlags(opts);
+        const { summary } = await trainModel(
+          { ...flags, dataDir: config.dataDir, home: config.home },
+          {
+            logger,
+            progress: (label, total) => createProgress({ label, total, tty: config.progress, logger }),
+          },
+        );
+        return summary;
+      }, render),
+    );
 }

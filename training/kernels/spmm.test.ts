@@ -112,8 +112,10 @@ describe('tfjs ops', () => {
     const rows = Int32Array.from([0, 7, 7]);
     const prop = propagateOp(g.adj, 3);
     // f(X) = Σ W ⊙ gather(prop(X), rows)²: nonlinear so the check exercises dy.
-    const f = (x: tf.Tensor2D) =>
-      tf.sum(tf.mul(tf.square(gatherRows(prop(x), rows)), tf.tensor2d(w, [3, d]))) as tf.Scalar;
+    const f = (x: tf.Tensor) =>
+      tf.sum(
+        tf.mul(tf.square(gatherRows(prop(x as tf.Tensor2D), rows)), tf.tensor2d(w, [3, d])),
+      ) as tf.Scalar;
     const grad = tf
       .grad(f)(tf.tensor2d(x0, [g.nNodes, d]))
       .dataSync();

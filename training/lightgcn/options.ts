@@ -14,6 +14,13 @@ export interface TrainerOptions {
   batchSize: number;
   negatives: number;
   lr: number;
+  /**
+   * bpr: mean softplus(-(s_ui - s_uj)) over `negatives` uniform negatives per positive (dot-product scores).
+   * softmax: sampled softmax over cosine scores / temperature, the positive against `negatives` uniform
+   * negatives shared by the whole batch; final embeddings are then L2-normalised rows.
+   */
+  loss: 'bpr' | 'softmax';
+  temperature: number;
   /** L2 weight on the batch's ego embeddings, as in LightGCN: l2/2 * (|u|² + |i|² + |j|²/neg) / batch. */
   l2: number;
   init: 'normal' | 'spectral';
@@ -41,6 +48,8 @@ export const defaultTrainerOptions = (model: EmbeddingModel): TrainerOptions => 
   batchSize: 16384,
   negatives: 4,
   lr: 0.005,
+  loss: 'bpr',
+  temperature: 0.1,
   l2: 1e-4,
   init: 'spectral',
   initScale: 0.1,

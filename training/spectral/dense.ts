@@ -54,10 +54,11 @@ export function solveRowsLowerT(y: Float32Array, n: number, l: number, c: Float6
   }
 }
 
-/** Orthonormalise the columns of Y in place by Cholesky-QR, twice (CholeskyQR2: the second pass fixes
- * the loss of orthogonality the first leaves when Y is ill-conditioned, as it is after power iterations). */
-export function orthonormalize(y: Float32Array, n: number, l: number): void {
-  for (let pass = 0; pass < 2; pass++) solveRowsLowerT(y, n, l, cholesky(gram(y, n, l), l));
+/** Orthonormalise the columns of Y in place by Cholesky-QR. `passes` = 2 is CholeskyQR2: the second pass fixes
+ * the loss of orthogonality the first leaves when Y is ill-conditioned; inside power iterations one pass is
+ * enough (the next iteration re-orthonormalises anyway). */
+export function orthonormalize(y: Float32Array, n: number, l: number, passes = 2): void {
+  for (let pass = 0; pass < passes; pass++) solveRowsLowerT(y, n, l, cholesky(gram(y, n, l), l));
 }
 
 /** OUT[n, m] = Y[n, l] · W[l, m] (W float64, row-major). */

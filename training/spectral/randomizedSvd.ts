@@ -61,13 +61,14 @@ export function randomizedSvd(
   for (let i = 0; i < omega.length; i++) omega[i] = opts.rng.normal();
   const y = new Float32Array(nU * l);
   const z = new Float32Array(nI * l);
+  const iterations = opts.powerIterations ?? 4;
   spmmChunk8(m.r, omega, l, y);
-  orthonormalize(y, nU, l);
-  for (let q = 0; q < (opts.powerIterations ?? 4); q++) {
+  orthonormalize(y, nU, l, iterations === 0 ? 2 : 1);
+  for (let q = 0; q < iterations; q++) {
     spmmChunk8(m.rt, y, l, z);
-    orthonormalize(z, nI, l);
+    orthonormalize(z, nI, l, 1);
     spmmChunk8(m.r, z, l, y);
-    orthonormalize(y, nU, l);
+    orthonormalize(y, nU, l, q === iterations - 1 ? 2 : 1);
   }
   // B = Qᵀ R̃, kept as Bᵀ = R̃ᵀ Q [nI, l]. B Bᵀ = W Λ Wᵀ gives U = Q W, σ = sqrt(λ), V = Bᵀ W Σ^-1.
   spmmChunk8(m.rt, y, l, z);

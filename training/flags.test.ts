@@ -1,0 +1,60 @@
+import { GraphrecError } from '../core';
+import { parseEvalFlags, parseTrainFlags } from './flags';
+
+function message(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GraphrecError) return `${e.kind}: ${e.message}`;
+    throw e;
+  }
+  throw new Error('expected a GraphrecError');
+}
+
+describe('train flags (abuse)', () => {
+  it('parses a full set of flags into trainer options', () => {
+    const f = parseTrainFlags({
+      model: 'mf',
+      data: 'lightgcn:/d',
+      timeBudget: '30',
+      epochs: '5',
+      lr: '0.01',
+      init: 'normal',
+    });
+    expect(f).toEqual({
+      model: 'mf',
+      data: 'lightgcn:/d',
+      backend: 'auto',
+      trackTest: false,
+      options: { epochs: 5, timeBudgetSeconds: 1800, lr: 0.01, init: 'normal' },
+    });
+  });
+
+  it.each([
+    [{ data: 'x', model: 'gcn' }, 'VALIDATION: --model must be one of lightgcn, mf, pop, but got: "gcn"'],
+    [{}, 'VALIDATION: --data is required, for example --data lightgcn:DIR'],
+    [{ data: 'x', epochs: '0' }, 'VALIDATION: --epochs must be an integer >= 1, but got: "0"'],
+    [{ data: 'x', epochs: '2.5' }, 'VALIDATION: --epochs must be an integer >= 1, but got: "2.5"'],
+    [{ data: 'x', timeBudget: '-1' }, 'VALIDATION: --time-budget must be a number > 0, but got: "-1"'],
+    [{ data: 'x', lr: 'fast' }, 'VALIDATION: --lr must be a number > 0 <= 10, but got: "fast"'],
+    [
+      { data: 'x', validUsers: '1.5' },
+      'VALIDATION: --valid-users must be a number >= 0 <= 1, but got: "1.5"',
+    ],
+    [
+      { data: 'x', backend: 'gpu' },
+      'VALIDATION: --backend must be one of auto, tensorflow, wasm, cpu, but got: "gpu"',
+    ],
+  ])('refuses %j', (raw, expected) => {
+    expect(message(() => parseTrainFlags(raw))).toBe(expected);
+  });
+
+  it('requires --version and --data for eval', () => {
+    expect(message(() => parseEvalFlags({ data: 'x' }))).toBe(
+      'VALIDATION: --version is required, for example --version lightgcn-20260101-120000-abc123',
+    );
+    expect(message(() => parseEvalFlags({ version: 'v' }))).toBe(
+      'VALIDATION: --data is required, for example --data lightgcn:DIR',
+    );
+  });
+});

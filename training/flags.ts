@@ -1,0 +1,106 @@
+// CLI flags of `graphrec train` / `graphrec eval`, validated here so the commands stay thin and the error
+// texts are tested: each states the rule and the value received.
+import { validationError } from '../core';
+import type { BackendChoice } from './kernels/backend';
+import type { TrainerOptions } from './lightgcn/options';
+import { MODEL_KINDS, type ModelKind } from './run';
+
+export interface TrainFlags {
+  model: ModelKind;
+  data: string;
+  backend: BackendChoice;
+  trackTest: boolean;
+  options: Partial<TrainerOptions>;
+}
+
+type Raw = Record<string, unknown>;
+
+function num(
+  raw: Raw,
+  flag: string,
+  rule: { int?: boolean; min?: number; max?: number; gt?: number },
+): number | undefined {
+  const key = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const v = raw[key];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  const ok =
+    typeof v === 'string' &&
+    v.trim() !== '' &&
+    Number.isFinite(n) &&
+    (!rule.int || Number.isInteger(n)) &&
+    (rule.min === undefined || n >= rule.min) &&
+    (rule.max === undefined || n <= rule.max) &&
+    (rule.gt === undefined || n > rule.gt);
+  if (!ok) {
+    const what = [
+      rule.int ? 'an integer' : 'a number',
+      rule.min !== undefined ? `>= ${rule.min}` : '',
+      rule.gt !== undefined ? `> ${rule.gt}` : '',
+      rule.max !== undefined ? `<= ${rule.max}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    throw validationError(`--${flag} must be ${what}, but got: ${JSON.stringify(v)}`, { field: flag });
+  }
+  return n;
+}
+
+function oneOf<T extends string>(raw: Raw, flag: string, allowed: readonly T[], fallback: T): T {
+  const v = raw[flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw validationError(`--${flag} must be one of ${allowed.join(', ')}, but got: ${JSON.stringify(v)}`, {
+      field: flag,
+    });
+  }
+  return v as T;
+}
+
+export function parseTrainFlags(raw: Raw): TrainFlags {
+  const model = oneOf(raw, 'model', MODEL_KINDS, 'lightgcn');
+  if (typeof raw.data !== 'string' || raw.data === '') {
+    throw validationError('--data is required, for example --data lightgcn:DIR', { field: 'data' });
+  }
+  const o: Partial<TrainerOptions> = {};
+  const set = <K extends keyof TrainerOptions>(k: K, v: TrainerOptions[K] | undefined) => {
+    if (v !== undefined) o[k] = v;
+  };
+  set('epochs', num(raw, 'epochs', { int: true, min: 1 }));
+  const budget = num(raw, 'time-budget', { gt: 0 });
+  set('timeBudgetSeconds', budget === undefined ? undefined : budget * 60);
+  set('batchSize', num(raw, 'batch-size', { int: true, min: 1 }));
+  set('negatives', num(raw, 'negatives', { int: true, min: 1, max: 1000 }));
+  set('lr', num(raw, 'lr', { gt: 0, max: 10 }));
+  set('l2', num(raw, 'l2', { min: 0 }));
+  set('dims', num(raw, 'dims', { int: true, min: 1, max: 4096 }));
+  set('layers', num(raw, 'layers', { int: true, min: 0, max: 10 }));
+  set('seed', num(raw, 'seed', { int: true, min: 0 }));
+  set('patience', num(raw, 'patience', { int: true, min: 1 }));
+  set('evalEverySteps', num(raw, 'eval-every', { int: true, min: 0 }));
+  set('validUserFraction', num(raw, 'valid-users', { min: 0, max: 1 }));
+  if (raw.init !== undefined) o.init = oneOf(raw, 'init', ['spectral', 'normal'] as const, 'spectral');
+  return {
+    model,
+    data: raw.data,
+    backend: oneOf(raw, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
+    trackTest: Boolean(raw.trackTest),
+    options: o,
+  };
+}
+
+export function parseEvalFlags(raw: Raw): { version: string; data: string; backend: BackendChoice } {
+  if (typeof raw.version !== 'string' || raw.version === '') {
+    throw validationError('--version is required, for example --version lightgcn-20260101-120000-abc123', {
+      field: 'version',
+    });
+  }
+  if (typeof raw.data !== 'string' || raw.data === '') {
+    throw validationError('--data is required, for example --data lightgcn:DIR', { field: 'data' });
+  }
+  return {
+    version: raw.version,
+    data: raw.data,
+    backend: oneOf(raw, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
+  };
+}

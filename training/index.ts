@@ -1,0 +1,25 @@
+// The public door of training/: what the CLI, the benchmark and (later) the API may use.
+export { trainModel, evaluateVersion, evaluateOnTest, peakRssMb, MODEL_KINDS } from './run';
+export type {
+  ModelKind,
+  TrainRequest,
+  TrainDeps,
+  TrainSummary,
+  TrainOutcome,
+  EvalRequest,
+  EvalSummary,
+} from './run';
+export { parseTrainFlags, parseEvalFlags } from './flags';
+export type { TrainFlags } from './flags';
+export { defaultTrainerOptions } from './lightgcn/options';
+export type { TrainerOptions } from './lightgcn/options';
+export type { CurvePoint } from './lightgcn/trainer';
+export { readModelDir, modelsRoot } from './artifacts/modelDir';
+export { readEmbeddingsFile, decodeEmbeddings } from './artifacts/embeddingsFile';
+export { parseDataSource, loadDataSource } from './source';
+export type { Dataset } from './data/dataset';
+export { userItemGraph, buildPropagationGraph } from './graph/propagationGraph';
+export type { PropagationGraph, EdgeSet, NodeRange } from './graph/propagationGraph';
+export { spmmChunk8, spmmNaive, layerMean } from './kernels/spmm';
+export { useBackend } from './kernels/backend';
+export type { BackendChoice, BackendName } from './kernels/backend';
