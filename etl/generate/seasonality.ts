@@ -19,7 +19,8 @@ export interface Window {
 export function makeWindow(months: number, endDay: string): Window {
   const [y, m, d] = endDay.split('-').map(Number);
   const endExclusive = Date.UTC(y, m - 1, d + 1);
-  const startMs = Date.UTC(y, m - 1 - months, d + 1);
+  const next = new Date(endExclusive);
+  const startMs = Date.UTC(next.getUTCFullYear(), next.getUTCMonth() - months, next.getUTCDate());
   return { startMs, endMs: endExclusive - 1, days: Math.round((endExclusive - startMs) / DAY_MS) };
 }
 
