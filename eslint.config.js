@@ -3,7 +3,18 @@ const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', '.cache/**', 'graph/server/**', '**/*.js', '**/*.cjs', 'docs/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.data/**',
+      '.cache/**',
+      'graph/server/**',
+      '**/*.js',
+      '**/*.cjs',
+      'docs/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

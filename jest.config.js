@@ -5,8 +5,17 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 const ignore = ['/node_modules/', '/dist/', '/.data/'];
 
 module.exports = {
+  // The machine gives one core of throughput: parallel workers buy nothing, and integration tests share one
+  // Neo4j and one Redis, so files run one after another.
+  maxWorkers: 1,
+  testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.test.ts'], testPathIgnorePatterns: [...ignore, '\\.int\\.test\\.ts$'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      testPathIgnorePatterns: [...ignore, '\\.int\\.test\\.ts$'],
+    },
     {
       ...common,
       displayName: 'integration',
@@ -14,7 +23,6 @@ module.exports = {
       testPathIgnorePatterns: ignore,
       globalSetup: '<rootDir>/test/globalSetup.ts',
       globalTeardown: '<rootDir>/test/globalTeardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

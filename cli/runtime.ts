@@ -9,7 +9,7 @@ export interface CommandContext {
   json: boolean;
 }
 
-export type Summary = Record<string, unknown> | unknown[];
+export type Summary = object;
 
 /** Human rendering of a summary; without one the summary is printed as indented JSON. */
 export type Render<S> = (summary: S) => string;
@@ -26,14 +26,18 @@ export function action<S extends Summary>(
   return async (...raw: unknown[]): Promise<void> => {
     const cmd = raw[raw.length - 1] as Command;
     const opts = cmd.optsWithGlobals() as Record<string, unknown>;
-    const args = raw.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
+    const args = raw
+      .slice(0, -2)
+      .flatMap((a) => (Array.isArray(a) ? a.map(String) : a === undefined ? [] : [String(a)]));
     const json = Boolean(opts.json);
     let ctx: CommandContext | undefined;
     try {
       const config = loadConfig(process.env);
       ctx = { config, logger: createLogger(config.logLevel), json };
       const summary = await run(ctx, args, opts);
-      process.stdout.write(json || !render ? `${JSON.stringify(summary, null, json ? 0 : 2)}\n` : `${render(summary)}\n`);
+      process.stdout.write(
+        json || !render ? `${JSON.stringify(summary, null, json ? 0 : 2)}\n` : `${render(summary)}\n`,
+      );
     } catch (err) {
       reportError(err, json, ctx?.logger);
     }
@@ -42,11 +46,12 @@ export function action<S extends Summary>(
 
 export function reportError(err: unknown, json: boolean, logger?: Logger): void {
   const known = isGraphrecError(err);
-  const message = known ? err.describe() : err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
   const kind = known ? err.kind : 'INTERNAL';
   if (!known && logger) logger.error({ err }, 'unexpected error');
-  process.stderr.write(`graphrec: ${message}\n`);
-  if (json) process.stdout.write(`${JSON.stringify({ error: { kind, message, ...(known ? err.where : {}) } })}\n`);
+  process.stderr.write(`graphrec: ${known ? err.describe() : message}\n`);
+  if (json)
+    process.stdout.write(`${JSON.stringify({ error: { kind, message, ...(known ? err.where : {}) } })}\n`);
   process.exitCode = exitCodeFor[kind];
 }
 
@@ -58,7 +63,10 @@ export function parseParams(pairs: string[] | undefined): Record<string, unknown
     if (eq <= 0) throw new Error(`--param must look like key=value, but got: ${JSON.stringify(pair)}`);
     const key = pair.slice(0, eq);
     const raw = pair.slice(eq + 1);
-    out[key] = /^(-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null)$/.test(raw) || /^[[{"]/.test(raw) ? safeJson(raw) : raw;
+    out[key] =
+      /^(-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null)$/.test(raw) || /^[[{"]/.test(raw)
+        ? safeJson(raw)
+        : raw;
   }
   return out;
 }

@@ -14,16 +14,34 @@ export const envSchema = z.object({
   GRAPHREC_HOME: z.string().min(1).optional(),
   GRAPHREC_DATA_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'a bolt:// or neo4j:// URI').optional(),
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'a bolt:// or neo4j:// URI')
+    .optional(),
   NEO4J_USER: z.string().min(1).default('neo4j'),
-  NEO4J_PASSWORD: z.string().min(8, 'at least 8 characters (Neo4j refuses shorter ones)').default('graphrec-local-dev'),
+  NEO4J_PASSWORD: z
+    .string()
+    .min(8, 'at least 8 characters (Neo4j refuses shorter ones)')
+    .default('graphrec-local-dev'),
   NEO4J_DATABASE: z.string().min(1).default('neo4j'),
   NEO4J_BOLT_PORT: port.default(7687),
   NEO4J_HTTP_PORT: port.default(7474),
-  NEO4J_HEAP: z.string().regex(/^\d+[mg]$/, 'a size such as 2g or 512m').default('2g'),
-  NEO4J_PAGECACHE: z.string().regex(/^\d+[mg]$/, 'a size such as 4g or 512m').default('4g'),
-  NEO4J_TX_MEMORY: z.string().regex(/^\d+[mg]$/, 'a size such as 2g or 512m').default('2g'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'a redis:// URL').optional(),
+  NEO4J_HEAP: z
+    .string()
+    .regex(/^\d+[mg]$/, 'a size such as 2g or 512m')
+    .default('2g'),
+  NEO4J_PAGECACHE: z
+    .string()
+    .regex(/^\d+[mg]$/, 'a size such as 4g or 512m')
+    .default('4g'),
+  NEO4J_TX_MEMORY: z
+    .string()
+    .regex(/^\d+[mg]$/, 'a size such as 2g or 512m')
+    .default('2g'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'a redis:// URL')
+    .optional(),
   REDIS_PORT: port.default(6379),
   API_PORT: port.default(4000),
   API_HOST: z.string().default('127.0.0.1'),
@@ -102,7 +120,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       external: e.REDIS_URL !== undefined,
       port: e.REDIS_PORT,
     },
-    api: { host: e.API_HOST, port: e.API_PORT, publicKeys: splitKeys(e.API_PUBLIC_KEYS), adminKeys: splitKeys(e.API_ADMIN_KEYS) },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      publicKeys: splitKeys(e.API_PUBLIC_KEYS),
+      adminKeys: splitKeys(e.API_ADMIN_KEYS),
+    },
     stack: { startTimeoutSeconds: e.STACK_START_TIMEOUT_S },
   };
 }

@@ -2,13 +2,7 @@
 // exit codes or GraphQL error codes. `where` carries what a user needs to find the problem (file, line, field).
 
 export type ErrorKind =
-  | 'CONFIG'
-  | 'VALIDATION'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'UNAVAILABLE'
-  | 'CORRUPT'
-  | 'INTERNAL';
+  'CONFIG' | 'VALIDATION' | 'NOT_FOUND' | 'CONFLICT' | 'UNAVAILABLE' | 'CORRUPT' | 'INTERNAL';
 
 export interface ErrorLocation {
   file?: string;
@@ -43,7 +37,8 @@ export const notFound = (message: string, where: ErrorLocation = {}) =>
   new GraphrecError('NOT_FOUND', message, where);
 export const unavailable = (message: string, cause?: unknown) =>
   new GraphrecError('UNAVAILABLE', message, {}, { cause });
-export const corrupt = (message: string, where: ErrorLocation = {}) => new GraphrecError('CORRUPT', message, where);
+export const corrupt = (message: string, where: ErrorLocation = {}) =>
+  new GraphrecError('CORRUPT', message, where);
 
 export function isGraphrecError(e: unknown): e is GraphrecError {
   return e instanceof GraphrecError;

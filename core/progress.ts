@@ -53,7 +53,8 @@ function logProgress({ label, total, logger, logEveryMs = 5000 }: ProgressOption
   let t = total;
   let lastDone = 0;
   let lastFields: Record<string, string | number> | undefined;
-  const emit = (done: number) => logger.info({ progress: label, done, total: t, ...lastFields }, `${label} ${done}/${t}`);
+  const emit = (done: number) =>
+    logger.info({ progress: label, done, total: t, ...lastFields }, `${label} ${done}/${t}`);
   return {
     update(done, fields) {
       lastDone = done;

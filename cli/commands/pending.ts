@@ -13,7 +13,10 @@ export function pendingCommand(program: Command, name: string, description: stri
     .argument('[args...]')
     .action(
       action(async () => {
-        throw new GraphrecError('INTERNAL', `'graphrec ${name}' is not available yet: it lands with issue #${issue}`);
+        throw new GraphrecError(
+          'INTERNAL',
+          `'graphrec ${name}' is not available yet: it lands with issue #${issue}`,
+        );
       }),
     );
 }

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { createGraphClient, runReadOnlyCypher } from '../../graph';
+import { action, collect, parseParams } from '../runtime';
+
+export function registerCypher(program: Command): void {
+  program
+    .command('cypher')
+    .description('Run an ad-hoc read-only Cypher query against the configured Neo4j and print its rows')
+    .argument('<query>', "Cypher text, e.g. 'MATCH (p:Product) RETURN p.id AS id LIMIT $n'")
+    .option(
+      '--param <k=v>',
+      'a query parameter (repeatable); numbers, booleans and JSON are typed',
+      collect,
+      [],
+    )
+    .option('--json', 'print the rows as one JSON array of objects on stdout')
+    .action(
+      action(
+        async ({ config }, [query], opts) => {
+          const client = createGraphClient(config.neo4j, { app: 'graphrec-cli' });
+          try {
+            const { rows } = await runReadOnlyCypher(client, query, parseParams(opts.param as string[]));
+            return rows;
+          } finally {
+            await client.close();
+          }
+        },
+        (rows) => (rows.length === 0 ? '(no rows)' : rows.map((r) => JSON.stringify(r)).join('\n')),
+      ),
+    );
+}

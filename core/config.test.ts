@@ -1,0 +1,84 @@
+import { loadConfig, envSchema } from './config';
+import { GraphrecError } from './errors';
+
+const failure = (env: NodeJS.ProcessEnv): GraphrecError => {
+  try {
+    loadConfig(env, { isTTY: false });
+  } catch (e) {
+    return e as GraphrecError;
+  }
+  throw new Error('expected loadConfig to throw');
+};
+
+describe('loadConfig', () => {
+  it('gives the documented local defaults', () => {
+    const c = loadConfig({ GRAPHREC_HOME: '/srv/graphrec' }, { isTTY: false });
+    expect(c.neo4j).toMatchObject({
+      uri: 'bolt://127.0.0.1:7687',
+      external: false,
+      user: 'neo4j',
+      password: 'graphrec-local-dev',
+      database: 'neo4j',
+      heap: '2g',
+      pageCache: '4g',
+    });
+    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', external: false, port: 6379 });
+    expect(c.dataDir).toBe('/srv/graphrec/.data');
+    expect(c.progress).toBe(false);
+    expect(c.api.port).toBe(4000);
+  });
+
+  it('treats NEO4J_URI and REDIS_URL as external servers to use, not start', () => {
+    const c = loadConfig(
+      { NEO4J_URI: 'neo4j+s://abc.databases.neo4j.io', REDIS_URL: 'redis://cache:6380' },
+      { isTTY: false },
+    );
+    expect(c.neo4j.external).toBe(true);
+    expect(c.neo4j.uri).toBe('neo4j+s://abc.databases.neo4j.io');
+    expect(c.redis).toMatchObject({ url: 'redis://cache:6380', external: true });
+  });
+
+  it('derives the Bolt URI from NEO4J_BOLT_PORT', () => {
+    expect(loadConfig({ NEO4J_BOLT_PORT: '17687' }).neo4j.uri).toBe('bolt://127.0.0.1:17687');
+  });
+
+  it('splits key lists and honours GRAPHREC_PROGRESS', () => {
+    const c = loadConfig({ API_ADMIN_KEYS: ' a1, b2 ,,', GRAPHREC_PROGRESS: 'yes' }, { isTTY: false });
+    expect(c.api.adminKeys).toEqual(['a1', 'b2']);
+    expect(c.progress).toBe(true);
+  });
+
+  it.each([
+    [
+      { NEO4J_BOLT_PORT: '70000' },
+      'NEO4J_BOLT_PORT must be Too big: expected number to be <=65535, but got: "70000"',
+    ],
+    [
+      { NEO4J_URI: 'http://localhost:7474' },
+      'NEO4J_URI must be a bolt:// or neo4j:// URI, but got: "http://localhost:7474"',
+    ],
+    [
+      { NEO4J_PASSWORD: 'short' },
+      'NEO4J_PASSWORD must be at least 8 characters (Neo4j refuses shorter ones), but got: "short"',
+    ],
+    [{ NEO4J_HEAP: '2 GB' }, 'NEO4J_HEAP must be a size such as 2g or 512m, but got: "2 GB"'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a redis:// URL, but got: "localhost:6379"'],
+  ])('rejects %j with a message naming the variable', (env, message) => {
+    const err = failure(env);
+    expect(err.kind).toBe('CONFIG');
+    expect(err.where.field).toBe(Object.keys(env)[0]);
+    expect(err.message).toBe(message);
+  });
+
+  it('names LOG_LEVEL and the allowed values', () => {
+    const err = failure({ LOG_LEVEL: 'loud' });
+    expect(err.where.field).toBe('LOG_LEVEL');
+    expect(err.message).toMatch(/^LOG_LEVEL must be .*"fatal".*, but got: "loud"$/);
+  });
+
+  it('lists every variable it reads in envSchema (deploy files are checked against it)', () => {
+    expect(Object.keys(envSchema.shape)).toEqual(
+      expect.arrayContaining(['NEO4J_URI', 'NEO4J_PASSWORD', 'REDIS_URL', 'API_PORT']),
+    );
+  });
+});

@@ -1,0 +1,46 @@
+// Ad-hoc read-only Cypher for analysts and scripts (`graphrec cypher`). The text comes from the person at the
+// keyboard, not from a request; it still runs with parameters, and it must be read-only: the query is planned
+// with EXPLAIN first and refused unless Neo4j classifies it as read-only, and then it runs in a READ transaction.
+import { validationError } from '../core';
+import type { GraphClient, Params } from './client';
+import { translateNeo4jError } from './errors';
+import { toPlain } from './values';
+import neo4j from 'neo4j-driver';
+
+export interface AdhocResult {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+export async function runReadOnlyCypher(
+  client: GraphClient,
+  cypher: string,
+  params: Params,
+): Promise<AdhocResult> {
+  if (cypher.trim().length === 0) throw validationError('the query is empty', { field: 'query' });
+  const session = client.driver.session({ database: client.database, defaultAccessMode: neo4j.session.READ });
+  const txConfig = { metadata: { app: 'graphrec', query: 'cli.cypher' } };
+  try {
+    const plan = await session.executeRead((tx) => tx.run(`EXPLAIN ${cypher}`, params), txConfig);
+    const type = plan.summary.queryType;
+    if (type !== 'r') {
+      throw validationError(
+        `only read-only queries may run here, but this query is of type '${describe(type)}'`,
+        { field: 'query' },
+      );
+    }
+    const res = await session.executeRead((tx) => tx.run(cypher, params), txConfig);
+    return {
+      columns: res.records[0]?.keys.map(String) ?? [],
+      rows: res.records.map((r) => toPlain(r.toObject()) as Record<string, unknown>),
+    };
+  } catch (err) {
+    throw translateNeo4jError(err, 'cli.cypher');
+  } finally {
+    await session.close();
+  }
+}
+
+function describe(type: string): string {
+  return ({ w: 'write', rw: 'read-write', s: 'schema' } as Record<string, string>)[type] ?? type;
+}

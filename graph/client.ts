@@ -1,0 +1,96 @@
+// One Neo4j client per process. Every transaction carries metadata naming the app and the query, so that
+// `SHOW TRANSACTIONS` and the query log can answer "who ran this".
+import neo4j, { Driver, ManagedTransaction, RecordShape, QueryResult } from 'neo4j-driver';
+import type { Config } from '../core';
+import { translateNeo4jError } from './errors';
+import { toPlain } from './values';
+
+export type Params = Record<string, unknown>;
+
+/** A named, parameterised query: the only way code hands Cypher to the client. */
+export interface NamedQuery {
+  name: string;
+  cypher: string;
+}
+
+export interface GraphClient {
+  readonly driver: Driver;
+  readonly database: string;
+  /** Run a read query in a managed read transaction; rows come back as plain objects. */
+  read<T = Record<string, unknown>>(q: NamedQuery, params?: Params): Promise<T[]>;
+  /** Run a write query in a managed (retried) write transaction. */
+  write<T = Record<string, unknown>>(q: NamedQuery, params?: Params): Promise<T[]>;
+  /** Run several statements in one write transaction (all or nothing). */
+  writeTx<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T>;
+  verify(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ClientOptions {
+  app?: string;
+  /** Fail fast when connecting (used by readiness probes and `stack status`). */
+  connectionTimeoutMs?: number;
+  maxRetryTimeMs?: number;
+}
+
+export function createGraphClient(config: Config['neo4j'], opts: ClientOptions = {}): GraphClient {
+  const app = opts.app ?? 'graphrec';
+  const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
+    userAgent: `${app}/0.1`,
+    connectionTimeout: opts.connectionTimeoutMs ?? 30_000,
+    maxTransactionRetryTime: opts.maxRetryTimeMs ?? 30_000,
+    logging: undefined,
+  });
+  const database = config.database;
+  const txConfig = (name: string) => ({ metadata: { app, query: name } });
+  const rows = <T>(res: QueryResult<RecordShape>): T[] => res.records.map((r) => toPlain(r.toObject()) as T);
+
+  return {
+    driver,
+    database,
+    async read<T>(q: NamedQuery, params: Params = {}) {
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
+      try {
+        return await session.executeRead(
+          async (tx) => rows<T>(await tx.run(q.cypher, params)),
+          txConfig(q.name),
+        );
+      } catch (err) {
+        throw translateNeo4jError(err, q.name);
+      } finally {
+        await session.close();
+      }
+    },
+    async write<T>(q: NamedQuery, params: Params = {}) {
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
+      try {
+        return await session.executeWrite(
+          async (tx) => rows<T>(await tx.run(q.cypher, params)),
+          txConfig(q.name),
+        );
+      } catch (err) {
+        throw translateNeo4jError(err, q.name);
+      } finally {
+        await session.close();
+      }
+    },
+    async writeTx<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>) {
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
+      try {
+        return await session.executeWrite(work, txConfig(name));
+      } catch (err) {
+        throw translateNeo4jError(err, name);
+      } finally {
+        await session.close();
+      }
+    },
+    async verify() {
+      try {
+        await driver.verifyConnectivity({ database });
+      } catch (err) {
+        throw translateNeo4jError(err, 'verifyConnectivity');
+      }
+    },
+    close: () => driver.close(),
+  };
+}
