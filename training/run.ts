@@ -65,6 +65,7 @@ export interface TrainOutcome {
   loadSeconds: number;
   initSeconds: number;
   steps: number;
+  stepsPerEpoch: number;
 }
 
 export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -98,6 +99,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
   let curve: CurvePoint[] = [];
   let epochs = 0;
   let steps = 0;
+  let stepsPerEpoch = 0;
   let initSeconds = 0;
   let stoppedBy: string | undefined;
   let options: TrainerOptions | undefined;
@@ -152,6 +154,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
       curve = result.curve;
       epochs = result.epochs;
       steps = result.steps;
+      stepsPerEpoch = result.stepsPerEpoch;
       initSeconds = result.initSeconds;
       stoppedBy = result.stoppedBy;
       trainSeconds = result.seconds;
@@ -210,7 +213,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
     });
     fs.rmSync(path.join(req.dataDir, 'models', '.checkpoints', version), { recursive: true, force: true });
   }
-  return { summary, dir, curve, backend, options, stoppedBy, loadSeconds, initSeconds, steps };
+  return { summary, dir, curve, backend, options, stoppedBy, loadSeconds, initSeconds, steps, stepsPerEpoch };
 }
 
 export interface EvalRequest {

@@ -29,6 +29,8 @@ async function tryBackend(name: BackendName): Promise<boolean> {
   try {
     if (name === 'tensorflow') {
       // Registers the 'tensorflow' backend on the shared tfjs engine; absent on machines without libtensorflow.
+      // A plain require (not an import) because the package is optional and not a dependency.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('@tensorflow/tfjs-node');
     }
     if (name === 'wasm') {

@@ -50,3 +50,70 @@ export function gatherRows(table: tf.Tensor2D, rows: Int32Array): tf.Tensor2D {
   });
   return op(table) as tf.Tensor2D;
 }
+
+/**
+ * A · Bᵀ with a gradient built only from non-transposed matMuls. On the wasm backend a matMul with
+ * transposeB falls off the XNNPACK path and was measured 10-20x slower than an explicit transpose followed by
+ * a plain matMul ([16384, 64] x [64, 1024]: 6-12 s against 0.5 s); tfjs's own matMul gradient uses those flags.
+ */
+export function matMulNT(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x = args[0] as tf.Tensor2D;
+    const y = args[1] as tf.Tensor2D;
+    (args[2] as tf.GradSaveFunc)([x, y]);
+    return {
+      value: tf.matMul(x, tf.transpose(y)) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, ys] = saved as tf.Tensor2D[];
+        const d = dy as tf.Tensor2D;
+        return [tf.matMul(d, ys), tf.matMul(tf.transpose(d), xs)];
+      },
+    };
+  });
+  return op(a, b) as tf.Tensor2D;
+}
+
+/**
+ * mean_b [ logsumexp(pos_b, neg_b,:) - pos_b ] for pos [B, 1], neg [B, S]: the sampled-softmax cross-entropy.
+ * One typed-array pass computes the loss and its gradient together (the softmax weights); tfjs's logSumExp +
+ * concat chain was several times slower on wasm at B x S = 16M logits.
+ */
+export function softmaxCrossEntropy(pos: tf.Tensor2D, neg: tf.Tensor2D): tf.Scalar {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const p = (args[0] as tf.Tensor).dataSync() as Float32Array;
+    const n = (args[1] as tf.Tensor).dataSync() as Float32Array;
+    const b = p.length;
+    const s = n.length / b;
+    const gp = new Float32Array(b);
+    const gn = new Float32Array(n.length);
+    let total = 0;
+    for (let r = 0; r < b; r++) {
+      const o = r * s;
+      let m = p[r];
+      for (let j = 0; j < s; j++) if (n[o + j] > m) m = n[o + j];
+      let z = Math.exp(p[r] - m);
+      const ep = z;
+      for (let j = 0; j < s; j++) {
+        const e = Math.exp(n[o + j] - m);
+        gn[o + j] = e;
+        z += e;
+      }
+      total += Math.log(z) + m - p[r];
+      const inv = 1 / (z * b);
+      gp[r] = ep * inv - 1 / b;
+      for (let j = 0; j < s; j++) gn[o + j] *= inv;
+    }
+    return {
+      value: tf.scalar(total / b),
+      gradFunc: (dy: tf.Tensor) => {
+        const k = (dy.dataSync() as Float32Array)[0];
+        if (k !== 1) {
+          for (let r = 0; r < b; r++) gp[r] *= k;
+          for (let j = 0; j < gn.length; j++) gn[j] *= k;
+        }
+        return [tf.tensor2d(gp, [b, 1]), tf.tensor2d(gn, [b, s])];
+      },
+    };
+  });
+  return op(pos, neg) as tf.Scalar;
+}

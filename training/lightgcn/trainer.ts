@@ -12,7 +12,7 @@ import { createRng } from '../data/rng';
 import { BprSampler } from '../data/sampler';
 import { evaluate } from '../eval/evaluate';
 import type { PropagationGraph } from '../graph/propagationGraph';
-import { gatherRows, propagateOp } from '../kernels/ops';
+import { gatherRows, matMulNT, propagateOp, softmaxCrossEntropy } from '../kernels/ops';
 import { layerMean } from '../kernels/spmm';
 import type { TrainerOptions } from './options';
 import { spectralInit } from './spectralInit';
@@ -50,6 +50,7 @@ export interface TrainerResult {
   best?: CurvePoint;
   epochs: number;
   steps: number;
+  stepsPerEpoch: number;
   seconds: number;
   initSeconds: number;
   stoppedBy: 'epochs' | 'time-budget' | 'early-stopping' | 'aborted';
@@ -206,6 +207,7 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
     best,
     epochs: epoch,
     steps: step,
+    stepsPerEpoch,
     seconds: now(),
     initSeconds,
     stoppedBy,
@@ -274,10 +276,9 @@ function softmaxLoss(
   const u = unit(g.slice([0, 0], [bsz, d]));
   const p = unit(g.slice([bsz, 0], [bsz, d]));
   const n = unit(g.slice([2 * bsz, 0], [s, d]));
-  const pos = tf.div(tf.sum(tf.mul(u, p), 1, true), temperature); // [B, 1]
-  const neg = tf.div(tf.matMul(u, n, false, true), temperature); // [B, S]
-  const lse = tf.logSumExp(tf.concat([pos, neg], 1), 1, true);
-  let loss = tf.mean(tf.sub(lse, pos));
+  const pos = tf.div(tf.sum(tf.mul(u, p), 1, true), temperature) as tf.Tensor2D; // [B, 1]
+  const neg = tf.div(matMulNT(u, n), temperature) as tf.Tensor2D; // [B, S]
+  let loss: tf.Scalar = softmaxCrossEntropy(pos, neg);
   if (l2 > 0) {
     const ego = gatherRows(e0 as unknown as tf.Tensor2D, rows.subarray(0, 2 * bsz));
     loss = tf.add(loss, tf.mul(tf.sum(tf.square(ego)), l2 / 2 / bsz));

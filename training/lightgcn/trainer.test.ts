@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { GraphrecError } from '../../core';
+import { csrFromTriples } from '../data/csr';
+import { createRng } from '../data/rng';
+import { carveValidation } from '../data/split';
+import { userItemGraph } from '../graph/propagationGraph';
+import { defaultTrainerOptions } from './options';
+import { trainEmbeddings } from './trainer';
+
+/** Two communities of users, each liking its own half of the items: learnable in a few steps. */
+function toyTrain() {
+  const rng = createRng(3);
+  const rows: number[] = [];
+  const cols: number[] = [];
+  for (let u = 0; u < 60; u++) {
+    const half = u % 2;
+    const items = new Set<number>();
+    while (items.size < 6) items.add(half * 20 + rng.int(20));
+    for (const i of [...items].sort((a, b) => a - b)) {
+      rows.push(u);
+      cols.push(i);
+    }
+  }
+  return csrFromTriples(60, 40, Int32Array.from(rows), Int32Array.from(cols));
+}
+
+describe('trainEmbeddings', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it.each(['bpr', 'softmax'] as const)(
+    'learns the communities with the %s loss, deterministically',
+    async (loss) => {
+      const train = toyTrain();
+      const split = carveValidation(train, { userFraction: 0.5, itemFraction: 0.2, rng: createRng(1) });
+      const options = {
+        ...defaultTrainerOptions('lightgcn'),
+        dims: 8,
+        epochs: 6,
+        batchSize: 64,
+        negatives: loss === 'bpr' ? 2 : 16,
+        loss,
+        lr: 0.05,
+        spectralOversample: 8,
+      };
+      const run = () =>
+        trainEmbeddings({
+          graph: userItemGraph(split.fit),
+          fit: split.fit,
+          valid: { truth: split.valid, users: split.users },
+          options,
+        });
+      const a = await run();
+      const b = await run();
+      expect(a.curve.length).toBeGreaterThan(0);
+      expect(a.best!.valid['recall@20']).toBeGreaterThan(0.5);
+      expect(Array.from(a.embeddings)).toEqual(Array.from(b.embeddings));
+    },
+  );
+
+  it('stops on NaN and names the step', async () => {
+    const train = toyTrain();
+    const options = {
+      ...defaultTrainerOptions('mf'),
+      dims: 4,
+      init: 'normal' as const,
+      initScale: NaN,
+      validUserFraction: 0,
+    };
+    await expect(trainEmbeddings({ graph: userItemGraph(train), fit: train, options })).rejects.toThrow(
+      new GraphrecError(
+        'INTERNAL',
+        'training diverged: the loss became NaN or Inf at epoch 1, step 1; lower --lr or raise --l2',
+      ),
+    );
+  });
+});
