@@ -45,35 +45,28 @@ export function createGraphClient(config: Config['neo4j'], opts: ClientOptions =
   const txConfig = (name: string) => ({ metadata: { app, query: name } });
   const rows = <T>(res: QueryResult<RecordShape>): T[] => res.records.map((r) => toPlain(r.toObject()) as T);
 
+  async function run<T>(mode: 'READ' | 'WRITE', q: NamedQuery, params: Params): Promise<T[]> {
+    const session = driver.session({
+      database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
+    const work = async (tx: ManagedTransaction) => rows<T>(await tx.run(q.cypher, params));
+    try {
+      return await (mode === 'READ'
+        ? session.executeRead(work, txConfig(q.name))
+        : session.executeWrite(work, txConfig(q.name)));
+    } catch (err) {
+      throw translateNeo4jError(err, q.name);
+    } finally {
+      await session.close();
+    }
+  }
+
   return {
     driver,
     database,
-    async read<T>(q: NamedQuery, params: Params = {}) {
-      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
-      try {
-        return await session.executeRead(
-          async (tx) => rows<T>(await tx.run(q.cypher, params)),
-          txConfig(q.name),
-        );
-      } catch (err) {
-        throw translateNeo4jError(err, q.name);
-      } finally {
-        await session.close();
-      }
-    },
-    async write<T>(q: NamedQuery, params: Params = {}) {
-      const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
-      try {
-        return await session.executeWrite(
-          async (tx) => rows<T>(await tx.run(q.cypher, params)),
-          txConfig(q.name),
-        );
-      } catch (err) {
-        throw translateNeo4jError(err, q.name);
-      } finally {
-        await session.close();
-      }
-    },
+    read: <T>(q: NamedQuery, params: Params = {}) => run<T>('READ', q, params),
+    write: <T>(q: NamedQuery, params: Params = {}) => run<T>('WRITE', q, params),
     async writeTx<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>) {
       const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
       try {
