@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 g() { node bin/graphrec.cjs "$@"; }
 
 echo "== 1/4 install"
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || npm install --no-audit --no-fund
 
 echo "== 2/4 start Neo4j 5.26 and Redis 7 (first run resolves Neo4j from Maven Central: about a minute)"
 g stack up
