@@ -1,11 +1,13 @@
 // Ad-hoc read-only Cypher for analysts and scripts (`graphrec cypher`). The text comes from the person at the
-// keyboard, not from a request; it still runs with parameters, and it must be read-only: the query is planned
-// with EXPLAIN first and refused unless Neo4j classifies it as read-only, and then it runs in a READ transaction.
+// keyboard, not from a request; it still runs with parameters, and it must be read-only. It runs in a READ
+// transaction, which Neo4j itself enforces (writes and schema changes fail with Statement.AccessMode). Planning
+// with EXPLAIN first turns the common case, a write, into a clear message before anything runs; procedure calls
+// such as dbms.components() plan as type 's' like CREATE INDEX does, so those are left to the server's check.
 import { validationError } from '../core';
 import type { GraphClient, Params } from './client';
 import { translateNeo4jError } from './errors';
 import { toPlain } from './values';
-import neo4j from 'neo4j-driver';
+import neo4j, { Neo4jError } from 'neo4j-driver';
 
 export interface AdhocResult {
   columns: string[];
@@ -23,7 +25,7 @@ export async function runReadOnlyCypher(
   try {
     const plan = await session.executeRead((tx) => tx.run(`EXPLAIN ${cypher}`, params), txConfig);
     const type = plan.summary.queryType;
-    if (type !== 'r') {
+    if (type === 'w' || type === 'rw') {
       throw validationError(
         `only read-only queries may run here, but this query is of type '${describe(type)}'`,
         { field: 'query' },
@@ -35,6 +37,12 @@ export async function runReadOnlyCypher(
       rows: res.records.map((r) => toPlain(r.toObject()) as Record<string, unknown>),
     };
   } catch (err) {
+    if (err instanceof Neo4jError && err.code === 'Neo.ClientError.Statement.AccessMode') {
+      throw validationError(
+        'only read-only queries may run here, but Neo4j refused this one in a read transaction',
+        { field: 'query' },
+      );
+    }
     throw translateNeo4jError(err, 'cli.cypher');
   } finally {
     await session.close();

@@ -53,6 +53,32 @@ describe('graphrec cypher', () => {
     expect(rows[0].n).toBe(3);
   });
 
+  it('refuses a schema change through the server-enforced read transaction', () => {
+    const res = runCli([
+      'cypher',
+      `CREATE INDEX ${label.toLowerCase()}_probe IF NOT EXISTS FOR (n:\`${label}\`) ON (n.i)`,
+      '--json',
+    ]);
+    expect(res.status).toBe(65);
+    expect(res.json()).toEqual({
+      error: {
+        kind: 'VALIDATION',
+        field: 'query',
+        message: 'only read-only queries may run here, but Neo4j refused this one in a read transaction',
+      },
+    });
+  });
+
+  it('runs read-only procedure calls', () => {
+    const res = runCli([
+      'cypher',
+      'CALL dbms.components() YIELD name, versions RETURN name, versions[0] AS version',
+      '--json',
+    ]);
+    expect(res.status).toBe(0);
+    expect(res.json()).toEqual([{ name: 'Neo4j Kernel', version: expect.stringMatching(/^5\.26\./) }]);
+  });
+
   it('reports a syntax error as bad input, not a crash', () => {
     const res = runCli(['cypher', 'MATCH (n RETRN n', '--json']);
     expect(res.status).toBe(65);
