@@ -84,3 +84,42 @@ export class BprSampler {
     return false;
   }
 }
+
+/** Blocks of users for the full-softmax loss: each epoch is a shuffled pass over users with train items. */
+export class UserBlockSampler {
+  private readonly order: Int32Array;
+  private cursor: number;
+
+  constructor(
+    train: Csr,
+    private readonly rng: Rng,
+  ) {
+    const users: number[] = [];
+    for (let u = 0; u < train.nRows; u++) if (train.ptr[u + 1] > train.ptr[u]) users.push(u);
+    this.order = Int32Array.from(users);
+    this.cursor = this.order.length;
+  }
+
+  get interactions(): number {
+    return this.order.length;
+  }
+
+  shuffle(): void {
+    const o = this.order;
+    for (let i = o.length - 1; i > 0; i--) {
+      const j = this.rng.int(i + 1);
+      const t = o[i];
+      o[i] = o[j];
+      o[j] = t;
+    }
+    this.cursor = 0;
+  }
+
+  next(size: number): Batch | null {
+    if (this.cursor >= this.order.length) return null;
+    const n = Math.min(size, this.order.length - this.cursor);
+    const users = this.order.slice(this.cursor, this.cursor + n);
+    this.cursor += n;
+    return { users, pos: new Int32Array(0), neg: new Int32Array(0) };
+  }
+}

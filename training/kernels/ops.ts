@@ -117,3 +117,53 @@ export function softmaxCrossEntropy(pos: tf.Tensor2D, neg: tf.Tensor2D): tf.Scal
   });
   return op(pos, neg) as tf.Scalar;
 }
+
+/**
+ * Multinomial (full-softmax) cross-entropy for a block of users against every item: logits [B, nItems], and each
+ * user's positives as CSR rows over the block. Loss = mean over the block's positive pairs of
+ * logsumexp(logits_u) - logits_ui. Every item is a negative, so the hardest ones always take part; the gradient
+ * (|P_u| softmax_u - 1[P_u]) / N is computed in the same typed-array pass as the loss.
+ */
+export function fullSoftmaxCrossEntropy(
+  logits: tf.Tensor2D,
+  posPtr: Int32Array,
+  posIdx: Int32Array,
+): tf.Scalar {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const x = args[0] as tf.Tensor2D;
+    const [b, n] = x.shape;
+    const l = x.dataSync() as Float32Array;
+    const g = new Float32Array(l.length);
+    const total = posPtr[b];
+    let loss = 0;
+    for (let r = 0; r < b; r++) {
+      const o = r * n;
+      const np = posPtr[r + 1] - posPtr[r];
+      if (np === 0) continue;
+      let m = -Infinity;
+      for (let j = 0; j < n; j++) if (l[o + j] > m) m = l[o + j];
+      let z = 0;
+      for (let j = 0; j < n; j++) {
+        const e = Math.exp(l[o + j] - m);
+        g[o + j] = e;
+        z += e;
+      }
+      const lse = Math.log(z) + m;
+      const f = np / (z * total);
+      for (let j = 0; j < n; j++) g[o + j] *= f;
+      for (let e = posPtr[r]; e < posPtr[r + 1]; e++) {
+        loss += lse - l[o + posIdx[e]];
+        g[o + posIdx[e]] -= 1 / total;
+      }
+    }
+    return {
+      value: tf.scalar(total > 0 ? loss / total : 0),
+      gradFunc: (dy: tf.Tensor) => {
+        const k = (dy.dataSync() as Float32Array)[0];
+        if (k !== 1) for (let j = 0; j < g.length; j++) g[j] *= k;
+        return [tf.tensor2d(g, [b, n])];
+      },
+    };
+  });
+  return op(logits) as tf.Scalar;
+}

@@ -18,8 +18,9 @@ export interface TrainerOptions {
    * bpr: mean softplus(-(s_ui - s_uj)) over `negatives` uniform negatives per positive (dot-product scores).
    * softmax: sampled softmax over cosine scores / temperature, the positive against `negatives` uniform
    * negatives shared by the whole batch; final embeddings are then L2-normalised rows.
+   * full-softmax: batches of `batchSize` users, each against every item, all its train items positive.
    */
-  loss: 'bpr' | 'softmax';
+  loss: 'bpr' | 'softmax' | 'full-softmax';
   temperature: number;
   /** L2 weight on the batch's ego embeddings, as in LightGCN: l2/2 * (|u|² + |i|² + |j|²/neg) / batch. */
   l2: number;
@@ -39,16 +40,31 @@ export interface TrainerOptions {
   validItemFraction: number;
 }
 
-export const defaultTrainerOptions = (model: EmbeddingModel): TrainerOptions => ({
-  model,
+export const defaultTrainerOptions = (model: EmbeddingModel): TrainerOptions =>
+  model === 'mf'
+    ? {
+        // The MF-BPR baseline of the LightGCN paper: dot products, BPR, random init, no propagation.
+        ...common,
+        model,
+        layers: 0,
+        batchSize: 8192,
+        negatives: 1,
+        lr: 0.005,
+        loss: 'bpr',
+        init: 'normal',
+        evalEverySteps: 0,
+      }
+    : { ...common, model };
+
+const common: Omit<TrainerOptions, 'model'> = {
   dims: 64,
-  layers: model === 'mf' ? 0 : 3,
+  layers: 3,
   epochs: 1000,
   timeBudgetSeconds: Infinity,
-  batchSize: 16384,
-  negatives: 4,
-  lr: 0.005,
-  loss: 'bpr',
+  batchSize: 1024,
+  negatives: 1,
+  lr: 0.01,
+  loss: 'full-softmax',
   temperature: 0.1,
   l2: 1e-4,
   init: 'spectral',
@@ -56,9 +72,9 @@ export const defaultTrainerOptions = (model: EmbeddingModel): TrainerOptions => 
   spectralPower: 2,
   spectralOversample: 32,
   spectralPowerIterations: 3,
-  evalEverySteps: 0,
+  evalEverySteps: 25,
   patience: 5,
   seed: 2020,
   validUserFraction: 0.15,
   validItemFraction: 0.2,
-});
+};

@@ -9,10 +9,16 @@ import { GraphrecError } from '../../core';
 import type { Progress } from '../../core';
 import type { Csr } from '../data/csr';
 import { createRng } from '../data/rng';
-import { BprSampler } from '../data/sampler';
+import { BprSampler, UserBlockSampler } from '../data/sampler';
 import { evaluate } from '../eval/evaluate';
 import type { PropagationGraph } from '../graph/propagationGraph';
-import { gatherRows, matMulNT, propagateOp, softmaxCrossEntropy } from '../kernels/ops';
+import {
+  fullSoftmaxCrossEntropy,
+  gatherRows,
+  matMulNT,
+  propagateOp,
+  softmaxCrossEntropy,
+} from '../kernels/ops';
 import { layerMean } from '../kernels/spmm';
 import type { TrainerOptions } from './options';
 import { spectralInit } from './spectralInit';
@@ -98,12 +104,15 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
   const finalEmbeddings = (): Float32Array => {
     const x = e0.dataSync() as Float32Array;
     const e = layers > 0 ? layerMean(graph.adj, x, d, layers) : Float32Array.from(x);
-    if (o.loss === 'softmax') normaliseRows(e, d);
+    if (o.loss !== 'bpr') normaliseRows(e, d);
     return e;
   };
   const optimizer = tf.train.adam(o.lr);
   // The softmax loss shares one set of negatives per batch, drawn separately (see softmaxLoss).
-  const sampler = new BprSampler(fit, rng, o.loss === 'softmax' ? 0 : o.negatives);
+  const sampler =
+    o.loss === 'full-softmax'
+      ? new UserBlockSampler(fit, rng)
+      : new BprSampler(fit, rng, o.loss === 'softmax' ? 0 : o.negatives);
   const stepsPerEpoch = Math.ceil(sampler.interactions / o.batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const curve: CurvePoint[] = [];
@@ -162,9 +171,11 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
             : batch;
         const lossT = optimizer.minimize(
           () =>
-            o.loss === 'softmax'
-              ? softmaxLoss(e0, encode, b, nU, d, o.l2, o.temperature)
-              : bprLoss(e0, encode, b, nU, d, o.l2),
+            o.loss === 'full-softmax'
+              ? fullSoftmaxLoss(e0, encode, b.users, fit, nU, d, o.l2, o.temperature)
+              : o.loss === 'softmax'
+                ? softmaxLoss(e0, encode, b, nU, d, o.l2, o.temperature)
+                : bprLoss(e0, encode, b, nU, d, o.l2),
           true,
           [e0],
         );
@@ -272,7 +283,6 @@ function softmaxLoss(
   for (let j = 0; j < s; j++) rows[2 * bsz + j] = nU + batch.neg[j];
   const e = encode(e0 as unknown as tf.Tensor2D);
   const g = gatherRows(e, rows);
-  const unit = (x: tf.Tensor2D) => tf.div(x, tf.add(tf.norm(x, 'euclidean', 1, true), 1e-8)) as tf.Tensor2D;
   const u = unit(g.slice([0, 0], [bsz, d]));
   const p = unit(g.slice([bsz, 0], [bsz, d]));
   const n = unit(g.slice([2 * bsz, 0], [s, d]));
@@ -294,4 +304,43 @@ export function normaliseRows(e: Float32Array, d: number): void {
     const f = ss > 0 ? 1 / Math.sqrt(ss) : 0;
     for (let j = 0; j < d; j++) e[o + j] *= f;
   }
+}
+
+/**
+ * Full softmax: a block of users, each against every item (cosine / temperature), all of the user's train
+ * items as positives. One step sees ~B x nItems logits: no negative sampling at all.
+ */
+function fullSoftmaxLoss(
+  e0: tf.Variable,
+  encode: (x: tf.Tensor2D) => tf.Tensor2D,
+  users: Int32Array,
+  fit: Csr,
+  nU: number,
+  d: number,
+  l2: number,
+  temperature: number,
+): tf.Scalar {
+  const nI = fit.nCols;
+  const posPtr = new Int32Array(users.length + 1);
+  for (let r = 0; r < users.length; r++)
+    posPtr[r + 1] = posPtr[r] + fit.ptr[users[r] + 1] - fit.ptr[users[r]];
+  const posIdx = new Int32Array(posPtr[users.length]);
+  for (let r = 0; r < users.length; r++)
+    posIdx.set(fit.idx.subarray(fit.ptr[users[r]], fit.ptr[users[r] + 1]), posPtr[r]);
+  const e = encode(e0 as unknown as tf.Tensor2D);
+  const u = unit(gatherRows(e, users));
+  const items = unit(e.slice([nU, 0], [nI, d]));
+  const logits = tf.div(matMulNT(u, items), temperature) as tf.Tensor2D;
+  let loss: tf.Scalar = fullSoftmaxCrossEntropy(logits, posPtr, posIdx);
+  if (l2 > 0) {
+    const ego = gatherRows(e0 as unknown as tf.Tensor2D, users);
+    loss = tf.add(loss, tf.mul(tf.sum(tf.square(ego)), l2 / 2 / users.length));
+  }
+  return loss;
+}
+
+/** Rows scaled to unit length; rsqrt(|x|² + ε) keeps the gradient finite at all-zero rows (items with no edges),
+ * where the gradient of tf.norm is 0/0. */
+function unit(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12))) as tf.Tensor2D;
 }

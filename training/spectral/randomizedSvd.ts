@@ -17,8 +17,11 @@ export interface NormalisedInteractions {
   rt: Csr & { val: Float32Array };
 }
 
-/** R̃ and its transpose from a user -> item CSR. */
-export function normaliseInteractions(train: Csr): NormalisedInteractions {
+/**
+ * R̃ and its transpose from a user -> item CSR. `alpha` > 0 renormalises as in SVD-GCN:
+ * (D_u + αI)^-1/2 R (D_i + αI)^-1/2, which damps the weight of low-degree nodes in the top components.
+ */
+export function normaliseInteractions(train: Csr, alpha = 0): NormalisedInteractions {
   const du = new Float64Array(train.nRows);
   const di = new Float64Array(train.nCols);
   for (let u = 0; u < train.nRows; u++) {
@@ -32,7 +35,7 @@ export function normaliseInteractions(train: Csr): NormalisedInteractions {
   for (let u = 0; u < train.nRows; u++) {
     for (let e = train.ptr[u]; e < train.ptr[u + 1]; e++) {
       const w = train.val ? train.val[e] : 1;
-      val[e] = w / Math.sqrt(du[u] * di[train.idx[e]]);
+      val[e] = w / Math.sqrt((du[u] + alpha) * (di[train.idx[e]] + alpha));
     }
   }
   const r = { nRows: train.nRows, nCols: train.nCols, ptr: train.ptr, idx: train.idx, val };
