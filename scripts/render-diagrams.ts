@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     for (const d of diagrams) {
       const svg = await page.evaluate(async ({ name, source }) => {
         const m = (
-          window as unknown as {
+          globalThis as unknown as {
             mermaid: { initialize(o: object): void; render(id: string, s: string): Promise<{ svg: string }> };
           }
         ).mermaid;
