@@ -29,7 +29,7 @@ describe('trainEmbeddings', () => {
     await tf.setBackend('cpu');
   });
 
-  it.each(['bpr', 'softmax'] as const)(
+  it.each(['bpr', 'softmax', 'full-softmax'] as const)(
     'learns the communities with the %s loss, deterministically',
     async (loss) => {
       const train = toyTrain();
@@ -38,7 +38,7 @@ describe('trainEmbeddings', () => {
         ...defaultTrainerOptions('lightgcn'),
         dims: 8,
         epochs: 6,
-        batchSize: 64,
+        batchSize: loss === 'full-softmax' ? 16 : 64,
         negatives: loss === 'bpr' ? 2 : 16,
         loss,
         lr: 0.05,
