@@ -24,7 +24,15 @@ export interface InteractionColumns {
   productLaunch: Float64Array;
   /** The data's own window (e.g. the generator's manifest); defaults to the min and max event time. */
   window?: { start: number; end: number };
+  /** Optional columns that features use: event type (0 view, 1 cart, 2 purchase) per event, and per product its
+   * list price and category (an index into `categoryIds`). */
+  eventType?: Uint8Array;
+  productPrice?: Float32Array;
+  productCategory?: Int32Array;
+  categoryIds?: string[];
 }
+
+export const EVENT_TYPES = ['view', 'cart', 'purchase'] as const;
 
 export interface PartCounts {
   events: number;

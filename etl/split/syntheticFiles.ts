@@ -6,7 +6,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parse } from 'csv-parse';
 import { validationError } from '../../core';
-import type { InteractionColumns } from './manifest';
+import { EVENT_TYPES, InteractionColumns } from './manifest';
 
 interface ShopManifest {
   counts: { users: number; products: number; events: number };
@@ -28,12 +28,26 @@ export async function readSyntheticInteractions(dir: string): Promise<Interactio
     productIds: Array.from({ length: m.counts.products }, (_, i) => `p${i}`),
     productLaunch: new Float64Array(m.counts.products).fill(NaN),
     window: { start: Date.parse(m.window.start), end: Date.parse(m.window.end) },
+    eventType: new Uint8Array(nEvents),
+    productPrice: new Float32Array(m.counts.products),
+    productCategory: new Int32Array(m.counts.products),
+    categoryIds: [],
   };
+  const categoryIndex = new Map<string, number>();
 
   const productsFile = path.join(dir, 'products.csv');
   const products = fs.createReadStream(productsFile).pipe(parse({ columns: true }));
   for await (const row of products as AsyncIterable<Record<string, string>>) {
-    cols.productLaunch[denseIndex(row.product_id, 'p', productsFile)] = Date.parse(row.launched_at);
+    const p = denseIndex(row.product_id, 'p', productsFile);
+    cols.productLaunch[p] = Date.parse(row.launched_at);
+    cols.productPrice![p] = Number(row.price);
+    let c = categoryIndex.get(row.category_id);
+    if (c === undefined) {
+      c = cols.categoryIds!.length;
+      categoryIndex.set(row.category_id, c);
+      cols.categoryIds!.push(row.category_id);
+    }
+    cols.productCategory![p] = c;
   }
 
   const eventsFile = path.join(dir, 'events.csv');
@@ -50,6 +64,13 @@ export async function readSyntheticInteractions(dir: string): Promise<Interactio
     cols.user[i] = denseIndex(f[2], 'u', eventsFile, lineNo);
     cols.product[i] = denseIndex(f[3], 'p', eventsFile, lineNo);
     cols.ts[i] = Date.parse(f[5]);
+    const type = EVENT_TYPES.indexOf(f[4] as (typeof EVENT_TYPES)[number]);
+    if (type < 0)
+      throw validationError(
+        `event_type must be one of view, cart, purchase, but got: ${JSON.stringify(f[4])}`,
+        { file: eventsFile, line: lineNo, field: 'event_type' },
+      );
+    cols.eventType![i] = type;
     if (Number.isNaN(cols.ts[i]))
       throw validationError(`ts must be an ISO timestamp, but got: ${JSON.stringify(f[5])}`, {
         file: eventsFile,
