@@ -49,6 +49,21 @@ export const envSchema = z.object({
   API_ADMIN_KEYS: z.string().default(''),
   STACK_START_TIMEOUT_S: z.coerce.number().int().min(5).max(3600).default(120),
   GRAPHREC_PROGRESS: bool.optional(),
+  // Serving (graphrec serve) and event ingestion (events/).
+  API_CORS_ORIGINS: z.string().default('*'),
+  API_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(10_000_000).default(60_000),
+  API_CACHE_TTL_S: z.coerce.number().int().min(0).max(86_400).default(300),
+  API_MAX_FIRST: z.coerce.number().int().min(1).max(1000).default(100),
+  API_MAX_EVENT_BATCH: z.coerce.number().int().min(1).max(10_000).default(100),
+  API_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(8),
+  API_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
+  API_VECTOR_INDEX: z.enum(['memory', 'neo4j']).default('memory'),
+  API_MODEL_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  EVENTS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key made of letters, digits, ":", "_" and "-"')
+    .default('graphrec:events'),
+  EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -76,6 +91,20 @@ export interface Config {
   redis: { url: string; external: boolean; port: number };
   api: { host: string; port: number; publicKeys: string[]; adminKeys: string[] };
   stack: { startTimeoutSeconds: number };
+  /** graphrec serve: limits, cache and model watching. */
+  serving: {
+    corsOrigins: string[];
+    rateLimitPerMinute: number;
+    cacheTtlSeconds: number;
+    maxFirst: number;
+    maxEventBatch: number;
+    maxDepth: number;
+    maxCost: number;
+    vectorIndex: 'memory' | 'neo4j';
+    modelPollMs: number;
+  };
+  /** Durable event ingestion (events/): the Redis stream and the consumer's batch size. */
+  events: { stream: string; batchSize: number };
 }
 
 const splitKeys = (s: string) =>
@@ -127,5 +156,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       adminKeys: splitKeys(e.API_ADMIN_KEYS),
     },
     stack: { startTimeoutSeconds: e.STACK_START_TIMEOUT_S },
+    serving: {
+      corsOrigins: splitKeys(e.API_CORS_ORIGINS),
+      rateLimitPerMinute: e.API_RATE_LIMIT_PER_MIN,
+      cacheTtlSeconds: e.API_CACHE_TTL_S,
+      maxFirst: e.API_MAX_FIRST,
+      maxEventBatch: e.API_MAX_EVENT_BATCH,
+      maxDepth: e.API_MAX_DEPTH,
+      maxCost: e.API_MAX_COST,
+      vectorIndex: e.API_VECTOR_INDEX,
+      modelPollMs: e.API_MODEL_POLL_MS,
+    },
+    events: { stream: e.EVENTS_STREAM, batchSize: e.EVENTS_BATCH_SIZE },
   };
 }
