@@ -64,6 +64,19 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key made of letters, digits, ":", "_" and "-"')
     .default('graphrec:events'),
   EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  // The worker (jobs/): the nightly refresh schedule, its training data, retries and the quality gate.
+  REFRESH_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression of 5 or 6 fields, e.g. "30 2 * * *"')
+    .default('30 2 * * *'),
+  REFRESH_TZ: z.string().min(1).default('UTC'),
+  REFRESH_DATA: z.string().min(1).optional(),
+  REFRESH_MODEL: z.enum(['lightgcn', 'mf', 'pop']).default('lightgcn'),
+  REFRESH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  REFRESH_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  GATE_MAX_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.02),
+  GATE_MAX_COLD_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.05),
+  WORKER_PORT: port.optional(),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -105,6 +118,21 @@ export interface Config {
   };
   /** Durable event ingestion (events/): the Redis stream and the consumer's batch size. */
   events: { stream: string; batchSize: number };
+  /** graphrec worker and the refresh pipeline (jobs/). */
+  jobs: {
+    refreshCron: string;
+    refreshTz: string;
+    /** Training data spec for the train stage until the Neo4j export exists, e.g. lightgcn:DIR. */
+    refreshData: string | null;
+    refreshModel: 'lightgcn' | 'mf' | 'pop';
+    attempts: number;
+    backoffMs: number;
+    /** Largest allowed relative NDCG@20 drop versus the active model, overall and per cold-start segment. */
+    gateMaxNdcgDrop: number;
+    gateMaxColdNdcgDrop: number;
+    /** Port of the worker's /healthz, /readyz and /metrics (defaults to API_PORT). */
+    port: number;
+  };
 }
 
 const splitKeys = (s: string) =>
@@ -168,5 +196,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       modelPollMs: e.API_MODEL_POLL_MS,
     },
     events: { stream: e.EVENTS_STREAM, batchSize: e.EVENTS_BATCH_SIZE },
+    jobs: {
+      refreshCron: e.REFRESH_CRON,
+      refreshTz: e.REFRESH_TZ,
+      refreshData: e.REFRESH_DATA ?? null,
+      refreshModel: e.REFRESH_MODEL,
+      attempts: e.REFRESH_ATTEMPTS,
+      backoffMs: e.REFRESH_BACKOFF_MS,
+      gateMaxNdcgDrop: e.GATE_MAX_NDCG_DROP,
+      gateMaxColdNdcgDrop: e.GATE_MAX_COLD_NDCG_DROP,
+      port: e.WORKER_PORT ?? e.API_PORT,
+    },
   };
 }
