@@ -23,3 +23,13 @@ export type { PropagationGraph, EdgeSet, NodeRange } from './graph/propagationGr
 export { spmmChunk8, spmmNaive, layerMean } from './kernels/spmm';
 export { useBackend } from './kernels/backend';
 export type { BackendChoice, BackendName } from './kernels/backend';
+export {
+  loadInductiveModel,
+  inductiveModelOf,
+  inferProductEmbedding,
+  inferUserEmbedding,
+  scoreItems,
+} from './inductive';
+export type { InductiveModel, NewProduct, NewUser } from './inductive';
+export { readShop } from './data/shop';
+export type { ShopData } from './data/shop';

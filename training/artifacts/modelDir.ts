@@ -42,7 +42,7 @@ export interface ModelFiles {
   metrics: Record<string, unknown>;
   report: string;
   /** Extra small files (charts), name -> content. */
-  extra?: Record<string, string>;
+  extra?: Record<string, string | Buffer>;
 }
 
 /** Write a version atomically; returns its directory. */
