@@ -1,6 +1,48 @@
 import { Command } from 'commander';
-import { pendingCommand } from './pending';
+import { createGraphClient } from '../../graph';
+import { loadSource, LoadSummary, parseLoadOptions } from '../../etl/load';
+import { action } from '../runtime';
+import { registerEtlDataCommands } from './etlData';
+
+const render = (s: LoadSummary) =>
+  [
+    `loaded ${s.source} (${s.format}) in ${s.seconds.toFixed(1)} s, ${s.rowsPerSecond} rows/s, peak RSS ${s.peakRssMb} MB`,
+    ...Object.entries(s.files).map(
+      ([name, f]) =>
+        `  ${name.padEnd(18)} read ${f.read}, loaded ${f.loaded}, rejected ${f.rejected} (written now ${f.written}, committed before ${f.alreadyCommitted}) ${f.rowsPerSecond} rows/s`,
+    ),
+    s.quarantine ? `rejected rows: ${s.quarantine}` : 'no rows rejected',
+  ].join('\n');
 
 export function registerEtl(program: Command): void {
-  pendingCommand(program, 'etl', 'Load and validate shop data into Neo4j', 3);
+  const etl = program
+    .command('etl')
+    .description('Load and validate shop data into Neo4j, then split and features');
+  etl
+    .command('load')
+    .description(
+      'Validate and load a shop (synthetic files, an events CSV with a mapping, or LightGCN text) into Neo4j',
+    )
+    .option('--source <dir>', 'directory holding the files')
+    .option('--format <format>', 'synthetic | events-csv | lightgcn (default synthetic)')
+    .option('--mapping <file>', 'JSON mapping of the columns (events-csv)')
+    .option('--batch-size <n>', 'rows per write transaction (default 10000)')
+    .option('--json', 'print one JSON summary on stdout')
+    .action(
+      action<LoadSummary>(async ({ config, logger }, _args, opts) => {
+        const options = parseLoadOptions(opts);
+        const graph = createGraphClient(config.neo4j, { app: 'graphrec-etl' });
+        try {
+          return await loadSource(options, {
+            graph,
+            logger,
+            dataDir: config.dataDir,
+            progressBar: config.progress,
+          });
+        } finally {
+          await graph.close();
+        }
+      }, render),
+    );
+  registerEtlDataCommands(etl);
 }
