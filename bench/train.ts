@@ -1,8 +1,8 @@
 // Training benchmark on the Gowalla split (LightGCN paper protocol): time-to-quality of LightGCN, MF-BPR and
 // popularity, plus the propagation kernel against the naive CSR loop. Prints a table; with --write-docs it
-// also replaces the `## Training` section of docs/performance.md.
+// also replaces the `## Training (Gowalla)` section of docs/performance.md.
 //
-//   npx tsx bench/train.ts [--data lightgcn:DIR] [--models pop,mf,lightgcn] [--time-budget MIN] [--mf-budget MIN]
+//   npx graphrec bench train [--data lightgcn:DIR] [--models pop,mf,lightgcn] [--time-budget MIN] [--mf-budget MIN]
 //                          [--write-docs]
 //
 // Test recall is measured at every validation (excluded from the training clock), only to report when
@@ -31,6 +31,8 @@ interface Row {
   recall: number;
   ndcg: number;
   secondsPerEpoch: string;
+  secondsPerStep: string;
+  steps: number;
   seconds: number;
   epochs: number;
   peakRssMb: number;
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
   const models = arg('models', 'pop,mf,lightgcn').split(',') as ModelKind[];
   const budgetMin = Number(arg('time-budget', '30'));
   const mfBudgetMin = Number(arg('mf-budget', '5'));
+  const loadStart = os.loadavg()[0];
   const k = kernelMs(data);
   const rows: Row[] = [];
   for (const model of models) {
@@ -103,6 +106,8 @@ async function main(): Promise<void> {
       recall: o.summary.metrics['recall@20'],
       ndcg: o.summary.metrics['ndcg@20'],
       secondsPerEpoch: epochsDone > 0 ? ((o.summary.seconds - o.initSeconds) / epochsDone).toFixed(1) : 'n/a',
+      secondsPerStep: o.steps > 0 ? ((o.summary.seconds - o.initSeconds) / o.steps).toFixed(1) : 'n/a',
+      steps: o.steps,
       seconds: o.summary.seconds,
       epochs: Math.round(epochsDone * 10) / 10,
       peakRssMb: peakRssMb(),
@@ -111,38 +116,48 @@ async function main(): Promise<void> {
     process.stderr.write(`${model}: ${JSON.stringify(rows[rows.length - 1])}\n`);
   }
   const table = [
-    '| model | s to recall@20 0.17 | s to 0.18 | recall@20 | ndcg@20 | s / epoch | train s | epochs | peak RSS MB |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| model | s to recall@20 0.17 | s to 0.18 | recall@20 | ndcg@20 | s / epoch | s / step | steps | train s | epochs | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.model} | ${r.to17} | ${r.to18} | ${r.recall.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${r.secondsPerEpoch} | ${r.seconds.toFixed(0)} | ${r.epochs} | ${r.peakRssMb} |`,
+        `| ${r.model} | ${r.to17} | ${r.to18} | ${r.recall.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${r.secondsPerEpoch} | ${r.secondsPerStep} | ${r.steps} | ${r.seconds.toFixed(0)} | ${r.epochs} | ${r.peakRssMb} |`,
     ),
     '',
     `Propagation at D = 64 over ${k.nodes} nodes, ${k.edges} directed edges (median of 5): ` +
       `chunk8 ${k.chunk8.toFixed(0)} ms, naive CSR ${k.naive.toFixed(0)} ms (${(k.naive / k.chunk8).toFixed(1)}x); ` +
       `a 3-layer layer mean ${k.layerMean3.toFixed(0)} ms.`,
+    '',
+    `Load average (1 min) at start ${loadStart.toFixed(1)}, at end ${os.loadavg()[0].toFixed(1)}.`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
-  if (process.argv.includes('--write-docs')) writeDocs(config.home, table, data, budgetMin, mfBudgetMin);
+  if (process.argv.includes('--write-docs'))
+    writeDocs(config.home, table, data, models, budgetMin, mfBudgetMin);
 }
 
-function writeDocs(home: string, table: string, data: string, budgetMin: number, mfBudgetMin: number): void {
+function writeDocs(
+  home: string,
+  table: string,
+  data: string,
+  models: string[],
+  budgetMin: number,
+  mfBudgetMin: number,
+): void {
   const file = path.join(home, 'docs', 'performance.md');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const section = [
-    '## Training',
+    '## Training (Gowalla)',
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} vCPUs (${cpu}) that deliver about one core ` +
       `of throughput, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, no GPU, Node ${process.version}; other jobs shared the ` +
       'machine, so compare figures as ratios within one run.',
     '',
-    `Command: \`npx tsx bench/train.ts --data ${data} --time-budget ${budgetMin} --mf-budget ${mfBudgetMin} --write-docs\``,
+    `Command: \`nice -n 10 npx graphrec bench train --data ${data} --models ${models.join(',')} --time-budget ${budgetMin} --mf-budget ${mfBudgetMin} --write-docs\``,
     '',
     table,
     '',
   ].join('\n');
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Performance\n';
-  const re = /## Training\n[\s\S]*?(?=\n## |$)/;
+  const re = /## Training(?: \(Gowalla\))?\n[\s\S]*?(?=\n## |$)/;
   const next = re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}`;
   fs.writeFileSync(file, next);
 }
