@@ -1,0 +1,147 @@
+// The product catalogue held in memory: what the ranking's business rules need for every candidate (price,
+// stock, consumable, leaf category and its ancestors, brand), without a Neo4j round trip per request and
+// while Neo4j is down. Reloaded in the background; a product unknown here is looked up once (it may have been
+// added since the last reload) and remembered as missing for a while.
+import type { Logger } from '../core';
+import type { GraphClient } from '../graph';
+
+export interface CatalogProduct {
+  id: string;
+  name: string;
+  price: number | null;
+  inStock: boolean;
+  consumable: boolean;
+  launchedAt: number | null;
+  categoryId: string | null;
+  brandId: string | null;
+  /** The leaf category and its ancestors, leaf first. */
+  categoryPath: string[];
+}
+
+export interface CatalogCategory {
+  id: string;
+  name: string;
+  level: number;
+  season: string | null;
+  parentId: string | null;
+}
+
+const PRODUCTS = {
+  name: 'api.catalog.products',
+  cypher: `
+MATCH (p:Product)
+OPTIONAL MATCH (p)-[:IN_CATEGORY]->(c:Category)
+OPTIONAL MATCH (p)-[:MADE_BY]->(b:Brand)
+RETURN p.id AS id, p.name AS name, p.price AS price, coalesce(p.inStock, true) AS inStock,
+       coalesce(p.consumable, false) AS consumable, p.launchedAt AS launchedAt, c.id AS categoryId, b.id AS brandId`,
+};
+
+const PRODUCT_BY_ID = {
+  name: 'api.catalog.productById',
+  cypher: `
+UNWIND $ids AS pid
+MATCH (p:Product {id: pid})
+OPTIONAL MATCH (p)-[:IN_CATEGORY]->(c:Category)
+OPTIONAL MATCH (p)-[:MADE_BY]->(b:Brand)
+RETURN p.id AS id, p.name AS name, p.price AS price, coalesce(p.inStock, true) AS inStock,
+       coalesce(p.consumable, false) AS consumable, p.launchedAt AS launchedAt, c.id AS categoryId, b.id AS brandId`,
+};
+
+const CATEGORIES = {
+  name: 'api.catalog.categories',
+  cypher: `
+MATCH (c:Category)
+OPTIONAL MATCH (c)-[:CHILD_OF]->(p:Category)
+RETURN c.id AS id, c.name AS name, c.level AS level, c.season AS season, p.id AS parentId`,
+};
+
+type ProductRow = Omit<CatalogProduct, 'categoryPath'>;
+
+export interface Catalog {
+  get(id: string): CatalogProduct | undefined;
+  /** Resolve ids not in memory with one query (ids known to be missing are skipped for a while). */
+  ensure(ids: string[]): Promise<void>;
+  category(id: string): CatalogCategory | undefined;
+  categories(): CatalogCategory[];
+  size(): number;
+  loaded(): boolean;
+  reload(): Promise<void>;
+  /** Products by leaf category, for the new-product fallback embedding. */
+  inCategory(categoryId: string): CatalogProduct[];
+  stop(): void;
+}
+
+export function createCatalog(graph: GraphClient, logger: Logger, reloadMs = 300_000): Catalog {
+  let products = new Map<string, CatalogProduct>();
+  let byCategory = new Map<string, CatalogProduct[]>();
+  let categories = new Map<string, CatalogCategory>();
+  let isLoaded = false;
+  const missing = new Map<string, number>();
+
+  const pathOf = (leaf: string | null): string[] => {
+    const out: string[] = [];
+    let at = leaf;
+    while (at && out.length < 10) {
+      out.push(at);
+      at = categories.get(at)?.parentId ?? null;
+    }
+    return out;
+  };
+  const toProduct = (r: ProductRow): CatalogProduct => ({ ...r, categoryPath: pathOf(r.categoryId) });
+
+  function add(p: CatalogProduct): void {
+    products.set(p.id, p);
+    if (p.categoryId) {
+      const list = byCategory.get(p.categoryId) ?? [];
+      list.push(p);
+      byCategory.set(p.categoryId, list);
+    }
+  }
+
+  async function reload(): Promise<void> {
+    const cats = await graph.read<CatalogCategory>(CATEGORIES);
+    categories = new Map(cats.map((c) => [c.id, c]));
+    const rows = await graph.read<ProductRow>(PRODUCTS);
+    const next = new Map<string, CatalogProduct>();
+    const nextByCat = new Map<string, CatalogProduct[]>();
+    for (const r of rows) {
+      const p = toProduct(r);
+      next.set(p.id, p);
+      if (p.categoryId) {
+        const list = nextByCat.get(p.categoryId) ?? [];
+        list.push(p);
+        nextByCat.set(p.categoryId, list);
+      }
+    }
+    products = next;
+    byCategory = nextByCat;
+    isLoaded = true;
+    logger.info({ products: products.size, categories: categories.size }, 'catalog loaded');
+  }
+
+  const timer = setInterval(() => {
+    reload().catch((err: Error) =>
+      logger.warn({ err: err.message }, 'catalog reload failed; keeping the old one'),
+    );
+  }, reloadMs);
+  timer.unref();
+
+  return {
+    get: (id) => products.get(id),
+    async ensure(ids) {
+      const now = Date.now();
+      const want = ids.filter((id) => !products.has(id) && (missing.get(id) ?? 0) < now);
+      if (want.length === 0) return;
+      const rows = await graph.read<ProductRow>(PRODUCT_BY_ID, { ids: want });
+      for (const r of rows) add(toProduct(r));
+      for (const id of want) if (!products.has(id)) missing.set(id, now + 60_000);
+    },
+    category: (id) => categories.get(id),
+    categories: () => [...categories.values()],
+    size: () => products.size,
+    loaded: () => isLoaded,
+    reload,
+    inCategory: (id) => byCategory.get(id) ?? [],
+    stop: () => clearInterval(timer),
+  };
+}

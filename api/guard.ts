@@ -1,0 +1,52 @@
+// Fast failure for the backing services. When Neo4j or Redis is down, a request must not wait for connect
+// timeouts: after a failure the breaker stays open for `openMs` and calls fail at once (the caller then
+// degrades: traversal candidates skipped, cache bypassed). The first call after that window probes again.
+import { unavailable } from '../core';
+
+export interface Breaker {
+  run<T>(work: () => Promise<T>): Promise<T>;
+  isOpen(): boolean;
+  failures(): number;
+}
+
+export function createBreaker(name: string, openMs = 2000, now: () => number = Date.now): Breaker {
+  let openUntil = 0;
+  let failures = 0;
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      if (now() < openUntil) throw unavailable(`${name} is unavailable (circuit open)`);
+      try {
+        const out = await work();
+        openUntil = 0;
+        return out;
+      } catch (err) {
+        const kind = (err as { kind?: string }).kind;
+        // Only service failures open the breaker; a bad query is the query's problem.
+        if (kind === undefined || kind === 'UNAVAILABLE') {
+          failures++;
+          openUntil = now() + openMs;
+        }
+        throw err;
+      }
+    },
+    isOpen: () => now() < openUntil,
+    failures: () => failures,
+  };
+}
+
+/** Reject after `ms` (a hung TCP connection must not hang a request). */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(unavailable(`${what} timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,9 @@
+// The public door of api/: the GraphQL server and what others hang on it (admin middleware, variant seam).
+export { startApiServer } from './server';
+export type { ApiServer, ApiServerOptions } from './server';
+export { requireAdmin, authenticate } from './auth';
+export type { Caller, Role } from './auth';
+export type { ApiContext } from './context';
+export { chooseVariant } from './variant';
+export type { ChooseVariant, Variant, VariantRequest } from './variant';
+export { typeDefs } from './schema';

@@ -1,0 +1,187 @@
+// DataLoaders, created per request (STYLE.md 17): every lookup of one kind in one tick becomes one Cypher
+// query with UNWIND $ids, so a page of 20 products with their categories and brands costs a few queries, not
+// 60. `alignByKey` puts the rows back in the order of the keys (DataLoader's contract), null for a miss.
+import DataLoader from 'dataloader';
+import type { GraphClient, NamedQuery } from '../graph';
+import type { Catalog } from './catalog';
+
+export function alignByKey<K, R>(keys: readonly K[], rows: R[], keyOf: (r: R) => K): Array<R | null> {
+  const byKey = new Map<K, R>();
+  for (const r of rows) byKey.set(keyOf(r), r);
+  return keys.map((k) => byKey.get(k) ?? null);
+}
+
+export interface ProductRow {
+  id: string;
+  name: string | null;
+  description: string | null;
+  price: number | null;
+  currency: string | null;
+  inStock: boolean | null;
+  consumable: boolean | null;
+  launchedAt: number | null;
+  categoryId: string | null;
+  brand: { id: string; name: string | null; tier: string | null } | null;
+}
+export interface CategoryRow {
+  id: string;
+  name: string | null;
+  level: number | null;
+  season: string | null;
+  parentId: string | null;
+}
+export interface UserRow {
+  id: string;
+  region: string | null;
+  loyaltyTier: string | null;
+  ageBand: string | null;
+  anonymous: boolean;
+}
+export interface UserEventRow {
+  type: string;
+  productId: string;
+  ts: number;
+  sessionId: string | null;
+}
+
+const Q = {
+  products: {
+    name: 'api.load.products',
+    cypher: `
+UNWIND $ids AS pid
+MATCH (p:Product {id: pid})
+OPTIONAL MATCH (p)-[:IN_CATEGORY]->(c:Category)
+OPTIONAL MATCH (p)-[:MADE_BY]->(b:Brand)
+RETURN p.id AS id, p.name AS name, p.description AS description, p.price AS price, p.currency AS currency,
+       p.inStock AS inStock, p.consumable AS consumable, p.launchedAt AS launchedAt, c.id AS categoryId,
+       CASE WHEN b IS NULL THEN null ELSE {id: b.id, name: b.name, tier: b.tier} END AS brand`,
+  },
+  categories: {
+    name: 'api.load.categories',
+    cypher: `
+UNWIND $ids AS cid
+MATCH (c:Category {id: cid})
+OPTIONAL MATCH (c)-[:CHILD_OF]->(p:Category)
+RETURN c.id AS id, c.name AS name, c.level AS level, c.season AS season, p.id AS parentId`,
+  },
+  children: {
+    name: 'api.load.categoryChildren',
+    cypher: `
+UNWIND $ids AS cid
+MATCH (c:Category {id: cid})
+OPTIONAL MATCH (ch:Category)-[:CHILD_OF]->(c)
+WITH cid, ch ORDER BY ch.id
+RETURN cid AS id, collect(ch.id) AS ids`,
+  },
+  categoryProducts: {
+    name: 'api.load.categoryProducts',
+    cypher: `
+UNWIND $ids AS cid
+MATCH (c:Category {id: cid})
+CALL (c) {
+  MATCH (p:Product)-[:IN_CATEGORY]->(:Category)-[:CHILD_OF*0..2]->(c)
+  WITH p ORDER BY p.id LIMIT toInteger($limit)
+  RETURN collect(p.id) AS ids
+}
+RETURN cid AS id, ids`,
+  },
+  boughtTogether: {
+    name: 'api.load.boughtTogether',
+    cypher: `
+UNWIND $ids AS pid
+MATCH (p:Product {id: pid})
+CALL (p) {
+  OPTIONAL MATCH (p)<-[:PURCHASED]-(u:User)
+  WITH DISTINCT u LIMIT 40
+  OPTIONAL MATCH (u)-[:PURCHASED]->(q:Product) WHERE q <> p
+  WITH q, count(q) AS w WHERE q IS NOT NULL
+  WITH q, w ORDER BY w DESC, q.id LIMIT toInteger($limit)
+  RETURN collect(q.id) AS ids
+}
+RETURN pid AS id, ids`,
+  },
+  users: {
+    name: 'api.load.users',
+    cypher: `
+UNWIND $ids AS uid
+MATCH (u:User {id: uid})
+OPTIONAL MATCH (u)-[:IN_AGE_BAND]->(a:AgeBand)
+RETURN u.id AS id, u.region AS region, u.loyaltyTier AS loyaltyTier, a.id AS ageBand,
+       coalesce(u.anonymous, false) AS anonymous`,
+  },
+  userEvents: {
+    name: 'api.load.userEvents',
+    cypher: `
+UNWIND $ids AS uid
+MATCH (u:User {id: uid})
+CALL (u) {
+  MATCH (u)-[r:VIEWED|ADDED_TO_CART|PURCHASED]->(p:Product)
+  WITH r, p ORDER BY r.ts DESC LIMIT toInteger($limit)
+  RETURN collect({type: type(r), productId: p.id, ts: r.ts, sessionId: r.sessionId}) AS events
+}
+RETURN uid AS id, events`,
+  },
+} satisfies Record<string, NamedQuery>;
+
+export interface Loaders {
+  product: DataLoader<string, ProductRow | null>;
+  category: DataLoader<string, CategoryRow | null>;
+  children: DataLoader<string, string[]>;
+  categoryProducts: DataLoader<string, string[]>;
+  boughtTogether: DataLoader<string, string[]>;
+  user: DataLoader<string, UserRow | null>;
+  userEvents: DataLoader<string, UserEventRow[]>;
+}
+
+/** `maxList` bounds the per-key lists the loaders fetch (resolvers slice to their `first`). */
+export function createLoaders(graph: GraphClient, catalog: Catalog, maxList: number): Loaders {
+  const lists = (q: NamedQuery) =>
+    new DataLoader<string, string[]>(async (ids) => {
+      const rows = await graph.read<{ id: string; ids: string[] }>(q, { ids, limit: maxList });
+      return alignByKey(ids, rows, (r) => r.id).map((r) => r?.ids ?? []);
+    });
+  return {
+    product: new DataLoader<string, ProductRow | null>(async (ids) => {
+      try {
+        const rows = await graph.read<ProductRow>(Q.products, { ids });
+        return alignByKey(ids, rows, (r) => r.id);
+      } catch (err) {
+        // Neo4j down: the in-memory catalogue still knows the essentials of every product.
+        if ((err as { kind?: string }).kind !== 'UNAVAILABLE') throw err;
+        return ids.map((id) => {
+          const p = catalog.get(id);
+          return p
+            ? {
+                id: p.id,
+                name: p.name,
+                description: null,
+                price: p.price,
+                currency: 'EUR',
+                inStock: p.inStock,
+                consumable: p.consumable,
+                launchedAt: p.launchedAt,
+                categoryId: p.categoryId,
+                brand: p.brandId ? { id: p.brandId, name: null, tier: null } : null,
+              }
+            : null;
+        });
+      }
+    }),
+    category: new DataLoader<string, CategoryRow | null>(async (ids) =>
+      alignByKey(ids, await graph.read<CategoryRow>(Q.categories, { ids }), (r) => r.id),
+    ),
+    children: lists(Q.children),
+    categoryProducts: lists(Q.categoryProducts),
+    boughtTogether: lists(Q.boughtTogether),
+    user: new DataLoader<string, UserRow | null>(async (ids) =>
+      alignByKey(ids, await graph.read<UserRow>(Q.users, { ids }), (r) => r.id),
+    ),
+    userEvents: new DataLoader<string, UserEventRow[]>(async (ids) => {
+      const rows = await graph.read<{ id: string; events: UserEventRow[] }>(Q.userEvents, {
+        ids,
+        limit: maxList,
+      });
+      return alignByKey(ids, rows, (r) => r.id).map((r) => r?.events ?? []);
+    }),
+  };
+}

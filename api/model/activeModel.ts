@@ -1,0 +1,114 @@
+// The model that serves, and how it changes without a restart. `graphrec models publish` writes
+// `<dataDir>/models/active.json` atomically; we poll its mtime (cheap: one stat) and, when it changes, load
+// the new version fully before swapping one reference, so a request sees either the old model or the new one.
+// A version that fails to load leaves the previous one serving.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../../core';
+import { modelsRoot, readModelDir } from '../../training';
+import { rowNorms, type ItemTable } from './embeddingIndex';
+
+export interface LoadedModel {
+  version: string;
+  loadedAt: number;
+  dims: number;
+  users: Float32Array;
+  userRow: Map<string, number>;
+  table: ItemTable;
+  itemIds: string[];
+  itemRow: Map<string, number>;
+}
+
+export type ModelState =
+  | { phase: 'none'; reason: string }
+  | { phase: 'ready'; model: LoadedModel }
+  | { phase: 'failed'; error: string; model?: LoadedModel };
+
+export interface ActiveModel {
+  current(): LoadedModel | undefined;
+  state(): ModelState;
+  /** Check the pointer now (the poller calls this; admin `reloadModel` too). */
+  refresh(): Promise<ModelState>;
+  onChange(fn: (m: LoadedModel | undefined) => void): void;
+  stop(): void;
+}
+
+export function loadModel(dataDir: string, version: string): LoadedModel {
+  const stored = readModelDir(dataDir, version);
+  const e = stored.embeddings;
+  const itemIds = stored.ids.items.map(String);
+  const userIds = stored.ids.users.map(String);
+  return {
+    version,
+    loadedAt: Date.now(),
+    dims: e.dims,
+    users: e.users,
+    userRow: new Map(userIds.map((id, r) => [id, r])),
+    table: { dims: e.dims, nItems: e.nItems, items: e.items, norms: rowNorms(e.items, e.nItems, e.dims) },
+    itemIds,
+    itemRow: new Map(itemIds.map((id, r) => [id, r])),
+  };
+}
+
+export function readActivePointer(dataDir: string): { version: string } | undefined {
+  const file = path.join(modelsRoot(dataDir), 'active.json');
+  if (!fs.existsSync(file)) return undefined;
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown };
+  if (typeof parsed.version !== 'string' || parsed.version.length === 0) return undefined;
+  return { version: parsed.version };
+}
+
+export function watchActiveModel(dataDir: string, pollMs: number, logger: Logger): ActiveModel {
+  const file = path.join(modelsRoot(dataDir), 'active.json');
+  let state: ModelState = { phase: 'none', reason: `no active model (${file} does not exist)` };
+  let lastMtime = -1;
+  const listeners: Array<(m: LoadedModel | undefined) => void> = [];
+  const current = () =>
+    state.phase === 'ready' ? state.model : state.phase === 'failed' ? state.model : undefined;
+
+  async function refresh(): Promise<ModelState> {
+    let mtime = 0;
+    try {
+      mtime = fs.statSync(file).mtimeMs;
+    } catch {
+      mtime = 0;
+    }
+    if (mtime === lastMtime) return state;
+    lastMtime = mtime;
+    const before = current();
+    try {
+      const pointer = readActivePointer(dataDir);
+      if (!pointer) {
+        state = { phase: 'none', reason: `no active model (${file} is missing or names no version)` };
+      } else if (before?.version === pointer.version) {
+        state = { phase: 'ready', model: before };
+      } else {
+        const model = loadModel(dataDir, pointer.version);
+        state = { phase: 'ready', model };
+        logger.info(
+          { version: model.version, items: model.table.nItems, users: model.users.length / model.dims },
+          'model loaded',
+        );
+      }
+    } catch (err) {
+      state = { phase: 'failed', error: (err as Error).message, model: before };
+      logger.error(
+        { err: (err as Error).message },
+        'active model could not be loaded; the previous one keeps serving',
+      );
+    }
+    const after = current();
+    if (after !== before) for (const fn of listeners) fn(after);
+    return state;
+  }
+
+  const timer = setInterval(() => void refresh(), pollMs);
+  timer.unref();
+  return {
+    current,
+    state: () => state,
+    refresh,
+    onChange: (fn) => listeners.push(fn),
+    stop: () => clearInterval(timer),
+  };
+}

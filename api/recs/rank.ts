@@ -1,0 +1,114 @@
+// Merge, score, filter and diversify candidates. Pure: every input (candidates, catalogue lookups, the user's
+// purchases) is passed in, so the business rules are unit-tested without services.
+import type { CatalogProduct } from '../catalog';
+import type { RecFilter } from '../validate';
+
+export type Source = 'embedding' | 'copurchase' | 'coview' | 'category' | 'session' | 'segment' | 'popular';
+
+/** One candidate from one source; `via` is the product (or category) that led to it, for explanations. */
+export interface Candidate {
+  productId: string;
+  source: Source;
+  /** Source-local strength, any positive scale: normalised per source before merging. */
+  weight: number;
+  via?: string;
+}
+
+export interface RankedItem {
+  productId: string;
+  score: number;
+  sources: Source[];
+  via: Partial<Record<Source, string>>;
+}
+
+/**
+ * How much each source counts once its weights are normalised to [0, 1]. Embeddings carry the personal taste;
+ * graph co-occurrence what people actually combine; popularity only breaks ties and fills cold starts.
+ */
+export const SOURCE_WEIGHTS: Record<Source, number> = {
+  embedding: 1.0,
+  copurchase: 0.8,
+  coview: 0.6,
+  session: 0.7,
+  category: 0.3,
+  segment: 0.4,
+  popular: 0.2,
+};
+
+export interface RankInput {
+  candidates: Candidate[];
+  product: (id: string) => CatalogProduct | undefined;
+  purchased: Set<string>;
+  /** Items the shopper is looking at (the current product, the cart): never recommended back. */
+  exclude: Set<string>;
+  filter: RecFilter;
+  first: number;
+  /** Per leaf category cap for diversity; defaults to max(2, ceil(first / 4)). */
+  perCategoryCap?: number;
+}
+
+export function passesFilter(p: CatalogProduct, filter: RecFilter, purchased: Set<string>): boolean {
+  if (filter.inStockOnly && !p.inStock) return false;
+  if (filter.minPrice !== null && (p.price === null || p.price < filter.minPrice)) return false;
+  if (filter.maxPrice !== null && (p.price === null || p.price > filter.maxPrice)) return false;
+  if (filter.categoryIds && !filter.categoryIds.some((c) => p.categoryPath.includes(c))) return false;
+  // Already bought: not again, unless it is bought again and again (consumables).
+  if (filter.excludePurchased && purchased.has(p.id) && !p.consumable) return false;
+  return true;
+}
+
+export function rankCandidates(input: RankInput): RankedItem[] {
+  // Normalise each source's weights by its maximum, so sources with different scales can be added.
+  const maxBySource = new Map<Source, number>();
+  for (const c of input.candidates) {
+    maxBySource.set(c.source, Math.max(maxBySource.get(c.source) ?? 0, c.weight));
+  }
+  const merged = new Map<string, RankedItem>();
+  for (const c of input.candidates) {
+    const max = maxBySource.get(c.source) ?? 1;
+    const norm = max > 0 ? Math.max(0, c.weight) / max : 0;
+    let item = merged.get(c.productId);
+    if (!item) {
+      item = { productId: c.productId, score: 0, sources: [], via: {} };
+      merged.set(c.productId, item);
+    }
+    if (!item.sources.includes(c.source)) {
+      item.sources.push(c.source);
+      item.score += SOURCE_WEIGHTS[c.source] * norm;
+      if (c.via !== undefined) item.via[c.source] = c.via;
+    } else {
+      // The same source twice (from two seeds): keep the stronger contribution.
+      const extra = SOURCE_WEIGHTS[c.source] * norm * 0.25;
+      item.score += extra;
+    }
+  }
+  const eligible = [...merged.values()]
+    .filter((it) => !input.exclude.has(it.productId))
+    .filter((it) => {
+      const p = input.product(it.productId);
+      return p !== undefined && passesFilter(p, input.filter, input.purchased);
+    })
+    .sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : 1));
+
+  // Diversify: at most `cap` items per leaf category, then fill from the overflow if still short.
+  const cap = input.perCategoryCap ?? Math.max(2, Math.ceil(input.first / 4));
+  const perCat = new Map<string, number>();
+  const out: RankedItem[] = [];
+  const overflow: RankedItem[] = [];
+  for (const it of eligible) {
+    if (out.length >= input.first) break;
+    const cat = input.product(it.productId)?.categoryId ?? '';
+    const n = perCat.get(cat) ?? 0;
+    if (n >= cap) {
+      overflow.push(it);
+      continue;
+    }
+    perCat.set(cat, n + 1);
+    out.push(it);
+  }
+  for (const it of overflow) {
+    if (out.length >= input.first) break;
+    out.push(it);
+  }
+  return out;
+}

@@ -1,0 +1,376 @@
+// One recommendation request, end to end: gather the shopper's state (Redis session, graph history), collect
+// candidates from every source in parallel (embeddings, graph traversals, popularity), rank them, and build
+// the explanations. A source that fails is skipped and marks the result degraded; it never fails the query.
+import crypto from 'node:crypto';
+import type Redis from 'ioredis';
+import type { Logger } from '../../core';
+import type { GraphClient } from '../../graph';
+import { recentKey, sessionSubject, userSubject, type RecentEvent } from '../../events';
+import type { Catalog } from '../catalog';
+import type { Breaker } from '../guard';
+import type { ActiveModel, LoadedModel } from '../model/activeModel';
+import { meanOfRows, rowOf, topK } from '../model/embeddingIndex';
+import type { Context, RecFilter } from '../validate';
+import type { Popularity } from './popularity';
+import { SEED_NEIGHBOURS, SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './queries';
+import { rankCandidates, type Candidate, type Source } from './rank';
+
+export interface RecDeps {
+  graph: GraphClient;
+  graphBreaker: Breaker;
+  redis: Redis;
+  catalog: Catalog;
+  popularity: Popularity;
+  model: ActiveModel;
+  logger: Logger;
+}
+
+export interface RecRequest {
+  userId: string | null;
+  sessionId: string | null;
+  context: Context;
+  first: number;
+  filter: RecFilter;
+  explain: boolean;
+}
+
+export interface PathStep {
+  kind: 'User' | 'Session' | 'Product' | 'Category';
+  id: string;
+  name: string | null;
+  rel: string | null;
+}
+
+export interface Explanation {
+  source: Source;
+  text: string;
+  path: PathStep[];
+}
+
+export interface RecItemResult {
+  productId: string;
+  score: number;
+  sources: Source[];
+  explanation: Explanation[] | null;
+}
+
+export interface RecResult {
+  recId: string;
+  modelVersion: string | null;
+  degraded: boolean;
+  degradedReasons: string[];
+  items: RecItemResult[];
+}
+
+interface HistoryRow {
+  productId: string;
+  type: 'VIEWED' | 'ADDED_TO_CART' | 'PURCHASED';
+  ts: number;
+}
+
+const segmentCache = new Map<
+  string,
+  { at: number; rows: Promise<Array<{ productId: string; w: number }>> }
+>();
+
+async function readRecent(redis: Redis, subjects: string[]): Promise<RecentEvent[]> {
+  if (redis.status !== 'ready' || subjects.length === 0) return [];
+  const pipe = redis.pipeline();
+  for (const s of subjects) pipe.lrange(recentKey(s), 0, 49);
+  const res = (await pipe.exec()) ?? [];
+  const out: RecentEvent[] = [];
+  for (const [err, list] of res) {
+    if (err) throw err;
+    for (const raw of list as string[]) out.push(JSON.parse(raw) as RecentEvent);
+  }
+  return out.sort((a, b) => b.ts - a.ts);
+}
+
+/** The query vector: the user's trained row, moved towards what the shopper touched lately. */
+export function queryVector(
+  model: LoadedModel,
+  userId: string | null,
+  recentItems: string[],
+): Float32Array | undefined {
+  const userRowIdx = userId !== null ? model.userRow.get(userId) : undefined;
+  const rows = recentItems.map((p) => model.itemRow.get(p)).filter((r): r is number => r !== undefined);
+  const recentMean = meanOfRows(model.table.items, model.dims, rows.slice(0, 10));
+  if (userRowIdx === undefined) return recentMean;
+  const q = Float32Array.from(rowOf(model.users, model.dims, userRowIdx));
+  if (recentMean) {
+    // Session intent weighs as much as long-term taste: one view moves the next answer.
+    let un = 0;
+    let rn = 0;
+    for (let d = 0; d < model.dims; d++) {
+      un += q[d] * q[d];
+      rn += recentMean[d] * recentMean[d];
+    }
+    const scale = rn > 0 ? Math.sqrt(un / rn) : 0;
+    for (let d = 0; d < model.dims; d++) q[d] += scale * recentMean[d];
+  }
+  return q;
+}
+
+export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResult> {
+  const { graph, graphBreaker, catalog, popularity, logger } = deps;
+  const reasons: string[] = [];
+  const model = deps.model.current();
+  const subjects = [
+    ...(req.userId ? [userSubject(req.userId)] : []),
+    ...(req.sessionId ? [sessionSubject(req.sessionId)] : []),
+  ];
+  let recent: RecentEvent[] = [];
+  try {
+    recent = await readRecent(deps.redis, subjects);
+  } catch {
+    reasons.push('session state unavailable (Redis)');
+  }
+  const g = <T>(work: () => Promise<T>, what: string, fallback: T): Promise<T> =>
+    graphBreaker.run(work).catch((err: Error) => {
+      reasons.push(
+        `${what} skipped (${(err as { kind?: string }).kind === 'UNAVAILABLE' ? 'Neo4j unavailable' : 'query failed'})`,
+      );
+      logger.debug({ err: err.message, what }, 'candidate source failed');
+      return fallback;
+    });
+
+  const history = req.userId
+    ? await g(
+        () => graph.read<HistoryRow>(USER_HISTORY, { userId: req.userId, limit: 200 }),
+        'user history',
+        [] as HistoryRow[],
+      )
+    : [];
+  const purchased = new Set<string>([
+    ...history.filter((h) => h.type === 'PURCHASED').map((h) => h.productId),
+    ...recent.filter((r) => r.t === 'purchase').map((r) => r.p),
+  ]);
+  // Seeds: what the shopper touched most recently (session first), then the page's product.
+  const seedList: string[] = [];
+  const seedWhy = new Map<string, string>();
+  const addSeed = (p: string, why: string) => {
+    if (!seedWhy.has(p)) {
+      seedWhy.set(p, why);
+      seedList.push(p);
+    }
+  };
+  if (req.context.productId) addSeed(req.context.productId, 'viewing');
+  for (const r of recent) addSeed(r.p, r.t);
+  for (const h of history)
+    addSeed(h.productId, h.type === 'PURCHASED' ? 'purchase' : h.type === 'ADDED_TO_CART' ? 'cart' : 'view');
+  const seeds = seedList.slice(0, 5);
+
+  const candidates: Candidate[] = [];
+  const tasks: Array<Promise<void>> = [];
+
+  // 1. Embeddings
+  if (model) {
+    const q = queryVector(model, req.userId, seedList.slice(0, 10));
+    if (q) {
+      for (const n of topK(model.table, q, 200, 'dot')) {
+        candidates.push({
+          productId: model.itemIds[n.row],
+          source: 'embedding',
+          weight: Math.max(0, n.score) + 1e-6,
+        });
+      }
+    }
+  } else {
+    reasons.push('no active model: popularity and graph sources only');
+  }
+
+  // 2. Graph traversals from the seeds
+  if (seeds.length > 0) {
+    tasks.push(
+      g(
+        () =>
+          graph.read<{ seed: string; productId: string; source: Source; w: number }>(SEED_NEIGHBOURS, {
+            seeds,
+          }),
+        'graph candidates',
+        [],
+      ).then((rows) => {
+        for (const r of rows) {
+          // Co-views from what this very session touched are "session neighbours".
+          const fromSession = r.source === 'coview' && recent.some((e) => e.p === r.seed);
+          candidates.push({
+            productId: r.productId,
+            source: fromSession ? 'session' : r.source,
+            weight: r.w,
+            via: r.seed,
+          });
+        }
+      }),
+    );
+  }
+
+  // 3. Demographic segment for a known user with no trained row and no history (new user).
+  if (req.userId && history.length === 0 && recent.length === 0 && !model?.userRow.has(req.userId)) {
+    tasks.push(
+      g(() => segmentPopular(graph, req.userId as string), 'segment candidates', []).then((rows) => {
+        for (const r of rows) candidates.push({ productId: r.productId, source: 'segment', weight: r.w });
+      }),
+    );
+  }
+
+  // 4. Season-aware popularity: always a few, the cold fallback when nothing else is known.
+  tasks.push(
+    g(
+      async () => popularity.top('WEEK', await popularity.anchorFor(req.context.ts)),
+      'popularity',
+      popularity.lastKnown(),
+    ).then((items) => {
+      for (const it of items.slice(0, 100))
+        candidates.push({ productId: it.productId, source: 'popular', weight: it.score });
+    }),
+  );
+  await Promise.all(tasks);
+  await g(
+    () => catalog.ensure([...new Set(candidates.map((c) => c.productId))].filter((id) => !catalog.get(id))),
+    'catalog lookup',
+    undefined,
+  );
+
+  const exclude = new Set<string>(req.context.productId ? [req.context.productId] : []);
+  for (const r of recent) if (r.t === 'cart') exclude.add(r.p);
+  const ranked = rankCandidates({
+    candidates,
+    product: (id) => catalog.get(id),
+    purchased,
+    exclude,
+    filter: req.filter,
+    first: req.first,
+  });
+  return {
+    recId: crypto.randomUUID(),
+    modelVersion: model?.version ?? null,
+    degraded: reasons.some((r) => !r.startsWith('no active model')) || !model,
+    degradedReasons: [...new Set(reasons)],
+    items: ranked.map((it) => ({
+      productId: it.productId,
+      score: Math.round(it.score * 1e6) / 1e6,
+      sources: it.sources,
+      explanation: req.explain ? explain(it.productId, it.sources, it.via, seedWhy, req, catalog) : null,
+    })),
+  };
+}
+
+async function segmentPopular(
+  graph: GraphClient,
+  userId: string,
+): Promise<Array<{ productId: string; w: number }>> {
+  const [seg] = await graph.read<{ ageBand: string | null; region: string | null }>(SEGMENT_OF, { userId });
+  if (!seg?.ageBand || !seg.region) return [];
+  const key = `${seg.ageBand}|${seg.region}`;
+  const hit = segmentCache.get(key);
+  if (hit && Date.now() - hit.at < 600_000) return hit.rows;
+  const rows = graph.read<{ productId: string; w: number }>(SEGMENT_POPULAR, {
+    ageBand: seg.ageBand,
+    region: seg.region,
+  });
+  segmentCache.set(key, { at: Date.now(), rows });
+  rows.catch(() => segmentCache.delete(key));
+  return rows;
+}
+
+const VERB: Record<string, string> = {
+  view: 'viewed',
+  cart: 'added to your cart',
+  purchase: 'bought',
+  viewing: 'are looking at',
+};
+const REL: Record<string, string> = {
+  view: 'VIEWED',
+  cart: 'ADDED_TO_CART',
+  purchase: 'PURCHASED',
+  viewing: 'VIEWING',
+};
+
+/** Explanations are graph paths from the shopper to the item, with a sentence for people. */
+export function explain(
+  productId: string,
+  sources: Source[],
+  via: Partial<Record<Source, string>>,
+  seedWhy: Map<string, string>,
+  req: RecRequest,
+  catalog: Catalog,
+): Explanation[] {
+  const name = (id: string) => catalog.get(id)?.name ?? id;
+  const who: PathStep = req.userId
+    ? { kind: 'User', id: req.userId, name: null, rel: null }
+    : { kind: 'Session', id: req.sessionId ?? 'anonymous', name: null, rel: null };
+  const target: PathStep = {
+    kind: 'Product',
+    id: productId,
+    name: catalog.get(productId)?.name ?? null,
+    rel: null,
+  };
+  const out: Explanation[] = [];
+  for (const source of sources) {
+    const seed = via[source];
+    const seedStep = (rel: string): PathStep[] =>
+      seed
+        ? [
+            { ...who, rel: REL[seedWhy.get(seed) ?? 'view'] ?? 'VIEWED' },
+            { kind: 'Product', id: seed, name: catalog.get(seed)?.name ?? null, rel },
+          ]
+        : [{ ...who, rel }];
+    const youDid = seed ? `you ${VERB[seedWhy.get(seed) ?? 'view'] ?? 'viewed'} ${name(seed)}` : '';
+    switch (source) {
+      case 'copurchase':
+        out.push({
+          source,
+          text: `Bought together with ${seed ? name(seed) : 'your items'} (${youDid})`,
+          path: [...seedStep('BOUGHT_TOGETHER_WITH'), target],
+        });
+        break;
+      case 'coview':
+      case 'session':
+        out.push({
+          source,
+          text: `Because ${youDid}: shoppers view them in the same session`,
+          path: [...seedStep('VIEWED_IN_SAME_SESSION'), target],
+        });
+        break;
+      case 'category': {
+        const cat = catalog.get(productId)?.categoryId ?? null;
+        const catName = cat ? (catalog.category(cat)?.name ?? cat) : 'the same category';
+        out.push({
+          source,
+          text: `In ${catName}, like ${seed ? name(seed) : 'what you viewed'}`,
+          path: [
+            ...seedStep('IN_CATEGORY'),
+            { kind: 'Category', id: cat ?? '', name: catName, rel: 'IN_CATEGORY' },
+            target,
+          ],
+        });
+        break;
+      }
+      case 'embedding':
+        out.push({
+          source,
+          text: 'Matches your taste (learned from what you and similar shoppers bought)',
+          path: [{ ...who, rel: 'SIMILAR_TASTE' }, target],
+        });
+        break;
+      case 'segment':
+        out.push({
+          source,
+          text: 'Popular with shoppers like you (same age band and region)',
+          path: [{ ...who, rel: 'IN_SEGMENT' }, target],
+        });
+        break;
+      case 'popular': {
+        const cat = catalog.get(productId)?.categoryId ?? null;
+        const catName = cat ? (catalog.category(cat)?.name ?? cat) : 'the shop';
+        out.push({
+          source,
+          text: `Trending in ${catName} this week`,
+          path: [{ kind: 'Category', id: cat ?? '', name: catName, rel: 'TRENDING_IN' }, target],
+        });
+        break;
+      }
+    }
+  }
+  return out;
+}

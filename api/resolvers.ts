@@ -1,0 +1,305 @@
+// GraphQL resolvers: validate the arguments (validate.ts), call into the recommender, shape the results.
+// Domain errors thrown here are translated at the edge by errors.ts.
+import crypto from 'node:crypto';
+import { notFound, unavailable } from '../core';
+import { appendEvents, sessionSubject, userSubject } from '../events';
+import type { ApiContext } from './context';
+import { apiError } from './errors';
+import type { CategoryRow, ProductRow, UserEventRow, UserRow } from './loaders';
+import { recommend, type RecResult } from './recs/recommend';
+import { WINDOW_MS, type TrendWindow } from './recs/popularity';
+import { similarProducts } from './recs/similar';
+import {
+  checkFirst,
+  checkId,
+  optionalId,
+  parseContext,
+  parseEvents,
+  parseFilter,
+  type ContextInput,
+  type EventInput,
+  type RecFilterInput,
+} from './validate';
+
+type Args = Record<string, unknown>;
+const upper = (s: string) => s.toUpperCase();
+
+function requireAdmin(ctx: ApiContext): void {
+  if (ctx.caller.role === 'anonymous') throw apiError('UNAUTHENTICATED', 'an admin API key is required');
+  if (!ctx.isAdmin) throw apiError('FORBIDDEN', 'this API key may not use admin operations');
+}
+
+function modelStatus(ctx: ApiContext) {
+  const s = ctx.services.model.state();
+  const m = ctx.services.model.current();
+  return {
+    phase: s.phase,
+    version: m?.version ?? null,
+    loadedAt: m ? new Date(m.loadedAt).toISOString() : null,
+    items: m?.table.nItems ?? null,
+    users: m ? m.users.length / m.dims : null,
+    error: s.phase === 'failed' ? s.error : s.phase === 'none' ? s.reason : null,
+  };
+}
+
+const productOf = (ctx: ApiContext, id: string) => ctx.services.catalog.get(id);
+
+export const resolvers = {
+  Query: {
+    async recommendations(_: unknown, args: Args, ctx: ApiContext) {
+      const { services } = ctx;
+      const now = Date.now();
+      const userId = optionalId(args.userId, 'userId');
+      const sessionId = optionalId(args.sessionId, 'sessionId');
+      const first = checkFirst(args.first, services.config.serving.maxFirst);
+      const context = parseContext(args.context as ContextInput | null, now);
+      const filter = parseFilter(args.filter as RecFilterInput | null);
+      const explain = Boolean(args.explain);
+      const variant = services.chooseVariant({ userId, sessionId });
+      ctx.variant = variant.name;
+      const model = services.model.current();
+      const subjects = [
+        ...(userId ? [userSubject(userId)] : []),
+        ...(sessionId ? [sessionSubject(sessionId)] : []),
+      ];
+      const day = Math.floor(context.ts / 86_400_000);
+      const shape = crypto
+        .createHash('sha1')
+        .update(
+          JSON.stringify([
+            userId,
+            sessionId,
+            day,
+            context.device,
+            context.page,
+            context.productId,
+            first,
+            filter,
+            explain,
+          ]),
+        )
+        .digest('hex')
+        .slice(0, 20);
+      const { value, hit } = await services.cache.getOrCompute<RecResult>(
+        subjects,
+        `${model?.version ?? 'none'}:${variant.name}`,
+        shape,
+        () =>
+          recommend(
+            {
+              graph: services.graph,
+              graphBreaker: services.graphBreaker,
+              redis: services.redis,
+              catalog: services.catalog,
+              popularity: services.popularity,
+              model: services.model,
+              logger: services.logger,
+            },
+            { userId, sessionId, context, first, filter, explain },
+          ),
+      );
+      for (const it of value.items)
+        for (const s of it.sources) services.metrics.candidates.inc({ source: s });
+      // A degraded result is not worth caching for long, and must not be served once the source is back.
+      return {
+        ...value,
+        variant: variant.name,
+        cached: hit,
+        items: value.items.map((it) => ({ ...it, sources: it.sources.map(upper) })),
+      };
+    },
+
+    async similarProducts(_: unknown, args: Args, ctx: ApiContext) {
+      const { services } = ctx;
+      const productId = checkId(args.productId, 'productId');
+      const first = checkFirst(args.first, services.config.serving.maxFirst);
+      const model = services.model.current();
+      if (!productOf(ctx, productId) && !model?.itemRow.has(productId)) {
+        try {
+          await services.graphBreaker.run(() => services.catalog.ensure([productId]));
+        } catch {
+          // Neo4j down: we cannot tell; an empty, degraded answer follows.
+        }
+        if (!productOf(ctx, productId) && !services.graphBreaker.isOpen()) {
+          throw notFound(`no product with id ${JSON.stringify(productId)}`, { field: 'productId' });
+        }
+      }
+      const res = await similarProducts(
+        {
+          graph: services.graph,
+          graphBreaker: services.graphBreaker,
+          catalog: services.catalog,
+          vectorIndex: services.config.serving.vectorIndex,
+        },
+        model,
+        productId,
+        first,
+      );
+      return {
+        productId,
+        modelVersion: model?.version ?? null,
+        degraded: res.degraded,
+        items: res.items.map((i) => ({ ...i, source: upper(i.source) })),
+      };
+    },
+
+    async trending(_: unknown, args: Args, ctx: ApiContext) {
+      const { services } = ctx;
+      const categoryId = optionalId(args.categoryId, 'categoryId');
+      const window = (args.window ?? 'WEEK') as TrendWindow;
+      if (!(window in WINDOW_MS))
+        throw apiError('BAD_USER_INPUT', '`window` must be DAY, WEEK or MONTH', { field: 'window' });
+      const first = checkFirst(args.first, services.config.serving.maxFirst);
+      if (categoryId && services.catalog.loaded() && !services.catalog.category(categoryId)) {
+        throw notFound(`no category with id ${JSON.stringify(categoryId)}`, { field: 'categoryId' });
+      }
+      let anchor = Date.now();
+      let items;
+      try {
+        anchor = await services.graphBreaker.run(() => services.popularity.anchorFor(Date.now()));
+        items = await services.graphBreaker.run(() => services.popularity.top(window, anchor));
+      } catch (err) {
+        items = services.popularity.lastKnown();
+        if (items.length === 0) throw unavailable('trending needs Neo4j, which is unavailable', err);
+      }
+      const out = items
+        .filter((it) => {
+          const p = services.catalog.get(it.productId);
+          return p !== undefined && p.inStock && (!categoryId || p.categoryPath.includes(categoryId));
+        })
+        .slice(0, first);
+      return { window, categoryId, anchor: new Date(anchor).toISOString(), items: out };
+    },
+
+    product: (_: unknown, args: Args, ctx: ApiContext) => ctx.loaders.product.load(checkId(args.id, 'id')),
+    products: (_: unknown, args: Args, ctx: ApiContext) => {
+      const ids = (args.ids as unknown[]).map((id, i) => checkId(id, `ids[${i}]`));
+      if (ids.length > ctx.services.config.serving.maxFirst) {
+        throw apiError(
+          'BAD_USER_INPUT',
+          `\`ids\` must hold at most ${ctx.services.config.serving.maxFirst} ids, but got: ${ids.length}`,
+          {
+            field: 'ids',
+          },
+        );
+      }
+      return ctx.loaders.product.loadMany(ids);
+    },
+    user: (_: unknown, args: Args, ctx: ApiContext) => ctx.loaders.user.load(checkId(args.id, 'id')),
+    category: (_: unknown, args: Args, ctx: ApiContext) => ctx.loaders.category.load(checkId(args.id, 'id')),
+    modelStatus: (_: unknown, _args: Args, ctx: ApiContext) => {
+      requireAdmin(ctx);
+      return modelStatus(ctx);
+    },
+  },
+
+  Mutation: {
+    async trackEvents(_: unknown, args: Args, ctx: ApiContext) {
+      const { services } = ctx;
+      const events = parseEvents(
+        args.events as EventInput[],
+        services.config.serving.maxEventBatch,
+        Date.now(),
+      );
+      // Unknown products are refused while the graph can tell; when Neo4j is down they are accepted and the
+      // consumer dead-letters them (events/consumer.ts), so the storefront never loses events to an outage.
+      const unknown = [...new Set(events.map((e) => e.productId))].filter((p) => !services.catalog.get(p));
+      if (unknown.length > 0) {
+        let checked = false;
+        try {
+          await services.graphBreaker.run(() => services.catalog.ensure(unknown));
+          checked = true;
+        } catch {
+          checked = false;
+        }
+        if (checked) {
+          const i = events.findIndex((e) => !services.catalog.get(e.productId));
+          if (i >= 0) {
+            throw notFound(`no product with id ${JSON.stringify(events[i].productId)}`, {
+              field: `events[${i}].productId`,
+            });
+          }
+        }
+      }
+      let res;
+      try {
+        res = await appendEvents(services.redis, events, services.appendOptions);
+      } catch (err) {
+        throw unavailable(
+          'events cannot be stored right now (Redis is unavailable); retry with the same idempotency keys',
+          err,
+        );
+      }
+      return {
+        accepted: res.accepted.length,
+        duplicates: res.duplicates.length,
+        acceptedKeys: res.accepted,
+        duplicateKeys: res.duplicates,
+      };
+    },
+    async reloadModel(_: unknown, _args: Args, ctx: ApiContext) {
+      requireAdmin(ctx);
+      await ctx.services.model.refresh();
+      return modelStatus(ctx);
+    },
+  },
+
+  RecItem: {
+    product: (it: { productId: string }, _: Args, ctx: ApiContext) => ctx.loaders.product.load(it.productId),
+  },
+  SimilarItem: {
+    product: (it: { productId: string }, _: Args, ctx: ApiContext) => ctx.loaders.product.load(it.productId),
+  },
+  TrendingItem: {
+    product: (it: { productId: string }, _: Args, ctx: ApiContext) => ctx.loaders.product.load(it.productId),
+  },
+  Explanation: { source: (e: { source: string }) => upper(e.source) },
+  Product: {
+    launchedAt: (p: ProductRow) => (p.launchedAt == null ? null : new Date(p.launchedAt).toISOString()),
+    category: (p: ProductRow, _: Args, ctx: ApiContext) =>
+      p.categoryId ? ctx.loaders.category.load(p.categoryId) : null,
+    brand: (p: ProductRow) => p.brand,
+    async boughtTogether(p: ProductRow, args: Args, ctx: ApiContext) {
+      const first = checkFirst(args.first, ctx.services.config.serving.maxFirst);
+      const ids = (await ctx.loaders.boughtTogether.load(p.id)).slice(0, first);
+      return (await ctx.loaders.product.loadMany(ids)).filter(
+        (r): r is ProductRow => r !== null && !(r instanceof Error),
+      );
+    },
+  },
+  Category: {
+    parent: (c: CategoryRow, _: Args, ctx: ApiContext) =>
+      c.parentId ? ctx.loaders.category.load(c.parentId) : null,
+    async children(c: CategoryRow, _: Args, ctx: ApiContext) {
+      const ids = await ctx.loaders.children.load(c.id);
+      return (await ctx.loaders.category.loadMany(ids)).filter(
+        (r): r is CategoryRow => r !== null && !(r instanceof Error),
+      );
+    },
+    async products(c: CategoryRow, args: Args, ctx: ApiContext) {
+      const first = checkFirst(args.first, ctx.services.config.serving.maxFirst);
+      const ids = (await ctx.loaders.categoryProducts.load(c.id)).slice(0, first);
+      return (await ctx.loaders.product.loadMany(ids)).filter(
+        (r): r is ProductRow => r !== null && !(r instanceof Error),
+      );
+    },
+  },
+  User: {
+    async recentEvents(u: UserRow, args: Args, ctx: ApiContext) {
+      const first = checkFirst(args.first, ctx.services.config.serving.maxFirst);
+      const events = (await ctx.loaders.userEvents.load(u.id)).slice(0, first);
+      return events.map((e: UserEventRow) => ({
+        type: e.type === 'PURCHASED' ? 'PURCHASE' : e.type === 'ADDED_TO_CART' ? 'CART' : 'VIEW',
+        productId: e.productId,
+        timestamp: new Date(e.ts).toISOString(),
+        sessionId: e.sessionId,
+      }));
+    },
+  },
+  UserEvent: {
+    product: (e: { productId: string }, _: Args, ctx: ApiContext) => ctx.loaders.product.load(e.productId),
+  },
+};
+
+export type { CategoryRow, ProductRow, UserRow };
+export { modelStatus };

@@ -1,0 +1,207 @@
+// The GraphQL schema (SDL). docs/api.md documents it with example queries.
+export const typeDefs = /* GraphQL */ `
+  "How an event or a recommendation relates to the shopper's intent."
+  enum EventType {
+    VIEW
+    CART
+    PURCHASE
+  }
+  enum Device {
+    DESKTOP
+    MOBILE
+    TABLET
+    APP
+  }
+  enum Page {
+    HOME
+    PRODUCT
+    CART
+    CATEGORY
+    SEARCH
+  }
+  enum TrendWindow {
+    DAY
+    WEEK
+    MONTH
+  }
+  "Where a recommended item came from."
+  enum CandidateSource {
+    EMBEDDING
+    COPURCHASE
+    COVIEW
+    SESSION
+    CATEGORY
+    SEGMENT
+    POPULAR
+  }
+
+  "The situation of the request: when (ISO 8601; defaults to now), on what device, on which page, which product is shown."
+  input ContextInput {
+    timestamp: String
+    device: Device
+    page: Page
+    productId: ID
+  }
+
+  input RecFilter {
+    "Only products in these categories (any level: a category matches its descendants)."
+    categoryIds: [ID!]
+    minPrice: Float
+    maxPrice: Float
+    inStockOnly: Boolean = true
+    "Leave out products the user already bought, except consumables."
+    excludePurchased: Boolean = true
+  }
+
+  input EventInput {
+    "Unique per event (8-128 of [A-Za-z0-9:_.-]); a retried event with the same key is counted once."
+    idempotencyKey: String!
+    type: EventType!
+    productId: ID!
+    "The shop's user id; leave out for an anonymous session."
+    userId: ID
+    sessionId: ID
+    "ISO 8601; defaults to the server's time; more than 5 minutes in the future is refused."
+    timestamp: String
+    quantity: Int
+    price: Float
+    "The recId of the recommendation that led to this event (attribution)."
+    recId: String
+  }
+
+  type Query {
+    "Personal recommendations for a user, a session, or both. Without either: season-aware popularity."
+    recommendations(
+      userId: ID
+      sessionId: ID
+      context: ContextInput
+      first: Int = 20
+      filter: RecFilter
+      explain: Boolean = false
+    ): Recommendations!
+    similarProducts(productId: ID!, first: Int = 10): SimilarProducts!
+    trending(categoryId: ID, window: TrendWindow = WEEK, first: Int = 20): Trending!
+    product(id: ID!): Product
+    products(ids: [ID!]!): [Product]!
+    user(id: ID!): User
+    category(id: ID!): Category
+    "Admin only: the model that serves."
+    modelStatus: ModelStatus!
+  }
+
+  type Mutation {
+    "Record storefront events. Durable in Redis before this returns; written to Neo4j by the worker."
+    trackEvents(events: [EventInput!]!): TrackResult!
+    "Admin only: check the active model pointer now instead of at the next poll."
+    reloadModel: ModelStatus!
+  }
+
+  type Recommendations {
+    "Quote it in trackEvents(recId) to attribute clicks and purchases to this result."
+    recId: ID!
+    modelVersion: String
+    variant: String!
+    "True when a source (Neo4j, Redis, the model) was unavailable and the result is partial."
+    degraded: Boolean!
+    degradedReasons: [String!]!
+    cached: Boolean!
+    items: [RecItem!]!
+  }
+  type RecItem {
+    product: Product!
+    score: Float!
+    sources: [CandidateSource!]!
+    "Only with explain: true."
+    explanation: [Explanation!]
+  }
+  type Explanation {
+    source: CandidateSource!
+    text: String!
+    path: [PathStep!]!
+  }
+  "One step of an explanation path: a node, and the relationship that leads to the next step."
+  type PathStep {
+    kind: String!
+    id: ID!
+    name: String
+    rel: String
+  }
+  type SimilarProducts {
+    productId: ID!
+    modelVersion: String
+    degraded: Boolean!
+    items: [SimilarItem!]!
+  }
+  type SimilarItem {
+    product: Product!
+    score: Float!
+    source: CandidateSource!
+  }
+  type Trending {
+    window: TrendWindow!
+    categoryId: ID
+    "The end of the window: now, or the latest event in the graph if that is older."
+    anchor: String!
+    items: [TrendingItem!]!
+  }
+  type TrendingItem {
+    product: Product!
+    score: Float!
+  }
+  type Product {
+    id: ID!
+    name: String
+    description: String
+    price: Float
+    currency: String
+    inStock: Boolean
+    consumable: Boolean
+    launchedAt: String
+    category: Category
+    brand: Brand
+    "Products most often bought by the same customers."
+    boughtTogether(first: Int = 5): [Product!]!
+  }
+  type Brand {
+    id: ID!
+    name: String
+    tier: String
+  }
+  type Category {
+    id: ID!
+    name: String
+    level: Int
+    season: String
+    parent: Category
+    children: [Category!]!
+    products(first: Int = 10): [Product!]!
+  }
+  type User {
+    id: ID!
+    region: String
+    loyaltyTier: String
+    ageBand: String
+    anonymous: Boolean!
+    recentEvents(first: Int = 10): [UserEvent!]!
+  }
+  type UserEvent {
+    type: EventType!
+    product: Product!
+    timestamp: String!
+    sessionId: ID
+  }
+  type TrackResult {
+    accepted: Int!
+    duplicates: Int!
+    acceptedKeys: [String!]!
+    duplicateKeys: [String!]!
+  }
+  type ModelStatus {
+    phase: String!
+    version: String
+    loadedAt: String
+    items: Int
+    users: Int
+    error: String
+  }
+`;

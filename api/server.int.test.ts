@@ -1,0 +1,357 @@
+// The API against the real shared Neo4j and Redis, on a namespaced fixture shop and a scratch model registry.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger, loadConfig } from '../core';
+import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/support';
+import type { GraphClient } from '../graph';
+import { startApiServer, type ApiServer } from './index';
+import { BASE_TS, loadFixture, publishFixtureModel, type Fixture } from './testing/fixture';
+import { gql } from './testing/client';
+
+const PUB = 'pub-key-0123456789';
+const ADMIN = 'admin-key-0123456789';
+
+let graph: GraphClient;
+let fx: Fixture;
+let server: ApiServer;
+let dataDir: string;
+let version: string;
+let stream: string;
+const url = () => server.url;
+
+const REC = `query R($u: ID, $s: ID, $first: Int, $explain: Boolean, $ctx: ContextInput, $filter: RecFilter) {
+  recommendations(userId: $u, sessionId: $s, first: $first, explain: $explain, context: $ctx, filter: $filter) {
+    recId modelVersion variant degraded degradedReasons cached
+    items { product { id name category { id } } score sources explanation { source text path { kind id rel } } }
+  }
+}`;
+type Rec = {
+  recommendations: {
+    recId: string;
+    modelVersion: string | null;
+    variant: string;
+    degraded: boolean;
+    degradedReasons: string[];
+    cached: boolean;
+    items: Array<{
+      product: { id: string; category: { id: string } | null };
+      score: number;
+      sources: string[];
+      explanation: Array<{ source: string; text: string; path: unknown[] }> | null;
+    }>;
+  };
+};
+
+beforeAll(async () => {
+  graph = testGraph();
+  fx = await loadFixture(graph, uniqueNamespace('Api'));
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-api-test-'));
+  version = publishFixtureModel(dataDir, fx, 1);
+  stream = `graphrec:test:${fx.ns}:events`;
+  const config = loadConfig({
+    ...process.env,
+    GRAPHREC_DATA_DIR: dataDir,
+    API_PUBLIC_KEYS: PUB,
+    API_ADMIN_KEYS: ADMIN,
+    API_MODEL_POLL_MS: '200',
+    EVENTS_STREAM: stream,
+    API_MAX_EVENT_BATCH: '10',
+  });
+  server = await startApiServer({ config, logger: createLogger('silent'), port: 0 });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  const redis = testRedis();
+  await redis.del(stream);
+  await redis.quit();
+  await deleteLabel(graph, fx.ns);
+  await graph.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('graphrec serve', () => {
+  it('answers /healthz, /readyz and /metrics with the contract metric names', async () => {
+    expect((await fetch(`${url()}/healthz`)).status).toBe(200);
+    const ready = (await (await fetch(`${url()}/readyz`)).json()) as {
+      ready: boolean;
+      checks: Record<string, { ok: boolean }>;
+    };
+    expect(ready.checks.neo4j.ok).toBe(true);
+    expect(ready.checks.redis.ok).toBe(true);
+    expect(ready.checks.model).toMatchObject({ ok: true, version });
+    await gql(url(), '{ product(id: "x1") { id } }', {}, PUB);
+    const text = await (await fetch(`${url()}/metrics`)).text();
+    for (const name of [
+      'graphrec_graphql_request_duration_seconds',
+      'graphrec_graphql_requests_total',
+      'graphrec_api_inflight_requests',
+      'graphrec_model_info',
+      'graphrec_model_active 1',
+    ]) {
+      expect(text).toContain(name);
+    }
+  });
+
+  it('recommends for a known user: model version, variant, no repeat of non-consumable purchases, explanations', async () => {
+    const r = await gql<Rec>(
+      url(),
+      REC,
+      { u: fx.id('u0'), first: 8, explain: true, ctx: { timestamp: new Date(BASE_TS).toISOString() } },
+      PUB,
+    );
+    expect(r.errors).toBeUndefined();
+    const rec = r.data!.recommendations;
+    expect(rec.modelVersion).toBe(version);
+    expect(rec.variant).toBe('control');
+    expect(rec.recId).toMatch(/^[0-9a-f-]{36}$/);
+    const ids = rec.items.map((i) => i.product.id);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids).not.toContain(fx.id('p0')); // bought
+    expect(ids).not.toContain(fx.id('p1')); // bought
+    expect(ids).not.toContain(fx.id('p5')); // out of stock
+    expect(new Set(ids).size).toBe(ids.length);
+    // u0 is a lamp person: the top item is a lamp, from the embedding and the co-purchase graph
+    expect(rec.items[0].product.category?.id).toBe(fx.id('c1'));
+    const p2 = rec.items.find((i) => i.product.id === fx.id('p2'));
+    expect(p2?.sources).toEqual(expect.arrayContaining(['COPURCHASE']));
+    const why = p2!.explanation!.find((e) => e.source === 'COPURCHASE')!;
+    expect(why.text).toContain('Bought together with Fixture Lamp 0');
+    expect(why.path).toEqual([
+      { kind: 'User', id: fx.id('u0'), rel: 'PURCHASED' },
+      { kind: 'Product', id: fx.id('p0'), rel: 'BOUGHT_TOGETHER_WITH' },
+      { kind: 'Product', id: fx.id('p2'), rel: null },
+    ]);
+  });
+
+  it('caches a result, and a new event of the user invalidates it and changes the next answer at once', async () => {
+    const s = `${fx.ns}-sess1`;
+    const vars = { s, first: 5, ctx: { timestamp: new Date(BASE_TS).toISOString() } };
+    const a = await gql<Rec>(url(), REC, vars, PUB);
+    const b = await gql<Rec>(url(), REC, vars, PUB);
+    expect(a.data!.recommendations.cached).toBe(false);
+    expect(b.data!.recommendations.cached).toBe(true);
+    const before = a.data!.recommendations.items.map((i) => i.product.id);
+    const t = await gql(
+      url(),
+      'mutation T($e: [EventInput!]!) { trackEvents(events: $e) { accepted duplicates } }',
+      { e: [{ idempotencyKey: `${fx.ns}-k-fresh-1`, type: 'VIEW', productId: fx.id('p12'), sessionId: s }] },
+      PUB,
+    );
+    expect(t.data).toEqual({ trackEvents: { accepted: 1, duplicates: 0 } });
+    const started = Date.now();
+    const c = await gql<Rec>(url(), REC, vars, PUB);
+    expect(Date.now() - started).toBeLessThan(1000);
+    const rec = c.data!.recommendations;
+    expect(rec.cached).toBe(false);
+    const after = rec.items.map((i) => i.product.id);
+    expect(after).not.toEqual(before);
+    expect(after).not.toContain(fx.id('p12'));
+    // the session looked at a mug: mugs lead now
+    expect(rec.items[0].product.category?.id).toBe(fx.id('c2'));
+  });
+
+  it('counts duplicate idempotency keys once, within a batch and across batches', async () => {
+    const e = (k: string) => ({
+      idempotencyKey: `${fx.ns}-dup-${k}`,
+      type: 'CART',
+      productId: fx.id('p3'),
+      userId: fx.id('u3'),
+    });
+    const m =
+      'mutation T($e: [EventInput!]!) { trackEvents(events: $e) { accepted duplicates duplicateKeys } }';
+    const first = await gql(url(), m, { e: [e('a'), e('a'), e('b')] }, PUB);
+    expect(first.data).toEqual({
+      trackEvents: { accepted: 2, duplicates: 1, duplicateKeys: [`${fx.ns}-dup-a`] },
+    });
+    const again = await gql(url(), m, { e: [e('a'), e('b')] }, PUB);
+    expect(again.data).toMatchObject({ trackEvents: { accepted: 0, duplicates: 2 } });
+  });
+
+  it('finds similar products, also for a product added after training (category and brand mean)', async () => {
+    const q =
+      'query S($p: ID!) { similarProducts(productId: $p, first: 4) { degraded items { product { id category { id } } score source } } }';
+    type S = {
+      similarProducts: {
+        degraded: boolean;
+        items: Array<{ product: { id: string; category: { id: string } }; source: string }>;
+      };
+    };
+    const trained = await gql<S>(url(), q, { p: fx.id('p0') }, PUB);
+    expect(trained.data!.similarProducts.items.map((i) => i.product.category.id)).toEqual(
+      Array(4).fill(fx.id('c1')),
+    );
+    expect(trained.data!.similarProducts.items.map((i) => i.product.id)).not.toContain(fx.id('p0'));
+    const fresh = await gql<S>(url(), q, { p: fx.id('p17') }, PUB);
+    expect(fresh.errors).toBeUndefined();
+    expect(fresh.data!.similarProducts.items[0].product.category.id).toBe(fx.id('c2'));
+    expect(fresh.data!.similarProducts.items[0].source).toBe('EMBEDDING');
+  });
+
+  it('looks up products with their neighbourhood in a constant number of queries (DataLoader, no N+1)', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => fx.id(`p${i}`));
+    const realRead = server.services.graph.read;
+    let reads = 0;
+    server.services.graph.read = ((q: unknown, p: unknown) => {
+      reads++;
+      return (realRead as (a: unknown, b: unknown) => Promise<unknown[]>)(q, p);
+    }) as typeof realRead;
+    try {
+      const r = await gql<{
+        products: Array<{
+          id: string;
+          category: { name: string; parent: { name: string } };
+          brand: { name: string };
+          boughtTogether: Array<{ id: string }>;
+        }>;
+      }>(
+        url(),
+        'query P($ids: [ID!]!) { products(ids: $ids) { id category { name parent { name } } brand { name } boughtTogether(first: 3) { id name } } }',
+        { ids },
+        PUB,
+      );
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.products).toHaveLength(12);
+      expect(r.data!.products[0].category.parent.name).toBe('Fixture Home');
+      expect(r.data!.products[0].brand.name).toBe('Fixture Brand A');
+      expect(r.data!.products[0].boughtTogether.map((p) => p.id).sort()).toEqual([fx.id('p1'), fx.id('p2')]);
+      // products, categories, parents, boughtTogether lists, bought-together products: 5 batched queries
+      expect(reads).toBeLessThanOrEqual(5);
+    } finally {
+      server.services.graph.read = realRead;
+    }
+  });
+
+  it('serves trending for a category and refuses an unknown one with NOT_FOUND', async () => {
+    const ok = await gql<{ trending: { items: Array<{ product: { id: string } }> } }>(
+      url(),
+      'query { trending(categoryId: "' +
+        fx.id('c0') +
+        '", window: MONTH, first: 5) { anchor items { product { id } score } } }',
+      {},
+      PUB,
+    );
+    expect(ok.errors).toBeUndefined();
+    const bad = await gql(url(), '{ trending(categoryId: "nope_c9") { anchor } }', {}, PUB);
+    expect(bad.errors?.[0]).toMatchObject({
+      message: 'no category with id "nope_c9"',
+      extensions: { code: 'NOT_FOUND', field: 'categoryId' },
+    });
+  });
+
+  it('swaps to a newly published model without a restart', async () => {
+    const v2 = publishFixtureModel(dataDir, fx, 2);
+    const deadline = Date.now() + 5000;
+    let served = '';
+    while (Date.now() < deadline) {
+      const r = await gql<Rec>(url(), REC, { u: fx.id('u1'), first: 3 }, PUB);
+      served = r.data!.recommendations.modelVersion ?? '';
+      if (served === v2) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(served).toBe(v2);
+    version = v2;
+  });
+});
+
+describe('bad input and abuse (each answered with a typed error, never a 500)', () => {
+  const first = (n: number) =>
+    gql(url(), `{ recommendations(userId: "x1", first: ${n}) { recId } }`, {}, PUB);
+
+  it.each([0, -1, 1000000])('refuses first = %d naming the field', async (n) => {
+    const r = await first(n);
+    expect(r.errors?.[0]).toMatchObject({
+      message: `\`first\` must be an integer in [1, 100], but got: ${n}`,
+      extensions: { code: 'BAD_USER_INPUT', field: 'first' },
+    });
+  });
+
+  it('refuses malformed ids and answers unknown ones with NOT_FOUND or empty results', async () => {
+    const bad = await gql(url(), '{ similarProducts(productId: "p 1; DROP") { productId } }', {}, PUB);
+    expect(bad.errors?.[0]).toMatchObject({
+      message: '`productId` must be 1-64 letters, digits, "_" or "-", but got: "p 1; DROP"',
+      extensions: { code: 'BAD_USER_INPUT', field: 'productId' },
+    });
+    const unknown = await gql(url(), '{ similarProducts(productId: "nope_p1") { productId } }', {}, PUB);
+    expect(unknown.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'productId' } });
+    const lookup = await gql(url(), '{ product(id: "nope_p1") { id } user(id: "nope_u1") { id } }', {}, PUB);
+    expect(lookup.errors).toBeUndefined();
+    expect(lookup.data).toEqual({ product: null, user: null });
+    const recs = await gql<Rec>(url(), REC, { u: 'nope_u1', first: 3 }, PUB);
+    expect(recs.errors).toBeUndefined();
+  });
+
+  it('refuses deep queries and costly ones', async () => {
+    const deep = await gql(
+      url(),
+      '{ category(id: "c1") { parent { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } }',
+      {},
+      PUB,
+    );
+    expect(deep.status).toBe(400);
+    expect(deep.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(deep.errors?.[0].message).toContain('exceeds maximum operation depth of 8');
+    const costly = await gql(
+      url(),
+      '{ recommendations(first: 100) { items { product { boughtTogether(first: 100) { boughtTogether(first: 100) { id } } } } } }',
+      {},
+      PUB,
+    );
+    expect(costly.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'query' } });
+    expect(costly.errors?.[0].message).toMatch(
+      /^the query costs \d+ \(fields times list sizes\), but at most 20000 is allowed$/,
+    );
+  });
+
+  it('refuses oversized batches and events from the future', async () => {
+    const m = 'mutation T($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }';
+    const ev = (i: number, extra = {}) => ({
+      idempotencyKey: `${fx.ns}-big-${i}`,
+      type: 'VIEW',
+      productId: fx.id('p1'),
+      sessionId: 'sx',
+      ...extra,
+    });
+    const big = await gql(url(), m, { e: Array.from({ length: 11 }, (_, i) => ev(i)) }, PUB);
+    expect(big.errors?.[0]).toMatchObject({
+      message: '`events` must hold at most 10 events, but got: 11',
+      extensions: { code: 'BAD_USER_INPUT', field: 'events' },
+    });
+    const future = await gql(url(), m, { e: [ev(99, { timestamp: '2099-01-01T00:00:00.000Z' })] }, PUB);
+    expect(future.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'events[0].timestamp' },
+    });
+    expect(future.errors?.[0].message).toMatch(/^`events\[0\]\.timestamp` must not be in the future/);
+    const unknown = await gql(url(), m, { e: [ev(98, { productId: 'nope_p9' })] }, PUB);
+    expect(unknown.errors?.[0]).toMatchObject({
+      extensions: { code: 'NOT_FOUND', field: 'events[0].productId' },
+    });
+  });
+
+  it('refuses missing and invalid keys, and admin operations with a storefront key', async () => {
+    const none = await gql(url(), '{ product(id: "p1") { id } }');
+    expect(none.status).toBe(401);
+    expect(none.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const wrong = await gql(url(), '{ product(id: "p1") { id } }', {}, 'not-a-key');
+    expect(wrong.status).toBe(401);
+    expect(wrong.errors?.[0]).toMatchObject({
+      message: 'the API key is not valid',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    const forbidden = await gql(url(), '{ modelStatus { version } }', {}, PUB);
+    expect(forbidden.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    const admin = await gql<{ modelStatus: { version: string; phase: string } }>(
+      url(),
+      '{ modelStatus { phase version } }',
+      {},
+      ADMIN,
+    );
+    expect(admin.data!.modelStatus).toEqual({ phase: 'ready', version });
+  });
+
+  it('never leaks a stack trace', async () => {
+    const r = await gql(url(), '{ nope }', {}, PUB);
+    expect(JSON.stringify(r.errors)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
+  });
+});

@@ -1,0 +1,271 @@
+// `graphrec serve`: Apollo Server on express, with health, readiness, metrics, CORS, API keys, rate limits,
+// depth and cost limits, and a graceful shutdown that drains in-flight requests.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
+import depthLimit from 'graphql-depth-limit';
+import { Kind, type FragmentDefinitionNode } from 'graphql';
+import type { Config, Logger } from '../core';
+import { createGraphClient } from '../graph';
+import { defaultAppendOptions } from '../events';
+import { authMiddleware, callerOf, requireAdmin } from './auth';
+import { createResultCache } from './cache';
+import { createCatalog } from './catalog';
+import type { ApiContext } from './context';
+import { apiError, formatError } from './errors';
+import { createBreaker, withTimeout } from './guard';
+import { queryCost } from './limits';
+import { rateLimitMiddleware } from './rateLimit';
+import { createLoaders } from './loaders';
+import { createMetrics } from './metrics';
+import { watchActiveModel } from './model/activeModel';
+import { createPopularity } from './recs/popularity';
+import { createApiRedis } from './redis';
+import { resolvers } from './resolvers';
+import { typeDefs } from './schema';
+import type { Services } from './services';
+import { chooseVariant as defaultChooseVariant, type ChooseVariant } from './variant';
+
+export interface ApiServerOptions {
+  config: Config;
+  logger: Logger;
+  /** Replace the experiment assignment (the A/B module). */
+  chooseVariant?: ChooseVariant;
+  /** Mount extra routes (e.g. bull-board under /admin/queues behind `admin`) before the GraphQL route. */
+  mount?: (app: Express, helpers: { admin: RequestHandler }) => void;
+  /** Listen on this port instead of config.api.port (0 = any free port). */
+  port?: number;
+}
+
+export interface ApiServer {
+  app: Express;
+  services: Services;
+  url: string;
+  port: number;
+  /** Stop accepting, drain in-flight requests (up to `graceMs`), then close the connections to the stores. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+function metricsPlugin(services: Services): ApolloServerPlugin<ApiContext> {
+  return {
+    async requestDidStart() {
+      const start = process.hrtime.bigint();
+      let operation = 'unknown';
+      return {
+        async didResolveOperation({ operation: op, document, request, schema }) {
+          if (!op) return;
+          const first = op.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+          operation = first && first.kind === Kind.FIELD ? first.name.value : (op.name?.value ?? 'unknown');
+          const fragments: Record<string, FragmentDefinitionNode> = {};
+          for (const d of document.definitions)
+            if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+          const cost = queryCost(
+            schema,
+            op,
+            fragments,
+            request.variables ?? {},
+            services.config.serving.maxFirst,
+          );
+          const max = services.config.serving.maxCost;
+          if (cost > max) {
+            throw apiError(
+              'BAD_USER_INPUT',
+              `the query costs ${cost} (fields times list sizes), but at most ${max} is allowed`,
+              {
+                field: 'query',
+                cost,
+              },
+            );
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          const body = response.body;
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          const outcome = errors && errors.length > 0 ? 'error' : 'ok';
+          const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+          services.metrics.requestDuration.observe({ operation, outcome }, seconds);
+          services.metrics.requests.inc({ operation, outcome, variant: contextValue?.variant ?? 'control' });
+        },
+      };
+    },
+  };
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const { config, logger } = opts;
+  const metrics = createMetrics();
+  const graph = createGraphClient(config.neo4j, {
+    app: 'graphrec-api',
+    connectionTimeoutMs: 1000,
+    maxRetryTimeMs: 1000,
+  });
+  const graphBreaker = createBreaker('Neo4j', 2000);
+  const redis = createApiRedis(config.redis.url, logger);
+  const catalog = createCatalog(graph, logger);
+  const popularity = createPopularity(graph, catalog, logger);
+  const model = watchActiveModel(config.dataDir, config.serving.modelPollMs, logger);
+  const cache = createResultCache(redis, config.serving.cacheTtlSeconds, metrics, logger);
+  const services: Services = {
+    config,
+    logger,
+    graph,
+    graphBreaker,
+    redis,
+    catalog,
+    popularity,
+    model,
+    metrics,
+    cache,
+    appendOptions: defaultAppendOptions(config.events.stream),
+    chooseVariant: opts.chooseVariant ?? defaultChooseVariant,
+  };
+  const setModelMetrics = () => {
+    const m = model.current();
+    metrics.modelInfo.reset();
+    if (m) metrics.modelInfo.set({ version: m.version, role: 'active' }, 1);
+    metrics.modelActive.set(m ? 1 : 0);
+  };
+  model.onChange(setModelMetrics);
+  await model.refresh();
+  setModelMetrics();
+  try {
+    await catalog.reload();
+  } catch (err) {
+    logger.warn(
+      { err: (err as Error).message },
+      'catalog not loaded at start (Neo4j down?); it is retried in the background',
+    );
+    const retry = setInterval(() => {
+      catalog.reload().then(
+        () => clearInterval(retry),
+        () => undefined,
+      );
+    }, 5000);
+    retry.unref();
+  }
+  // Warm the popularity cache so the first cold request does not pay for the range scan.
+  void popularity
+    .anchorFor(Date.now())
+    .then((a) => popularity.top('WEEK', a))
+    .catch(() => undefined);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  let draining = false;
+
+  const origins = config.serving.corsOrigins;
+  app.use(
+    cors({
+      origin: origins.includes('*') ? '*' : origins,
+      methods: ['GET', 'POST', 'OPTIONS'],
+      allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'apollo-require-preflight'],
+      maxAge: 600,
+    }),
+  );
+  app.use((req, res, next) => {
+    metrics.inflight.inc();
+    res.on('close', () => metrics.inflight.dec());
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const check = async (work: () => Promise<unknown>) => {
+      try {
+        await withTimeout(Promise.resolve().then(work), 1000, 'check');
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: (err as Error).message };
+      }
+    };
+    const [neo4j, redisCheck] = await Promise.all([check(() => graph.verify()), check(() => redis.ping())]);
+    const m = model.current();
+    const modelCheck = m
+      ? { ok: true, version: m.version }
+      : { ok: false, error: 'no active model (popularity serves)' };
+    const ready = !draining && neo4j.ok && redisCheck.ok && modelCheck.ok;
+    res
+      .status(ready ? 200 : 503)
+      .json({ ready, draining, checks: { neo4j, redis: redisCheck, model: modelCheck } });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  const demo = path.join(config.home, 'api', 'demo', 'public');
+  if (fs.existsSync(demo)) app.use('/demo', express.static(demo));
+  opts.mount?.(app, { admin: requireAdmin(config.api) });
+
+  const apollo = new ApolloServer<ApiContext>({
+    typeDefs,
+    resolvers,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimit(config.serving.maxDepth)],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(services)],
+  });
+  await apollo.start();
+  app.use(
+    '/graphql',
+    express.json({ limit: '512kb' }),
+    authMiddleware(config.api),
+    rateLimitFor(services),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => {
+        const caller = callerOf(res);
+        return {
+          caller,
+          isAdmin: caller.role === 'admin',
+          loaders: createLoaders(graph, catalog, config.serving.maxFirst),
+          services,
+          variant: 'control',
+        };
+      },
+    }),
+  );
+
+  const port = opts.port ?? config.api.port;
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, config.api.host, () => resolve());
+  });
+  const actual = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.api.host}:${actual}`;
+  logger.info({ url: `${url}/graphql` }, 'graphrec API listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    services,
+    url,
+    port: actual,
+    stop(graceMs = 10_000) {
+      stopping ??= (async () => {
+        draining = true;
+        // apollo.stop() runs the drain plugin: stop accepting, wait for in-flight requests, then close.
+        const hard = setTimeout(() => httpServer.closeAllConnections(), graceMs);
+        hard.unref();
+        await apollo.stop();
+        clearTimeout(hard);
+        model.stop();
+        catalog.stop();
+        redis.disconnect();
+        await graph.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function rateLimitFor(services: Services): RequestHandler {
+  return rateLimitMiddleware(services.redis, services.config.serving.rateLimitPerMinute);
+}

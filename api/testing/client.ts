@@ -1,0 +1,22 @@
+// A tiny GraphQL client for the API's integration tests and the benchmark.
+export interface GqlResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  headers: Headers;
+}
+
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  key?: string,
+): Promise<GqlResponse<T>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: GqlResponse['errors'] };
+  return { status: res.status, data: body.data ?? undefined, errors: body.errors, headers: res.headers };
+}

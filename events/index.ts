@@ -1,0 +1,10 @@
+// The public door of events/: durable event ingestion shared by the API (which appends) and the worker
+// (which drains the stream into Neo4j).
+export { appendEvents, defaultAppendOptions } from './append';
+export type { AppendOptions, AppendResult, RecentEvent } from './append';
+export { startEventConsumer } from './consumer';
+export type { EventConsumer, ConsumerOptions, ConsumerStats } from './consumer';
+export { writeEvents } from './write';
+export { EVENT_TYPES, REL_FOR } from './types';
+export type { EventType, TrackedEvent } from './types';
+export * from './keys';

@@ -1,0 +1,28 @@
+// One accepted storefront event, as it travels through the Redis stream to the graph.
+// `eventId` is the client's idempotency key: it becomes the `eventId` property of the event relationship
+// (docs/graph-model.md), so MERGE on it makes every write of the same event a no-op after the first.
+
+export const EVENT_TYPES = ['view', 'cart', 'purchase'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** The relationship type for each event type (a fixed whitelist: relationship types cannot be parameters). */
+export const REL_FOR: Record<EventType, 'VIEWED' | 'ADDED_TO_CART' | 'PURCHASED'> = {
+  view: 'VIEWED',
+  cart: 'ADDED_TO_CART',
+  purchase: 'PURCHASED',
+};
+
+export interface TrackedEvent {
+  eventId: string;
+  type: EventType;
+  /** The graph user id: the shop's id, or `anon:<sessionId>` for an anonymous session. */
+  userId: string;
+  anonymous: boolean;
+  sessionId: string | null;
+  productId: string;
+  /** Epoch milliseconds. */
+  ts: number;
+  quantity: number;
+  price: number | null;
+  recId: string | null;
+}
