@@ -17,10 +17,22 @@ import { useBackend, type BackendChoice } from './kernels/backend';
 import { defaultTrainerOptions, type TrainerOptions } from './lightgcn/options';
 import { scorerOf, trainEmbeddings, type CurvePoint } from './lightgcn/trainer';
 import { popularityTables } from './models/popularity';
+import { evaluateShopVersion, runShop } from './context/shopRun';
+import type { ShopModel } from './context/shopTrain';
 import { loadDataSource, parseDataSource } from './source';
 
-export type ModelKind = 'lightgcn' | 'mf' | 'pop';
-export const MODEL_KINDS: ModelKind[] = ['lightgcn', 'mf', 'pop'];
+export type ModelKind = 'lightgcn' | 'mf' | 'pop' | Exclude<ShopModel, 'lightgcn' | 'mf' | 'pop'>;
+export const MODEL_KINDS: ModelKind[] = [
+  'lightgcn',
+  'mf',
+  'pop',
+  'trend',
+  'covisit',
+  'lightgcn-meta',
+  'ranker',
+];
+/** Models that need a shop's metadata, sessions or time stamps. */
+const SHOP_ONLY: ModelKind[] = ['trend', 'covisit', 'lightgcn-meta', 'ranker'];
 
 export interface TrainRequest {
   model: ModelKind;
@@ -88,7 +100,36 @@ export function evaluateOnTest(ds: Dataset, s: Scorer): EvalResult {
 export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<TrainOutcome> {
   const t0 = Date.now();
   const backend = await useBackend(req.backend ?? 'auto');
-  const ds = loadDataSource(parseDataSource(req.data));
+  const src = parseDataSource(req.data);
+  if (src.kind === 'shop') {
+    const [r] = await runShop(
+      {
+        dir: src.dir,
+        models: [req.model],
+        options: req.options,
+        dataDir: req.dataDir,
+        codeVersion: codeVersion(req.home),
+        save: req.save,
+      },
+      deps,
+    );
+    return {
+      summary: r.summary,
+      dir: r.dir,
+      curve: [],
+      backend,
+      stoppedBy: r.stoppedBy,
+      loadSeconds: 0,
+      initSeconds: 0,
+      steps: 0,
+      stepsPerEpoch: 0,
+    };
+  }
+  if (SHOP_ONLY.includes(req.model))
+    throw validationError(`--model ${req.model} needs a shop (--data shop:DIR), but got: ${req.data}`, {
+      field: 'model',
+    });
+  const ds = loadDataSource(src);
   const loadSeconds = (Date.now() - t0) / 1000;
   deps.logger.info(
     { dataset: ds.name, users: ds.nUsers, items: ds.nItems, backend, loadSeconds },
@@ -109,7 +150,8 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
     scorer = popularityTables(ds.train);
     trainSeconds = (Date.now() - tTrain) / 1000;
   } else {
-    options = { ...defaultTrainerOptions(req.model), ...req.options, model: req.model };
+    const kind = req.model as 'lightgcn' | 'mf';
+    options = { ...defaultTrainerOptions(kind), ...req.options, model: kind };
     if (req.model === 'mf') options.layers = 0;
     checkOptions(options);
     const split =
@@ -235,8 +277,11 @@ export interface EvalSummary {
 /** Evaluate a stored version on a data source's test split; rows are matched by external id. */
 export async function evaluateVersion(req: EvalRequest, deps: TrainDeps): Promise<EvalSummary> {
   await useBackend(req.backend ?? 'auto');
+  const src = parseDataSource(req.data);
+  if (src.kind === 'shop')
+    return evaluateShopVersion({ version: req.version, dir: src.dir, dataDir: req.dataDir }, deps);
   const stored = readModelDir(req.dataDir, req.version);
-  const ds = loadDataSource(parseDataSource(req.data));
+  const ds = loadDataSource(src);
   const e = stored.embeddings;
   const d = e.dims;
   const align = (ids: Array<number | string>, ext: Int32Array, table: Float32Array, what: string) => {

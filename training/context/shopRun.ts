@@ -1,0 +1,298 @@
+// `graphrec train --data shop:DIR --model M` and the shop benchmark: read the shop, split it, train the asked
+// models (lightgcn-meta is trained once when both it and the ranker are asked for), evaluate on the test window
+// with segments, and write one model version per model. A failed training throws before anything is written.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger, Progress } from '../../core';
+import { contextFiles, readContextFiles } from '../artifacts/contextFiles';
+import { metaFiles, readMetaFiles } from '../artifacts/metaFile';
+import { newVersion, readModelDir, writeModelDir } from '../artifacts/modelDir';
+import { readShop, type ShopData } from '../data/shop';
+import type { ShopEvalResult } from '../eval/shopEval';
+import { inductiveModelOf, type InductiveModel } from '../inductive';
+import type { TrainerOptions } from '../lightgcn/options';
+import type { RankerWeights } from './ranker';
+import {
+  contextScorer,
+  embeddingScorer,
+  evalPhase,
+  fitEmbeddings,
+  shopSplit,
+  tuneRankerWeights,
+  defaultSplitOptions,
+  type EmbeddingFit,
+  type ShopModel,
+  type ShopSplit,
+  type SplitOptions,
+} from './shopTrain';
+import { buildContextTables } from './tables';
+
+export interface ShopRunRequest {
+  dir: string;
+  models: ShopModel[];
+  options?: Partial<TrainerOptions>;
+  /** Per-model trainer overrides (the benchmark's time budgets). */
+  perModel?: Partial<Record<ShopModel, Partial<TrainerOptions>>>;
+  split?: Partial<SplitOptions>;
+  dataDir: string;
+  codeVersion: string;
+  save?: boolean;
+}
+
+export interface ShopRunResult {
+  summary: {
+    model: ShopModel;
+    version: string;
+    seconds: number;
+    epochs: number;
+    peakRssMb: number;
+    metrics: Record<string, number>;
+    segments: Record<string, Record<string, number>>;
+  };
+  dir?: string;
+  stoppedBy?: string;
+  ranker?: RankerWeights;
+}
+
+export interface ShopDeps {
+  logger: Logger;
+  progress?: (label: string, total: number) => Progress;
+  signal?: AbortSignal;
+}
+
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+const versionName = (m: ShopModel) => newVersion(m.replace(/-/g, ''));
+const round = (r: Record<string, number>) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 1e5) / 1e5]));
+
+export async function loadShopSplit(dir: string, split: Partial<SplitOptions> | undefined, logger: Logger) {
+  const t0 = Date.now();
+  const shop = await readShop(dir);
+  const s = shopSplit(shop, { ...defaultSplitOptions, ...split });
+  logger.info(
+    {
+      users: shop.nUsers,
+      items: shop.nItems,
+      events: shop.events.n,
+      trainPairs: s.fit.ptr[s.fit.nRows],
+      testUsers: s.test.users.length,
+      seconds: (Date.now() - t0) / 1000,
+    },
+    'shop loaded and split',
+  );
+  return { shop, split: s };
+}
+
+export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<ShopRunResult[]> {
+  const { shop, split } = await loadShopSplit(req.dir, req.split, deps.logger);
+  const out: ShopRunResult[] = [];
+  let metaFit: EmbeddingFit | undefined;
+  for (const m of req.models) {
+    const t0 = Date.now();
+    const version = versionName(m);
+    let fit: EmbeddingFit | undefined;
+    let ranker: RankerWeights | undefined;
+    let reusedSeconds = 0;
+    let score: (block: Int32Array, o: Float32Array) => void;
+    let dispose = () => {};
+    if (m === 'pop' || m === 'trend' || m === 'covisit') {
+      score = contextScorer(shop, split.test, m);
+    } else {
+      const kind = m === 'ranker' ? 'lightgcn-meta' : m;
+      if (kind === 'lightgcn-meta' && metaFit) {
+        fit = metaFit;
+        reusedSeconds = fit.seconds;
+      } else {
+        const progress = deps.progress?.(`train ${kind}`, 1);
+        try {
+          fit = await fitEmbeddings(
+            shop,
+            split,
+            kind,
+            { ...req.options, ...req.perModel?.[m], ...req.perModel?.[kind] },
+            { logger: deps.logger, progress, signal: deps.signal },
+            version,
+          );
+        } finally {
+          progress?.stop();
+        }
+        if (kind === 'lightgcn-meta') metaFit = fit;
+      }
+      const emb = embeddingScorer(shop, split, fit.model, split.test);
+      dispose = emb.dispose;
+      if (m === 'ranker') {
+        const tuned = tuneRankerWeights(shop, split, fit.model, deps.logger);
+        ranker = tuned.weights;
+        deps.logger.info({ ...tuned }, 'ranker weights tuned on validation');
+        score = contextScorer(shop, split.test, 'ranker', ranker, emb.score);
+      } else score = emb.score;
+    }
+    // Training seconds: this model's own work, plus the shared embedding training it reused.
+    const seconds = (Date.now() - t0) / 1000 + reusedSeconds;
+    let r: ShopEvalResult;
+    try {
+      r = evalPhase(shop, split, split.test, score, deps.progress?.(`eval ${m}`, split.test.users.length));
+    } finally {
+      dispose();
+    }
+    const summary = {
+      model: m,
+      version,
+      seconds: Math.round(seconds * 10) / 10,
+      epochs: fit?.epochs ?? 0,
+      peakRssMb: peakRssMb(),
+      metrics: round(r.metrics),
+      segments: Object.fromEntries(Object.entries(r.segments).map(([k, v]) => [k, round(v)])),
+    };
+    deps.logger.info(
+      { model: m, ndcg20: summary.metrics['ndcg@20'], evalSeconds: r.seconds },
+      'test evaluation',
+    );
+    const res: ShopRunResult = { summary, stoppedBy: fit?.stoppedBy, ranker };
+    if (req.save !== false) res.dir = saveShopModel(req, shop, split, m, version, summary, fit, ranker);
+    out.push(res);
+  }
+  return out;
+}
+
+function saveShopModel(
+  req: ShopRunRequest,
+  shop: ShopData,
+  split: ShopSplit,
+  m: ShopModel,
+  version: string,
+  summary: ShopRunResult['summary'],
+  fit: EmbeddingFit | undefined,
+  ranker: RankerWeights | undefined,
+): string {
+  const d = fit?.model.dims ?? 0;
+  const extra: Record<string, string | Buffer> = {};
+  if (fit?.model.meta) Object.assign(extra, metaFiles(d, fit.model.meta));
+  if (m === 'ranker' || m === 'trend' || m === 'covisit') {
+    // Serving tables from every event of the data (the test window included): what the API ranks with.
+    const tables = buildContextTables(shop, shop.bounds.end + 1);
+    Object.assign(
+      extra,
+      contextFiles(tables, shop.items.category, {
+        weights: ranker ?? null,
+        cutoff: new Date(tables.cutoff).toISOString(),
+        recentItems: 5,
+      }),
+    );
+  }
+  const config = {
+    model: m,
+    version,
+    data: `shop:${shop.dir}`,
+    dataset: shop.name,
+    dataHash: shop.dataHash,
+    codeVersion: req.codeVersion,
+    split: shop.manifest.boundaries,
+    splitId: shop.manifest.id,
+    options: fit?.options ?? null,
+    stoppedBy: fit?.stoppedBy ?? null,
+    ranker: ranker ?? null,
+    createdAt: new Date().toISOString(),
+  };
+  const lines = [
+    `# ${version}`,
+    '',
+    `${m} trained on ${shop.name} (${shop.nUsers} users, ${shop.nItems} products, ${shop.events.n} events),`,
+    `train window ${shop.manifest.boundaries.start} .. ${shop.manifest.boundaries.validationStart}, test from ${shop.manifest.boundaries.testStart}.`,
+    '',
+    '| metric | all | ' + Object.keys(summary.segments).join(' | ') + ' |',
+    '|---|---|' +
+      Object.keys(summary.segments)
+        .map(() => '---|')
+        .join(''),
+    ...[
+      'ndcg@20',
+      'recall@20',
+      'hitrate@20',
+      'mrr',
+      'purchaseRecall@20',
+      'revenue@20',
+      'coldItemRecall@20',
+      'users',
+    ].map(
+      (k) =>
+        `| ${k} | ${summary.metrics[k]?.toFixed(4) ?? '-'} | ` +
+        Object.values(summary.segments)
+          .map((s) => s[k]?.toFixed(4) ?? '-')
+          .join(' | ') +
+        ' |',
+    ),
+    '',
+  ];
+  return writeModelDir(req.dataDir, version, {
+    embeddings: {
+      dims: d,
+      nUsers: d > 0 ? shop.nUsers : 0,
+      nItems: d > 0 ? shop.nItems : 0,
+      users: fit?.model.users ?? new Float32Array(0),
+      items: fit?.model.items ?? new Float32Array(0),
+    },
+    ids: { users: d > 0 ? shop.userIds : [], items: d > 0 ? shop.itemIds : [] },
+    config,
+    metrics: { ...summary, curve: fit?.curve ?? [] },
+    report: lines.join('\n'),
+    extra,
+  });
+}
+
+/** `graphrec eval --version V --data shop:DIR`: re-score a stored shop version on the test window. */
+export async function evaluateShopVersion(
+  req: { version: string; dir: string; dataDir: string; split?: Partial<SplitOptions> },
+  deps: ShopDeps,
+) {
+  const stored = readModelDir(req.dataDir, req.version);
+  const m = String(stored.config.model) as ShopModel;
+  const { shop, split } = await loadShopSplit(req.dir, req.split, deps.logger);
+  let model: InductiveModel | undefined;
+  const e = stored.embeddings;
+  if (e.dims > 0) {
+    if (e.nUsers !== shop.nUsers || e.nItems !== shop.nItems)
+      throw new Error(
+        `model ${req.version} has ${e.nUsers} users and ${e.nItems} items, the shop ${shop.nUsers} and ${shop.nItems}: wrong data set?`,
+      );
+    model = inductiveModelOf(req.version, e.dims, {
+      users: e.users,
+      items: e.items,
+      userIds: shop.userIds,
+      itemIds: shop.itemIds,
+      meta: readMetaFiles(stored.dir, e.dims),
+    });
+  }
+  const t0 = Date.now();
+  let score: (block: Int32Array, o: Float32Array) => void;
+  let dispose = () => {};
+  if (!model) score = contextScorer(shop, split.test, m as 'pop' | 'trend' | 'covisit');
+  else {
+    const emb = embeddingScorer(shop, split, model, split.test);
+    dispose = emb.dispose;
+    const ctx = m === 'ranker' ? readContextFiles(stored.dir) : undefined;
+    const weights = (ctx?.ranker as { weights?: RankerWeights } | undefined)?.weights;
+    score = weights ? contextScorer(shop, split.test, 'ranker', weights, emb.score) : emb.score;
+  }
+  try {
+    const r = evalPhase(
+      shop,
+      split,
+      split.test,
+      score,
+      deps.progress?.(`eval ${m}`, split.test.users.length),
+    );
+    return {
+      model: m,
+      version: req.version,
+      users: r.users,
+      seconds: (Date.now() - t0) / 1000,
+      metrics: round(r.metrics),
+      segments: Object.fromEntries(Object.entries(r.segments).map(([k, v]) => [k, round(v)])),
+    };
+  } finally {
+    dispose();
+  }
+}
+
+export const isShopDir = (dir: string) => fs.existsSync(path.join(dir, 'manifest.json'));

@@ -1,0 +1,421 @@
+// Training and evaluation on a generated shop, every model on the same split and code path:
+//   pop (global popularity), trend (recency-decayed trending + seasonal), covisit (co-visitation item-kNN),
+//   mf (MF-BPR), lightgcn (user-item graph), lightgcn-meta (with metadata nodes, inductive cold users/items),
+//   ranker (lightgcn-meta + session transitions + co-visitation + trend + season, weights tuned on validation).
+// The split manifest decides visibility: embeddings learn from train-window events only; validation-window
+// events drive early stopping and the ranker weights; test-window events are only scored. Counting tables for
+// the test are rebuilt from everything before the test window (what a nightly job would have).
+import * as tf from '@tensorflow/tfjs';
+import { GraphrecError, validationError } from '../../core';
+import type { Logger, Progress } from '../../core';
+import type { Csr } from '../data/csr';
+import { createRng } from '../data/rng';
+import { AGE_BANDS, LOYALTY_TIERS, REGIONS, ageBandOf, type ShopData } from '../data/shop';
+import { evaluateShop, type ShopEvalResult } from '../eval/shopEval';
+import {
+  metaLayoutOf,
+  metaCount,
+  shopGraph,
+  weightedInteractions,
+  type MetaLayout,
+} from '../graph/metaGraph';
+import {
+  inductiveModelOf,
+  inferProductEmbedding,
+  inferUserEmbedding,
+  type InductiveModel,
+} from '../inductive';
+import { defaultTrainerOptions, type TrainerOptions } from '../lightgcn/options';
+import { trainEmbeddings, type CurvePoint } from '../lightgcn/trainer';
+import {
+  rankScores,
+  tuneRanker,
+  defaultRankerWeights,
+  type RankerWeights,
+  type RankerTables,
+} from './ranker';
+import { addFromRecent, buildContextTables, seasonalScores, type ContextTables } from './tables';
+
+export const SHOP_MODELS = ['pop', 'trend', 'covisit', 'mf', 'lightgcn', 'lightgcn-meta', 'ranker'] as const;
+export type ShopModel = (typeof SHOP_MODELS)[number];
+export const RECENT = 5;
+
+export interface Phase {
+  name: 'validation' | 'test';
+  cutoff: number;
+  /** Items the user had before the window (excluded from ranking). */
+  history: Csr;
+  truth: Csr;
+  purchases: Csr;
+  /** Last RECENT distinct items before the cutoff per user (row-major, -1 padded, most recent last). */
+  recent: Int32Array;
+  users: Int32Array;
+  tables: ContextTables;
+}
+
+export interface ShopSplit {
+  fit: Csr & { val: Float32Array };
+  trainEvents: Int32Array;
+  coldItems: Uint8Array;
+  validation: Phase;
+  test: Phase;
+  /** Validation users with train items, for early stopping. */
+  stopUsers: Int32Array;
+}
+
+/** Distinct items per user of the events kept, minus those in `minus` (rows sorted). */
+function distinct(shop: ShopData, keep: (e: number) => boolean, minus?: Csr): Csr {
+  const ev = shop.events;
+  const rows: number[][] = [];
+  const lists = new Map<number, Set<number>>();
+  for (let e = 0; e < ev.n; e++) {
+    if (!keep(e)) continue;
+    let s = lists.get(ev.user[e]);
+    if (!s) lists.set(ev.user[e], (s = new Set()));
+    s.add(ev.item[e]);
+  }
+  const ptr = new Int32Array(shop.nUsers + 1);
+  const idx: number[] = [];
+  for (let u = 0; u < shop.nUsers; u++) {
+    const s = lists.get(u);
+    if (s) {
+      let out = Array.from(s);
+      if (minus) {
+        const have = new Set(minus.idx.subarray(minus.ptr[u], minus.ptr[u + 1]));
+        out = out.filter((i) => !have.has(i));
+      }
+      out.sort((a, b) => a - b);
+      for (const i of out) idx.push(i);
+    }
+    ptr[u + 1] = idx.length;
+  }
+  void rows;
+  return { nRows: shop.nUsers, nCols: shop.nItems, ptr, idx: Int32Array.from(idx) };
+}
+
+function recentBefore(shop: ShopData, cutoff: number): Int32Array {
+  const ev = shop.events;
+  const r = new Int32Array(shop.nUsers * RECENT).fill(-1);
+  for (let e = 0; e < ev.n; e++) {
+    if (ev.ts[e] >= cutoff) continue;
+    const o = ev.user[e] * RECENT;
+    const i = ev.item[e];
+    if (r[o + RECENT - 1] === i) continue;
+    r.copyWithin(o, o + 1, o + RECENT);
+    r[o + RECENT - 1] = i;
+  }
+  return r;
+}
+
+export const recentOf = (p: Phase, u: number): Int32Array => {
+  const s = p.recent.subarray(u * RECENT, u * RECENT + RECENT);
+  let k = 0;
+  while (k < RECENT && s[k] < 0) k++;
+  return s.subarray(k);
+};
+
+function sample(users: number[], max: number, seed: number): Int32Array {
+  const rng = createRng(seed);
+  for (let i = users.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [users[i], users[j]] = [users[j], users[i]];
+  }
+  return Int32Array.from(users.slice(0, max)).sort();
+}
+
+export interface SplitOptions {
+  maxEvalUsers: number;
+  maxValidUsers: number;
+  seed: number;
+}
+export const defaultSplitOptions: SplitOptions = { maxEvalUsers: 5000, maxValidUsers: 1500, seed: 7 };
+
+export function shopSplit(shop: ShopData, o: SplitOptions = defaultSplitOptions): ShopSplit {
+  const { validationStart: vs, testStart: ts } = shop.bounds;
+  const ev = shop.events;
+  const fit = weightedInteractions(shop, (e) => ev.ts[e] < vs, vs);
+  const trainEvents = new Int32Array(shop.nUsers);
+  for (let e = 0; e < ev.n; e++) if (ev.ts[e] < vs) trainEvents[ev.user[e]]++;
+  const histTest = distinct(shop, (e) => ev.ts[e] < ts);
+  const phase = (
+    name: Phase['name'],
+    cutoff: number,
+    end: number,
+    history: Csr,
+    max: number,
+    seed: number,
+  ): Phase => {
+    const truth = distinct(shop, (e) => ev.ts[e] >= cutoff && ev.ts[e] < end, history);
+    const purchases = distinct(
+      shop,
+      (e) => ev.ts[e] >= cutoff && ev.ts[e] < end && ev.type[e] === 2,
+      history,
+    );
+    const us: number[] = [];
+    for (let u = 0; u < shop.nUsers; u++) if (truth.ptr[u + 1] > truth.ptr[u]) us.push(u);
+    return {
+      name,
+      cutoff,
+      history,
+      truth,
+      purchases,
+      recent: recentBefore(shop, cutoff),
+      users: sample(us, max, seed),
+      tables: buildContextTables(shop, cutoff),
+    };
+  };
+  const validation = phase('validation', vs, ts, fit, o.maxValidUsers, o.seed);
+  const test = phase('test', ts, Infinity, histTest, o.maxEvalUsers, o.seed + 1);
+  const stop: number[] = [];
+  for (let u = 0; u < shop.nUsers; u++)
+    if (validation.truth.ptr[u + 1] > validation.truth.ptr[u] && fit.ptr[u + 1] > fit.ptr[u]) stop.push(u);
+  const coldItems = new Uint8Array(shop.nItems);
+  for (const id of shop.manifest.segments.coldTestProducts) coldItems[Number(id.slice(1))] = 1;
+  if (test.users.length === 0)
+    throw validationError('the split has no test users: no events in the test window', { field: 'data' });
+  if (fit.ptr[fit.nRows] === 0)
+    throw validationError('the split has no train events: nothing to learn from', { field: 'data' });
+  return {
+    fit,
+    trainEvents,
+    coldItems,
+    validation,
+    test,
+    stopUsers: sample(stop, o.maxValidUsers, o.seed + 2),
+  };
+}
+
+/** Warm / cold users and activity buckets (train events) of the split. */
+export function segmentsOf(shop: ShopData, s: ShopSplit): Record<string, Uint8Array> {
+  const n = shop.nUsers;
+  const seg = {
+    warmUsers: new Uint8Array(n),
+    coldUsers: new Uint8Array(n),
+    'activity:1-4': new Uint8Array(n),
+    'activity:5-19': new Uint8Array(n),
+    'activity:20+': new Uint8Array(n),
+  };
+  for (let u = 0; u < n; u++) {
+    const k = s.trainEvents[u];
+    if (k === 0) seg.coldUsers[u] = 1;
+    else {
+      seg.warmUsers[u] = 1;
+      seg[k < 5 ? 'activity:1-4' : k < 20 ? 'activity:5-19' : 'activity:20+'][u] = 1;
+    }
+  }
+  return seg;
+}
+
+export function userMeta(shop: ShopData, u: number) {
+  return {
+    ageBand: AGE_BANDS[ageBandOf(shop.users.birthYear[u], shop.refYear)],
+    region: REGIONS[shop.users.region[u]],
+    loyaltyTier: LOYALTY_TIERS[shop.users.loyalty[u]],
+  };
+}
+
+/** Block scorer of an embedding model: trained rows for users with train items, inferred rows otherwise. */
+export function embeddingScorer(shop: ShopData, split: ShopSplit, model: InductiveModel, phase: Phase) {
+  const d = model.dims;
+  const nI = shop.nItems;
+  const itemsT = new Float32Array(d * nI);
+  for (let i = 0; i < nI; i++) for (let j = 0; j < d; j++) itemsT[j * nI + i] = model.items[i * d + j];
+  const itemT = tf.tensor2d(itemsT, [d, nI]);
+  let maxPop = 0;
+  for (const x of phase.tables.popularity) if (x > maxPop) maxPop = x;
+  const tie = Float32Array.from(phase.tables.popularity, (x) => (1e-3 * x) / (maxPop || 1));
+  const userVec = (u: number): Float32Array => {
+    if (split.fit.ptr[u + 1] > split.fit.ptr[u]) return model.users.subarray(u * d, u * d + d);
+    const recent = Array.from(recentOf(phase, u), (i) => shop.itemIds[i]);
+    try {
+      return inferUserEmbedding(model, { ...userMeta(shop, u), recentProductIds: recent });
+    } catch (err) {
+      if (err instanceof GraphrecError) return new Float32Array(d); // nothing known: popularity decides
+      throw err;
+    }
+  };
+  const score = (block: Int32Array, out: Float32Array) => {
+    const ub = new Float32Array(block.length * d);
+    block.forEach((u, r) => ub.set(userVec(u), r * d));
+    const m = tf.tidy(() => tf.matMul(tf.tensor2d(ub, [block.length, d]), itemT));
+    out.set(m.dataSync() as Float32Array);
+    m.dispose();
+    for (let r = 0; r < block.length; r++) for (let i = 0; i < nI; i++) out[r * nI + i] += tie[i];
+  };
+  return { score, dispose: () => itemT.dispose() };
+}
+
+export function rankerTablesOf(t: ContextTables, shop: ShopData): RankerTables {
+  return { ...t, itemCategory: shop.items.category };
+}
+
+/** Scores of the non-embedding baselines and of the ranker (given an embedding scorer). */
+export function contextScorer(
+  shop: ShopData,
+  phase: Phase,
+  kind: 'pop' | 'trend' | 'covisit' | 'ranker',
+  weights: RankerWeights = defaultRankerWeights,
+  gnn?: (block: Int32Array, out: Float32Array) => void,
+) {
+  const nI = shop.nItems;
+  const t = phase.tables;
+  const tables = rankerTablesOf(t, shop);
+  const norm = (a: Float32Array) => {
+    let m = 0;
+    for (const x of a) if (x > m) m = x;
+    return Float32Array.from(a, (x) => x / (m || 1));
+  };
+  const pop = norm(t.popularity);
+  const trend = norm(t.trending);
+  const season = norm(seasonalScores(t, shop.items.category, phase.cutoff, new Float32Array(nI)));
+  const scratch = { s: new Float32Array(nI), p: new Float32Array(nI) };
+  return (block: Int32Array, out: Float32Array) => {
+    if (kind === 'ranker' && gnn) gnn(block, out);
+    for (let r = 0; r < block.length; r++) {
+      const o = out.subarray(r * nI, (r + 1) * nI);
+      const u = block[r];
+      if (kind === 'pop') o.set(pop);
+      else if (kind === 'trend')
+        for (let i = 0; i < nI; i++) o[i] = trend[i] + 0.5 * season[i] + 1e-3 * pop[i];
+      else if (kind === 'covisit') {
+        for (let i = 0; i < nI; i++) o[i] = 1e-3 * pop[i];
+        addFromRecent(t.covisit, recentOf(phase, u), o);
+      } else {
+        const g = Float32Array.from(o);
+        rankScores(tables, weights, { gnn: g, recent: recentOf(phase, u), at: phase.cutoff }, o, scratch);
+      }
+    }
+  };
+}
+
+export function evalPhase(
+  shop: ShopData,
+  split: ShopSplit,
+  phase: Phase,
+  score: (block: Int32Array, out: Float32Array) => void,
+  progress?: Progress,
+): ShopEvalResult {
+  progress?.setTotal(phase.users.length);
+  const r = evaluateShop({
+    nItems: shop.nItems,
+    users: phase.users,
+    truth: phase.truth,
+    purchases: phase.purchases,
+    exclude: phase.history,
+    itemCategory: shop.items.category,
+    itemPrice: shop.items.price,
+    popularity: phase.tables.popularity,
+    coldItems: split.coldItems,
+    segments: segmentsOf(shop, split),
+    score,
+    onBlock: (n) => progress?.update(n),
+  });
+  progress?.stop();
+  return r;
+}
+
+export interface EmbeddingFit {
+  model: InductiveModel;
+  layout?: MetaLayout;
+  curve: CurvePoint[];
+  epochs: number;
+  seconds: number;
+  stoppedBy: string;
+  options: TrainerOptions;
+}
+
+/** Train mf / lightgcn / lightgcn-meta on the train window; early stopping on validation users. */
+export async function fitEmbeddings(
+  shop: ShopData,
+  split: ShopSplit,
+  kind: 'mf' | 'lightgcn' | 'lightgcn-meta',
+  overrides: Partial<TrainerOptions>,
+  deps: { logger: Logger; progress?: Progress; signal?: AbortSignal },
+  version: string = kind,
+): Promise<EmbeddingFit> {
+  const base = kind === 'mf' ? 'mf' : 'lightgcn';
+  const options: TrainerOptions = { ...defaultTrainerOptions(base), ...overrides, model: base };
+  if (kind === 'mf') options.layers = 0;
+  // The trainer's spectral start covers users and items only, so a graph with metadata nodes starts from normal.
+  if (kind === 'lightgcn-meta') options.init = 'normal';
+  const layout = kind === 'lightgcn-meta' ? metaLayoutOf(shop) : undefined;
+  const graph = shopGraph(shop, split.fit, layout);
+  const result = await trainEmbeddings({
+    graph,
+    fit: split.fit,
+    valid: { truth: split.validation.truth, users: split.stopUsers },
+    options,
+    progress: deps.progress,
+    signal: deps.signal,
+    log: (msg, fields) => deps.logger.info(fields ?? {}, msg),
+  });
+  const d = options.dims;
+  const nU = shop.nUsers;
+  const nI = shop.nItems;
+  const emb = result.embeddings;
+  for (let j = 0; j < emb.length; j++)
+    if (!Number.isFinite(emb[j]))
+      throw new GraphrecError(
+        'INTERNAL',
+        `training produced non-finite embeddings (row ${Math.floor(j / d)})`,
+      );
+  const users = emb.slice(0, nU * d);
+  const items = emb.slice(nU * d, (nU + nI) * d);
+  const meta = layout
+    ? { layout, embeddings: emb.slice((nU + nI) * d, (nU + nI + metaCount(layout)) * d) }
+    : undefined;
+  const model = inductiveModelOf(version, d, {
+    users,
+    items,
+    userIds: shop.userIds,
+    itemIds: shop.itemIds,
+    meta,
+  });
+  if (meta) {
+    // Items without train events (launched late, or never seen) get their inductive embedding.
+    const seen = new Uint8Array(nI);
+    for (const i of split.fit.idx) seen[i] = 1;
+    for (let i = 0; i < nI; i++) {
+      if (seen[i]) continue;
+      items.set(
+        inferProductEmbedding(model, {
+          categoryId: shop.categoryIds[shop.items.category[i]],
+          brandId: shop.brandIds[shop.items.brand[i]],
+          price: shop.items.price[i],
+        }),
+        i * d,
+      );
+    }
+  }
+  return {
+    model,
+    layout,
+    curve: result.curve,
+    epochs: result.epochs,
+    seconds: result.seconds,
+    stoppedBy: result.stoppedBy,
+    options,
+  };
+}
+
+/** Tune the ranker's weights on the validation window (NDCG@20), given the embedding model. */
+export function tuneRankerWeights(
+  shop: ShopData,
+  split: ShopSplit,
+  model: InductiveModel,
+  logger: Logger,
+): { weights: RankerWeights; value: number; tried: number } {
+  const phase = split.validation;
+  const emb = embeddingScorer(shop, split, model, phase);
+  try {
+    return tuneRanker(
+      (w) =>
+        evalPhase(shop, split, phase, contextScorer(shop, phase, 'ranker', w, emb.score)).metrics['ndcg@20'],
+      defaultRankerWeights,
+      1,
+      (w, v) => logger.info({ weights: w, ndcg20: v }, 'ranker candidate'),
+    );
+  } finally {
+    emb.dispose();
+  }
+}
