@@ -1,0 +1,140 @@
+// The nightly drift job (reports queue, or `graphrec drift`): data drift of the shop's latest window against
+// the training window, model drift between the active version and the one before it, metrics, report.
+import fs from 'node:fs';
+import path from 'node:path';
+import { validationError, type Config, type Logger } from '../core';
+import { readSyntheticInteractions } from '../etl/split';
+import { readModelDir } from '../training';
+import { readActiveModel } from '../training/registry';
+import { DEFAULT_PSI_THRESHOLD, dataDrift, parseInstantFlag, readCategories } from './dataDrift';
+import {
+  embeddingDrift,
+  recommendationDrift,
+  type EmbeddingDrift,
+  type RecommendationDrift,
+} from './modelDrift';
+import { writeDriftReport, type DriftReport } from './report';
+
+export interface DriftJobOptions {
+  shop?: string;
+  /** Latest window [latestFrom, latestTo); default the last `days` days of the data. */
+  latestFrom?: string;
+  latestTo?: string;
+  /** Training window start (default the data's start); it ends where the latest window starts. */
+  trainFrom?: string;
+  days?: number;
+  out?: string;
+  threshold?: number;
+}
+
+export interface DriftMetricsSink {
+  driftPsi: { set(labels: { feature: string }, v: number): void };
+  driftPsiThreshold: { set(labels: { feature: string }, v: number): void };
+  coverage: { set(v: number): void };
+}
+
+export interface DriftJobSummary {
+  dir: string;
+  markdown: string;
+  psi: Record<string, number>;
+  alerts: string[];
+  embedding: EmbeddingDrift | null;
+  recommendations: RecommendationDrift[];
+}
+
+export async function runDriftJob(
+  config: Config,
+  logger: Logger,
+  metrics: DriftMetricsSink | null,
+  raw: Record<string, unknown> = {},
+): Promise<DriftJobSummary> {
+  const o = raw as DriftJobOptions;
+  const shop = path.resolve(o.shop ?? path.join(config.dataDir, 'shops', 'default'));
+  if (!fs.existsSync(path.join(shop, 'manifest.json')))
+    throw validationError('drift needs a generated shop directory (--shop DIR)', {
+      file: shop,
+      field: 'shop',
+    });
+  const cols = await readSyntheticInteractions(shop);
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  for (let i = 0; i < cols.n; i++) {
+    if (cols.ts[i] < minTs) minTs = cols.ts[i];
+    if (cols.ts[i] > maxTs) maxTs = cols.ts[i];
+  }
+  const days = o.days ?? 28;
+  const latestTo = o.latestTo ? parseInstantFlag(o.latestTo, '--latest-to') : maxTs + 1;
+  const latestFrom = o.latestFrom
+    ? parseInstantFlag(o.latestFrom, '--latest-from')
+    : latestTo - days * 86_400_000;
+  const trainFrom = o.trainFrom ? parseInstantFlag(o.trainFrom, '--train-from') : minTs;
+  if (!(trainFrom < latestFrom && latestFrom < latestTo))
+    throw validationError('windows must satisfy train-from < latest-from < latest-to', {
+      field: 'latest-from',
+    });
+  const threshold = o.threshold ?? DEFAULT_PSI_THRESHOLD;
+  const data = dataDrift(
+    cols,
+    readCategories(shop),
+    { start: trainFrom, end: latestFrom },
+    { start: latestFrom, end: latestTo },
+    threshold,
+  );
+
+  const notes: string[] = [];
+  let embedding: EmbeddingDrift | null = null;
+  const recommendations: RecommendationDrift[] = [];
+  const active = readActiveModel(config.dataDir);
+  if (active) {
+    const popularity = new Map<string, number>();
+    for (let i = 0; i < cols.n; i++)
+      if (cols.ts[i] >= trainFrom && cols.ts[i] < latestFrom) {
+        const id = cols.productIds[cols.product[i]];
+        popularity.set(id, (popularity.get(id) ?? 0) + 1);
+      }
+    const cur = readModelDir(config.dataDir, active.version);
+    recommendations.push(recommendationDrift(cur, popularity));
+    const prevVersion = active.history.find((v) => v !== active.version);
+    if (prevVersion) {
+      try {
+        const prev = readModelDir(config.dataDir, prevVersion);
+        embedding = embeddingDrift(prev, cur);
+        recommendations.unshift(recommendationDrift(prev, popularity));
+      } catch (err) {
+        notes.push(
+          `previous version ${prevVersion} unreadable: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+    } else notes.push('only one model version was ever active: no embedding drift yet');
+    notes.push('model item ids that are not shop product ids get popularity 0');
+  } else notes.push('no active model: model and recommendation drift skipped');
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = path.resolve(o.out ?? path.join(config.dataDir, 'drift', stamp));
+  const report: DriftReport = {
+    generatedAt: new Date().toISOString(),
+    data,
+    embedding,
+    recommendations,
+    notes,
+  };
+  const files = writeDriftReport(dir, report);
+  if (metrics) {
+    for (const x of data.features) {
+      metrics.driftPsi.set({ feature: x.feature }, x.psi);
+      metrics.driftPsiThreshold.set({ feature: x.feature }, x.threshold);
+    }
+    const last = recommendations[recommendations.length - 1];
+    if (last) metrics.coverage.set(last.coverage);
+  }
+  const alerts = data.features.filter((x) => x.alert).map((x) => x.feature);
+  logger.info({ dir, alerts }, 'drift report written');
+  return {
+    dir,
+    markdown: files.markdown,
+    psi: Object.fromEntries(data.features.map((x) => [x.feature, x.psi])),
+    alerts,
+    embedding,
+    recommendations,
+  };
+}
