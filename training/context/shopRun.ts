@@ -10,6 +10,7 @@ import { newVersion, readModelDir, writeModelDir } from '../artifacts/modelDir';
 import { readShop, type ShopData } from '../data/shop';
 import type { ShopEvalResult } from '../eval/shopEval';
 import { inductiveModelOf, type InductiveModel } from '../inductive';
+import { useBackend, type BackendChoice } from '../kernels/backend';
 import type { TrainerOptions } from '../lightgcn/options';
 import type { RankerWeights } from './ranker';
 import {
@@ -37,6 +38,7 @@ export interface ShopRunRequest {
   dataDir: string;
   codeVersion: string;
   save?: boolean;
+  backend?: BackendChoice;
 }
 
 export interface ShopRunResult {
@@ -84,6 +86,7 @@ export async function loadShopSplit(dir: string, split: Partial<SplitOptions> | 
 }
 
 export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<ShopRunResult[]> {
+  await useBackend(req.backend ?? 'auto');
   const { shop, split } = await loadShopSplit(req.dir, req.split, deps.logger);
   const out: ShopRunResult[] = [];
   let metaFit: EmbeddingFit | undefined;
@@ -245,6 +248,7 @@ export async function evaluateShopVersion(
   req: { version: string; dir: string; dataDir: string; split?: Partial<SplitOptions> },
   deps: ShopDeps,
 ) {
+  await useBackend('auto');
   const stored = readModelDir(req.dataDir, req.version);
   const m = String(stored.config.model) as ShopModel;
   const { shop, split } = await loadShopSplit(req.dir, req.split, deps.logger);
