@@ -148,3 +148,20 @@ export async function* readCsv(file: string): AsyncGenerator<CsvItem> {
     yield { kind: 'bad', line: first.line, raw: first.text, reason };
   }
 }
+
+/** Lines of a plain text file (no quoting) as one-field rows; blank lines skipped, bad UTF-8 reported. */
+export async function* readTextLines(file: string): AsyncGenerator<CsvItem> {
+  let line = 0;
+  for await (const l of physicalLines(file)) {
+    line += 1;
+    if (l.badUtf8) yield { kind: 'bad', line, raw: l.text, reason: 'invalid UTF-8 byte sequence' };
+    else if (l.text.length > MAX_RECORD_CHARS * 16)
+      yield {
+        kind: 'bad',
+        line,
+        raw: l.text,
+        reason: `the line is longer than ${MAX_RECORD_CHARS * 16} characters`,
+      };
+    else if (l.text.trim() !== '') yield { kind: 'row', line, fields: [l.text], raw: l.text };
+  }
+}

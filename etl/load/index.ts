@@ -9,6 +9,8 @@ import type { GraphClient } from '../../graph';
 import { FileSummary, LoadContext, round } from './loadFile';
 import { Quarantine } from './quarantine';
 import { ensureSchema } from './schema';
+import { loadEventsCsv, preflightEventsCsv } from './eventsCsv';
+import { loadLightgcn, preflightLightgcn } from './lightgcn';
 import { loadSynthetic, preflightSynthetic } from './synthetic';
 
 export const LOAD_FORMATS = ['synthetic', 'events-csv', 'lightgcn'] as const;
@@ -111,8 +113,22 @@ export async function loadSource(options: LoadOptions, deps: LoadDeps): Promise<
         extra = { priceBandLinksChanged: r.priceBandLinksChanged };
         break;
       }
-      default:
-        throw validationError(`--format ${options.format} is not implemented yet`, { field: '--format' });
+      case 'lightgcn': {
+        preflightLightgcn(source);
+        await ensureSchema(deps.graph);
+        const r = await loadLightgcn(source, ctx);
+        files = r.files;
+        extra = { interactions: r.interactions };
+        break;
+      }
+      case 'events-csv': {
+        const mapping = await preflightEventsCsv(source, options.mapping!);
+        await ensureSchema(deps.graph);
+        const r = await loadEventsCsv(source, mapping, ctx);
+        files = r.files;
+        extra = { sessions: r.sessions, duplicates: r.duplicates };
+        break;
+      }
     }
   } finally {
     clearInterval(sampler);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createProgress, Logger, notFound, validationError } from '../../core';
 import type { GraphClient } from '../../graph';
-import { readCsv } from './csvReader';
+import { readCsv, readTextLines } from './csvReader';
 import { FieldError } from './fields';
 import type { Quarantine } from './quarantine';
 import { BatchWriter, FileStatements, readCheckpoint, WriteRow } from './writer';
@@ -26,6 +26,8 @@ export interface FileSpec {
   path: string;
   /** Columns that must be in the header (others are ignored). */
   columns: string[];
+  /** A plain text file without a header: each line is a row `{ line }`. */
+  headerless?: boolean;
   /** Validate a row (by header name) and return the write parameters, or throw a FieldError. */
   validate: (row: Record<string, string>, line: number) => Record<string, unknown>;
   statements: FileStatements;
@@ -105,13 +107,13 @@ export async function loadFile(spec: FileSpec, ctx: LoadContext): Promise<FileSu
     tty: ctx.progressBar,
     logger: ctx.logger,
   });
-  let header: string[] | undefined;
+  let header: string[] | undefined = spec.headerless ? ['line'] : undefined;
   const reject = (line: number, reason: string, raw: string, field?: string) => {
     summary.rejected += 1;
     q.add({ file: spec.name, line, field, reason, raw });
   };
   try {
-    for await (const item of readCsv(spec.path)) {
+    for await (const item of spec.headerless ? readTextLines(spec.path) : readCsv(spec.path)) {
       if (!header) {
         if (item.kind === 'bad')
           throw validationError(`the header row is unreadable: ${item.reason}`, { file: spec.name, line: 1 });
@@ -143,9 +145,14 @@ export async function loadFile(spec: FileSpec, ctx: LoadContext): Promise<FileSu
       }
       if ((summary.read & 0x3fff) === 0) progress.update(summary.read, { rejected: summary.rejected });
     }
-    if (!header) {
-      q.add({ file: spec.name, line: 1, reason: 'the file is empty: expected a header row', raw: '' });
-      ctx.logger.warn({ file: spec.name }, 'the file is empty: expected a header row');
+    if (!header || (spec.headerless && summary.read === 0)) {
+      q.add({
+        file: spec.name,
+        line: 1,
+        reason: spec.headerless ? 'the file is empty' : 'the file is empty: expected a header row',
+        raw: '',
+      });
+      ctx.logger.warn({ file: spec.name }, 'the file is empty');
     }
     await writer.flush(true);
   } finally {
