@@ -2,6 +2,7 @@
 // timeouts: after a failure the breaker stays open for `openMs` and calls fail at once (the caller then
 // degrades: traversal candidates skipped, cache bypassed). The first call after that window probes again.
 import { unavailable } from '../core';
+import type { GraphClient } from '../graph';
 
 export interface Breaker {
   run<T>(work: () => Promise<T>): Promise<T>;
@@ -49,4 +50,19 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
       },
     );
   });
+}
+
+/**
+ * The API's view of Neo4j: every read goes through the breaker and a deadline, so a killed or hung server
+ * costs a request at most `timeoutMs` once, and nothing while the breaker is open. Reads are not retried
+ * here: the caller degrades instead.
+ */
+export function guardGraph(graph: GraphClient, breaker: Breaker, timeoutMs: number): GraphClient {
+  return {
+    ...graph,
+    driver: graph.driver,
+    database: graph.database,
+    read: (q, params) =>
+      breaker.run(() => withTimeout(graph.read(q, params), timeoutMs, `Neo4j query ${q.name}`)),
+  };
 }

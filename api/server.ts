@@ -19,7 +19,7 @@ import { createResultCache } from './cache';
 import { createCatalog } from './catalog';
 import type { ApiContext } from './context';
 import { apiError, formatError } from './errors';
-import { createBreaker, withTimeout } from './guard';
+import { createBreaker, guardGraph, withTimeout } from './guard';
 import { queryCost } from './limits';
 import { rateLimitMiddleware } from './rateLimit';
 import { createLoaders } from './loaders';
@@ -84,6 +84,17 @@ function metricsPlugin(services: Services): ApolloServerPlugin<ApiContext> {
             );
           }
         },
+        async didEncounterErrors({ errors }) {
+          for (const e of errors) {
+            const code = e.extensions?.code;
+            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+              services.logger.error(
+                { err: e.originalError ?? e, path: e.path },
+                'unexpected error in a GraphQL request',
+              );
+            }
+          }
+        },
         async willSendResponse({ response, contextValue }) {
           const body = response.body;
           const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
@@ -100,15 +111,18 @@ function metricsPlugin(services: Services): ApolloServerPlugin<ApiContext> {
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { config, logger } = opts;
   const metrics = createMetrics();
-  const graph = createGraphClient(config.neo4j, {
+  const graphBreaker = createBreaker('Neo4j', 2000);
+  // Every read has a deadline and goes through the breaker: a dead Neo4j never hangs a request.
+  const rawGraph = createGraphClient(config.neo4j, {
     app: 'graphrec-api',
     connectionTimeoutMs: 1000,
     maxRetryTimeMs: 1000,
   });
-  const graphBreaker = createBreaker('Neo4j', 2000);
+  const graph = guardGraph(rawGraph, graphBreaker, 2500);
   const redis = createApiRedis(config.redis.url, logger);
-  const catalog = createCatalog(graph, logger);
-  const popularity = createPopularity(graph, catalog, logger);
+  // The catalogue and popularity are background/cached loads that may legitimately take seconds: no deadline.
+  const catalog = createCatalog(rawGraph, logger);
+  const popularity = createPopularity(rawGraph, catalog, logger);
   const model = watchActiveModel(config.dataDir, config.serving.modelPollMs, logger);
   const cache = createResultCache(redis, config.serving.cacheTtlSeconds, metrics, logger);
   const services: Services = {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core';
-import { modelsRoot, readModelDir } from '../../training';
+import { loadInductiveModel, modelsRoot, type InductiveModel } from '../../training';
 import { rowNorms, type ItemTable } from './embeddingIndex';
 
 export interface LoadedModel {
@@ -17,6 +17,8 @@ export interface LoadedModel {
   table: ItemTable;
   itemIds: string[];
   itemRow: Map<string, number>;
+  /** The same tables plus the metadata rows, for inductive embeddings of new products and users. */
+  inductive: InductiveModel;
 }
 
 export type ModelState =
@@ -34,19 +36,18 @@ export interface ActiveModel {
 }
 
 export function loadModel(dataDir: string, version: string): LoadedModel {
-  const stored = readModelDir(dataDir, version);
-  const e = stored.embeddings;
-  const itemIds = stored.ids.items.map(String);
-  const userIds = stored.ids.users.map(String);
+  const m = loadInductiveModel(dataDir, version);
+  const nItems = m.itemIds.length;
   return {
     version,
     loadedAt: Date.now(),
-    dims: e.dims,
-    users: e.users,
-    userRow: new Map(userIds.map((id, r) => [id, r])),
-    table: { dims: e.dims, nItems: e.nItems, items: e.items, norms: rowNorms(e.items, e.nItems, e.dims) },
-    itemIds,
-    itemRow: new Map(itemIds.map((id, r) => [id, r])),
+    dims: m.dims,
+    users: m.users,
+    userRow: m.userRow,
+    table: { dims: m.dims, nItems, items: m.items, norms: rowNorms(m.items, nItems, m.dims) },
+    itemIds: m.itemIds,
+    itemRow: m.itemRow,
+    inductive: m,
   };
 }
 

@@ -7,7 +7,7 @@ import type { Logger } from '../../core';
 import type { GraphClient } from '../../graph';
 import { recentKey, sessionSubject, userSubject, type RecentEvent } from '../../events';
 import type { Catalog } from '../catalog';
-import type { Breaker } from '../guard';
+import { withTimeout, type Breaker } from '../guard';
 import type { ActiveModel, LoadedModel } from '../model/activeModel';
 import { meanOfRows, rowOf, topK } from '../model/embeddingIndex';
 import type { Context, RecFilter } from '../validate';
@@ -216,7 +216,12 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   // 4. Season-aware popularity: always a few, the cold fallback when nothing else is known.
   tasks.push(
     g(
-      async () => popularity.top('WEEK', await popularity.anchorFor(req.context.ts)),
+      () =>
+        withTimeout(
+          popularity.anchorFor(req.context.ts).then((a) => popularity.top('WEEK', a)),
+          2500,
+          'popularity',
+        ),
       'popularity',
       popularity.lastKnown(),
     ).then((items) => {

@@ -1,9 +1,11 @@
 // Products similar to one product: cosine nearest neighbours in the active model's item table, from the
 // in-process index (default) or Neo4j's vector index `product_embedding` (API_VECTOR_INDEX=neo4j). A product
-// added after training has no row: its embedding is the mean of the trained products of the same leaf
-// category and brand (or of the leaf category alone), the documented fallback until the inductive model lands.
+// added after training has no row: its embedding comes from training/inductive (inferProductEmbedding) when the
+// model carries metadata rows, otherwise it is the mean of the trained products of the same leaf category and
+// brand (or of the leaf category alone).
 // Without a model (or without any embedding for the product), graph neighbours serve.
 import type { GraphClient, NamedQuery } from '../../graph';
+import { inferProductEmbedding } from '../../training';
 import type { Catalog } from '../catalog';
 import type { Breaker } from '../guard';
 import type { LoadedModel } from '../model/activeModel';
@@ -34,6 +36,19 @@ export function productVector(
   if (row !== undefined) return { vector: rowOf(model.table.items, model.dims, row), inductive: false };
   const p = catalog.get(productId);
   if (!p?.categoryId) return undefined;
+  if (model.inductive.meta) {
+    // The trained inductive step (training/inductive): one propagation from its category, brand and price band.
+    try {
+      const vector = inferProductEmbedding(model.inductive, {
+        categoryId: p.categoryId,
+        brandId: p.brandId ?? undefined,
+        price: p.price ?? undefined,
+      });
+      return { vector, inductive: true };
+    } catch {
+      // metadata unknown to the model (a new category): fall back to the peers' mean below
+    }
+  }
   const peers = catalog.inCategory(p.categoryId).filter((q) => q.id !== productId);
   const rowsOf = (list: typeof peers) =>
     list.map((q) => model.itemRow.get(q.id)).filter((r): r is number => r !== undefined);
