@@ -44,6 +44,9 @@ function model(dataDir: string, version: string, nItems: number, dims: number, s
   });
 }
 
+// Every CLI call is a fresh Node + tsx process: on the shared, loaded machine one can take 10-30 s.
+jest.setTimeout(300_000);
+
 describe('model registry on Neo4j', () => {
   let scratch: ScratchNeo4j;
   let env: NodeJS.ProcessEnv;
