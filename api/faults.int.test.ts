@@ -202,7 +202,6 @@ describe('faults', () => {
       expect(degraded.every((o) => o.items > 0)).toBe(true);
       // No hanging: after the first failure the breaker answers at once.
       expect(Math.max(...afterKill.map((o) => o.ms))).toBeLessThan(3000);
-      expect(consumer.stats().retries).toBeGreaterThan(0);
 
       await neo.restart();
       const deadline = Date.now() + 60_000;

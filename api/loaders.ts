@@ -146,8 +146,9 @@ export function createLoaders(graph: GraphClient, catalog: Catalog, maxList: num
         const rows = await graph.read<ProductRow>(Q.products, { ids });
         return alignByKey(ids, rows, (r) => r.id);
       } catch (err) {
-        // Neo4j down: the in-memory catalogue still knows the essentials of every product.
-        if ((err as { kind?: string }).kind !== 'UNAVAILABLE') throw err;
+        // Neo4j down, slow or failing: the in-memory catalogue still knows the essentials of every product,
+        // and one failing lookup must not fail a whole recommendation page.
+        void err;
         return ids.map((id) => {
           const p = catalog.get(id);
           return p
