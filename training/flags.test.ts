@@ -31,8 +31,11 @@ describe('train flags (abuse)', () => {
   });
 
   it.each([
-    [{ data: 'x', model: 'gcn' }, 'VALIDATION: --model must be one of lightgcn, mf, pop, but got: "gcn"'],
-    [{}, 'VALIDATION: --data is required, for example --data lightgcn:DIR'],
+    [
+      { data: 'x', model: 'gcn' },
+      'VALIDATION: --model must be one of lightgcn, mf, pop, trend, covisit, lightgcn-meta, ranker, but got: "gcn"',
+    ],
+    [{}, 'VALIDATION: --data is required, for example --data lightgcn:DIR or shop:DIR'],
     [{ data: 'x', epochs: '0' }, 'VALIDATION: --epochs must be an integer >= 1, but got: "0"'],
     [{ data: 'x', epochs: '2.5' }, 'VALIDATION: --epochs must be an integer >= 1, but got: "2.5"'],
     [{ data: 'x', timeBudget: '-1' }, 'VALIDATION: --time-budget must be a number > 0, but got: "-1"'],
@@ -54,7 +57,7 @@ describe('train flags (abuse)', () => {
       'VALIDATION: --version is required, for example --version lightgcn-20260101-120000-abc123',
     );
     expect(message(() => parseEvalFlags({ version: 'v' }))).toBe(
-      'VALIDATION: --data is required, for example --data lightgcn:DIR',
+      'VALIDATION: --data is required, for example --data lightgcn:DIR or shop:DIR',
     );
   });
 });

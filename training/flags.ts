@@ -60,7 +60,9 @@ function oneOf<T extends string>(raw: Raw, flag: string, allowed: readonly T[], 
 export function parseTrainFlags(raw: Raw): TrainFlags {
   const model = oneOf(raw, 'model', MODEL_KINDS, 'lightgcn');
   if (typeof raw.data !== 'string' || raw.data === '') {
-    throw validationError('--data is required, for example --data lightgcn:DIR', { field: 'data' });
+    throw validationError('--data is required, for example --data lightgcn:DIR or shop:DIR', {
+      field: 'data',
+    });
   }
   const o: Partial<TrainerOptions> = {};
   const set = <K extends keyof TrainerOptions>(k: K, v: TrainerOptions[K] | undefined) => {
@@ -96,7 +98,9 @@ export function parseEvalFlags(raw: Raw): { version: string; data: string; backe
     });
   }
   if (typeof raw.data !== 'string' || raw.data === '') {
-    throw validationError('--data is required, for example --data lightgcn:DIR', { field: 'data' });
+    throw validationError('--data is required, for example --data lightgcn:DIR or shop:DIR', {
+      field: 'data',
+    });
   }
   return {
     version: raw.version,

@@ -5,7 +5,11 @@ import { action } from '../runtime';
 const render = (s: EvalSummary) =>
   [
     `${s.version} (${s.model}) on ${s.users} test users, ${s.seconds.toFixed(1)} s`,
-    ...Object.entries(s.metrics).map(([k, v]) => `  ${k.padEnd(13)} ${v.toFixed(4)}`),
+    ...Object.entries(s.metrics).map(([k, v]) => `  ${k.padEnd(17)} ${v.toFixed(4)}`),
+    ...Object.entries(s.segments).map(
+      ([name, m]) =>
+        `  ${name.padEnd(17)} ndcg@20 ${m['ndcg@20']?.toFixed(4) ?? '-'} (${m.users ?? 0} users)`,
+    ),
   ].join('\n');
 
 export function registerEval(program: Command): void {
@@ -13,7 +17,7 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('Evaluate a stored model version on a data source (full ranking, train items excluded)')
     .option('--version <version>', 'the model version, e.g. lightgcn-20260101-120000-abc123')
-    .option('--data <source>', 'the data it was trained on, e.g. lightgcn:DIR')
+    .option('--data <source>', 'the data it was trained on, e.g. lightgcn:DIR or shop:DIR')
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu')
     .option('--json', 'print one JSON summary on stdout')
     .action(

@@ -6,8 +6,12 @@ import { action } from '../runtime';
 const render = (s: TrainSummary) =>
   [
     `trained ${s.model} ${s.version} in ${s.seconds} s (${s.epochs} epochs, peak RSS ${s.peakRssMb} MB)`,
-    ...['recall@20', 'ndcg@20', 'precision@20', 'hitrate@20', 'mrr@20', 'coverage@20'].map(
-      (k) => `  ${k.padEnd(13)} ${s.metrics[k]?.toFixed(4) ?? '-'}`,
+    ...['recall@20', 'ndcg@20', 'precision@20', 'hitrate@20', 'mrr@20', 'mrr', 'coverage@20']
+      .filter((k) => s.metrics[k] !== undefined)
+      .map((k) => `  ${k.padEnd(13)} ${s.metrics[k].toFixed(4)}`),
+    ...Object.entries(s.segments).map(
+      ([name, m]) =>
+        `  ${name.padEnd(13)} ndcg@20 ${m['ndcg@20']?.toFixed(4) ?? '-'} (${m.users ?? 0} users)`,
     ),
   ].join('\n');
 
@@ -15,10 +19,13 @@ export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('Train a recommendation model, evaluate it on the test split and store it as a new version')
-    .option('--model <kind>', 'lightgcn | mf | pop (default lightgcn)')
+    .option(
+      '--model <kind>',
+      'lightgcn | mf | pop; on a shop also trend | covisit | lightgcn-meta | ranker (default lightgcn)',
+    )
     .option(
       '--data <source>',
-      'training data, e.g. lightgcn:DIR (train.txt + test.txt of the LightGCN benchmarks)',
+      'training data: lightgcn:DIR (train.txt + test.txt of the LightGCN benchmarks) or shop:DIR (a generated shop)',
     )
     .option('--epochs <n>', 'maximum number of epochs')
     .option('--time-budget <minutes>', 'stop training after this many minutes')
