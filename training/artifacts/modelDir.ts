@@ -1,6 +1,11 @@
 // The model registry on disk: `<dataDir>/models/<version>/` with
 //   embeddings.bin  (embeddingsFile.ts), ids.json (row -> external id), config.json, metrics.json, report.md,
-//   curve.svg. A version is written into a hidden temporary directory and renamed into place in one step, so
+//   curve.svg. Shop models (training/context/shopRun.ts) may add, all optional, readModelDir ignores them:
+//     meta.json, meta.bin        metadata nodes (layout, embeddings) of lightgcn-meta / ranker (metaFile.ts)
+//     transitions.bin, covisit.bin, seasonal.bin, ranker.json   serving tables of ranker / trend / covisit
+//                                (contextFiles.ts)
+//   Non-embedding shop baselines (pop, trend, covisit) store an embeddings.bin with 0 dims, 0 users, 0 items.
+//   A version is written into a hidden temporary directory and renamed into place in one step, so
 // readers never see a half-written model, and a failed training leaves no version behind.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
