@@ -1,24 +1,33 @@
 // @title RFM user segments
-// @description Buyers scored 1-5 on recency (days from their last purchase to the latest purchase in the graph)
-//   and frequency (sessions with a purchase); monetary value (sum of price x quantity) is reported per segment.
-//   A score is the quintile of the buyer's rank: 1 + floor(5 * rank / buyers), rank 0-based in ascending order of the value (recency: the
-//   oldest last purchase first), ties by user id. Segments, first match wins: champions (R>=4 and F>=4), loyal
-//   (F>=4), new (R>=4 and F<=2), at_risk (R<=2 and F>=3), hibernating (R<=2), regular (the rest).
+// @description Buyers scored 1-5 on recency (whole days from their last purchase to the latest purchase in the
+//   graph) and frequency (sessions with a purchase); monetary value (sum of price x quantity) is reported per
+//   segment. A score is 1 + floor(5 * w / buyers), where w is the number of buyers with a strictly worse value
+//   (more days; fewer sessions), so equal values share a score. Segments, first match wins: champions (R>=4 and
+//   F>=4), loyal (F>=4), new (R>=4 and F<=2), at_risk (R<=2 and F>=3), hibernating (R<=2), regular (the rest).
 // @columns segment, users, avgRecencyDays, avgFrequency, avgMonetary, revenue
 // @indexes purchased_ts
 CALL () { MATCH ()-[e:PURCHASED]->() RETURN max(e.ts) AS anchor }
 MATCH (u:User)-[e:PURCHASED]->(:Product)
 WITH anchor, u.id AS u, max(e.ts) AS last, count(DISTINCT e.sessionId) AS f,
      sum(coalesce(e.price, 0.0) * coalesce(e.quantity, 1)) AS m
-WITH {u: u, last: last, r: (anchor - last) / 86400000.0, f: f, m: m} AS b
-ORDER BY b.last, b.u
-WITH collect(b) AS s
-UNWIND range(0, size(s) - 1) AS i
-WITH s[i] AS b, 1 + (5 * i) / size(s) AS rs
-ORDER BY b.f, b.u
-WITH collect({b: b, rs: rs}) AS s
-UNWIND range(0, size(s) - 1) AS i
-WITH s[i].b AS b, s[i].rs AS rs, 1 + (5 * i) / size(s) AS fs
+WITH collect({u: u, r: toInteger((anchor - last) / 86400000), f: f, m: m}) AS buyers
+WITH buyers, size(buyers) AS n
+// Recency: group by days, most days (worst) first; a group's score counts the buyers before it.
+CALL (buyers) {
+  UNWIND buyers AS b
+  WITH b.r AS r, count(*) AS c ORDER BY r DESC
+  WITH collect({r: r, c: c}) AS g
+  RETURN [i IN range(0, size(g) - 1) | {r: g[i].r, worse: reduce(s = 0, x IN g[0..i] | s + x.c)}] AS rWorse
+}
+CALL (buyers) {
+  UNWIND buyers AS b
+  WITH b.f AS f, count(*) AS c ORDER BY f
+  WITH collect({f: f, c: c}) AS g
+  RETURN [i IN range(0, size(g) - 1) | {f: g[i].f, worse: reduce(s = 0, x IN g[0..i] | s + x.c)}] AS fWorse
+}
+UNWIND buyers AS b
+WITH b, 1 + (5 * [x IN rWorse WHERE x.r = b.r][0].worse) / n AS rs,
+     1 + (5 * [x IN fWorse WHERE x.f = b.f][0].worse) / n AS fs
 WITH b, CASE
     WHEN rs >= 4 AND fs >= 4 THEN 'champions'
     WHEN fs >= 4 THEN 'loyal'
