@@ -10,6 +10,7 @@ import { registerServe } from './serve';
 import { registerWorker } from './worker';
 import { registerReport } from './report';
 import { registerBench } from './bench';
+import { registerRefresh } from './refresh';
 
 export function registerCommands(program: Command): void {
   registerStack(program);
@@ -23,4 +24,5 @@ export function registerCommands(program: Command): void {
   registerWorker(program);
   registerReport(program);
   registerBench(program);
+  registerRefresh(program);
 }

@@ -1,0 +1,250 @@
+// The refresh pipeline's stages. Each is a function of the run so far; it returns a JSON-able result that the
+// pipeline persists before moving on, so re-running a finished stage never happens and re-running an
+// interrupted one is safe (every stage is idempotent: ingestion waits for the stream, features and publish
+// overwrite, train writes a new version directory and the run records which one it kept).
+// A stage whose building block is not in this build fails with a message saying so; it never pretends.
+import fs from 'node:fs';
+import path from 'node:path';
+import type Redis from 'ioredis';
+import { createProgress, unavailable, type Config, type Logger } from '../core';
+import type { GraphClient } from '../graph';
+import { evaluateVersion, parseDataSource, trainModel } from '../training';
+import { publishModel, QUERY_SIMILAR, readActiveModel } from '../training/registry';
+import { CONSUMER_GROUP } from '../events';
+import { qualityGate, type GateDecision, type ModelScores } from './gate';
+import { runDir, type RunState, type StageName } from './runStore';
+import { writeRefreshReport } from './report';
+
+export interface StageContext {
+  config: Config;
+  logger: Logger;
+  redis: Redis;
+  state: RunState;
+  /** A graph client opened on first use and closed by the pipeline. */
+  graph(): GraphClient;
+}
+
+export interface StageOutcome {
+  status: 'done' | 'skipped';
+  result: Record<string, unknown>;
+}
+
+export type StageFn = (ctx: StageContext) => Promise<StageOutcome>;
+export type StageImpls = Record<StageName, StageFn>;
+
+const done = (result: Record<string, unknown>): StageOutcome => ({ status: 'done', result });
+const skipped = (result: Record<string, unknown>): StageOutcome => ({ status: 'skipped', result });
+const secondsSince = (t0: number) => Math.round((Date.now() - t0) / 10) / 100;
+
+export const missing = (stage: StageName, needs: string) =>
+  unavailable(`stage ${stage} needs ${needs}, not available in this build`);
+
+const resultOf = (state: RunState, stage: StageName) => state.stages[stage].result ?? {};
+
+/** ingest: wait until the API's event stream is drained into Neo4j by the consumer (lag 0, nothing pending). */
+async function ingest(ctx: StageContext, timeoutMs = 10 * 60_000): Promise<StageOutcome> {
+  const { redis, config } = ctx;
+  const stream = config.events.stream;
+  const t0 = Date.now();
+  if ((await redis.exists(stream)) === 0) return done({ stream, entries: 0, lag: 0, pending: 0, seconds: 0 });
+  for (;;) {
+    const groups = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+    const g = groups.map(pairs).find((x) => x.name === CONSUMER_GROUP);
+    if (!g)
+      throw unavailable(
+        `stage ingest: stream ${stream} has no consumer group ${CONSUMER_GROUP}; is the event consumer running?`,
+      );
+    const lag = g.lag === null || g.lag === undefined ? null : Number(g.lag);
+    const pending = Number(g.pending ?? 0);
+    const entries = await redis.xlen(stream);
+    if (lag === 0 && pending === 0) return done({ stream, entries, lag, pending, seconds: secondsSince(t0) });
+    if (Date.now() - t0 > timeoutMs)
+      throw unavailable(
+        `stage ingest: stream ${stream} still has lag ${lag ?? '?'} and ${pending} pending after ${timeoutMs / 1000} s`,
+      );
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function pairs(flat: unknown[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) o[String(flat[i])] = flat[i + 1];
+  return o;
+}
+
+function shopDir(ctx: StageContext): string | null {
+  const explicit = ctx.state.options.shop;
+  if (explicit) return path.resolve(explicit);
+  const def = path.join(ctx.config.dataDir, 'shops', 'default');
+  return fs.existsSync(path.join(def, 'events.csv')) ? def : null;
+}
+
+/** features: recompute batch features from the shop files and write them onto the graph (etl/features). */
+async function features(ctx: StageContext): Promise<StageOutcome> {
+  const dir = shopDir(ctx);
+  // Features are computed from the shop files (etl/features reads no graph yet): with none configured the
+  // stage says so and changes nothing.
+  if (!dir)
+    return skipped({
+      reason: 'no shop directory (refresh --shop DIR, or <dataDir>/shops/default): features not refreshed',
+    });
+  const { refreshFeatures } = await import('../etl/features');
+  const { readSyntheticInteractions } = await import('../etl/split');
+  const cols = await readSyntheticInteractions(dir);
+  const summary = await refreshFeatures(cols, {
+    graph: ctx.graph(),
+    logger: ctx.logger,
+    progressBar: ctx.config.progress,
+  });
+  return done({ shop: dir, ...summary });
+}
+
+/** export: the training data. The Neo4j export (`--data neo4j`) is used once training accepts it. */
+async function exportData(ctx: StageContext): Promise<StageOutcome> {
+  const spec = ctx.state.options.data ?? ctx.config.jobs.refreshData;
+  if (spec) {
+    parseDataSource(spec);
+    return done({ data: spec, source: ctx.state.options.data ? '--data' : 'REFRESH_DATA' });
+  }
+  try {
+    parseDataSource('neo4j:');
+  } catch {
+    throw missing('export', "training's Neo4j export (--data neo4j:)");
+  }
+  return done({ data: 'neo4j:', source: 'graph' });
+}
+
+/** train: a new version from the exported data. */
+async function train(ctx: StageContext): Promise<StageOutcome> {
+  const data = String(resultOf(ctx.state, 'export').data);
+  const model = ctx.state.options.model ?? ctx.config.jobs.refreshModel;
+  const out = await trainModel(
+    { model, data, dataDir: ctx.config.dataDir, home: ctx.config.home },
+    {
+      logger: ctx.logger,
+      progress: (label, total) =>
+        createProgress({ label, total, tty: ctx.config.progress, logger: ctx.logger }),
+    },
+  );
+  return done({
+    version: out.summary.version,
+    model,
+    seconds: out.summary.seconds,
+    epochs: out.summary.epochs,
+    metrics: out.summary.metrics,
+    // Warm start from the active model's embeddings is not in training's API yet: every refresh trains cold.
+    warmStart: false,
+  });
+}
+
+/** evaluate: the candidate and the active model on the same (latest) test split. */
+async function evaluate(ctx: StageContext): Promise<StageOutcome> {
+  const data = String(resultOf(ctx.state, 'export').data);
+  const candidate = String(resultOf(ctx.state, 'train').version);
+  const deps = { logger: ctx.logger };
+  const cand = await evaluateVersion({ version: candidate, data, dataDir: ctx.config.dataDir }, deps);
+  const active = readActiveModel(ctx.config.dataDir);
+  let act: ModelScores | null = null;
+  let activeProblem: string | null = null;
+  if (active) {
+    try {
+      const e = await evaluateVersion({ version: active.version, data, dataDir: ctx.config.dataDir }, deps);
+      act = { version: e.version, metrics: e.metrics, segments: e.segments };
+    } catch (err) {
+      // The gate refuses to compare with nothing when something is active: surfaced, and the gate fails.
+      activeProblem = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return done({
+    candidate: { version: cand.version, metrics: cand.metrics, segments: cand.segments, users: cand.users },
+    active: act,
+    activeVersion: active?.version ?? null,
+    activeProblem,
+  });
+}
+
+/** gate: no regression beyond the thresholds. */
+async function gate(ctx: StageContext): Promise<StageOutcome> {
+  const ev = resultOf(ctx.state, 'evaluate') as {
+    candidate: ModelScores;
+    active: ModelScores | null;
+    activeVersion: string | null;
+    activeProblem: string | null;
+  };
+  let decision: GateDecision;
+  if (ev.activeVersion && !ev.active)
+    decision = {
+      passed: false,
+      checks: [],
+      reason: `the active model ${ev.activeVersion} could not be evaluated (${ev.activeProblem}); refusing to replace it blind`,
+    };
+  else
+    decision = qualityGate(ev.candidate, ev.active, {
+      maxNdcgDrop: ctx.config.jobs.gateMaxNdcgDrop,
+      maxColdNdcgDrop: ctx.config.jobs.gateMaxColdNdcgDrop,
+    });
+  return done({ ...decision });
+}
+
+/** publish: only when the gate passed; the registry verifies the artifact and flips the pointer last. */
+async function publish(ctx: StageContext): Promise<StageOutcome> {
+  const g = resultOf(ctx.state, 'gate') as unknown as GateDecision;
+  if (!g.passed) return skipped({ reason: `gated out: ${g.reason}` });
+  const version = String(resultOf(ctx.state, 'train').version);
+  const active = readActiveModel(ctx.config.dataDir);
+  if (active?.version === version) return done({ version, alreadyActive: true });
+  const s = await publishModel(
+    {
+      dataDir: ctx.config.dataDir,
+      graph: ctx.graph(),
+      logger: ctx.logger,
+      progress: (label, total) =>
+        createProgress({ label, total, tty: ctx.config.progress, logger: ctx.logger }),
+    },
+    version,
+  );
+  return done({ version: s.version, previous: s.previous, products: s.products, seconds: s.seconds });
+}
+
+/**
+ * warmup: query the vector index with the embeddings of a sample of products, so the first requests
+ * after a publish do not pay for cold index pages. (The API's result cache is keyed by model version, so old
+ * entries simply stop being read.)
+ */
+async function warmup(ctx: StageContext, n = 50): Promise<StageOutcome> {
+  const pub = ctx.state.stages.publish;
+  if (pub.status !== 'done') return skipped({ reason: 'nothing was published' });
+  const version = String(pub.result?.version);
+  const t0 = Date.now();
+  const rows = await ctx.graph().read<{ id: string; vec: number[] }>(
+    {
+      name: 'jobs.warmupSeeds',
+      cypher: `MATCH (p:Product) WHERE p.embeddingVersion = $version AND p.embedding IS NOT NULL
+RETURN p.id AS id, p.embedding AS vec LIMIT $n`,
+    },
+    { version, n },
+  );
+  let neighbours = 0;
+  for (const r of rows) neighbours += (await ctx.graph().read(QUERY_SIMILAR, { k: 20, vec: r.vec })).length;
+  return done({ version, queries: rows.length, neighbours, seconds: secondsSince(t0) });
+}
+
+/** report: markdown + JSON in the run directory. */
+async function report(ctx: StageContext): Promise<StageOutcome> {
+  const files = writeRefreshReport(ctx.config.dataDir, ctx.state);
+  return done({ dir: runDir(ctx.config.dataDir, ctx.state.runId), ...files });
+}
+
+export function defaultStages(): StageImpls {
+  return {
+    ingest: (ctx) => ingest(ctx),
+    features,
+    export: exportData,
+    train,
+    evaluate,
+    gate,
+    publish,
+    warmup: (ctx) => warmup(ctx),
+    report,
+  };
+}

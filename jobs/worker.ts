@@ -1,0 +1,183 @@
+// `graphrec worker`: the BullMQ workers (refresh stages and the nightly trigger; reports), the event-stream
+// consumer (events/), the repeatable nightly schedule, and /healthz, /readyz, /metrics over HTTP. Stops
+// gracefully: the HTTP server closes, workers finish their current job (BullMQ returns an unfinished one to
+// the queue when the process dies instead), the consumer acknowledges what it wrote.
+import http from 'node:http';
+import express from 'express';
+import { Queue, Worker, type Job } from 'bullmq';
+import Redis from 'ioredis';
+import type { Config, Logger } from '../core';
+import { workerMetrics, type WorkerMetrics } from './metrics';
+import {
+  DEFAULT_PREFIX,
+  REFRESH_QUEUE,
+  REPORTS_QUEUE,
+  refreshProcessor,
+  type StageJobData,
+} from './pipeline';
+import { defaultStages, type StageImpls } from './stages';
+
+export interface WorkerOptions {
+  config: Config;
+  logger: Logger;
+  /** BullMQ key prefix (tests use their own). */
+  prefix?: string;
+  /** HTTP port; 0 picks a free one; null serves no HTTP. Default config.jobs.port. */
+  port?: number | null;
+  stages?: StageImpls;
+  /** Run the event-stream consumer (default true). */
+  events?: boolean;
+  /** Register the nightly schedule (default true). */
+  schedule?: boolean;
+  /** How long a job may go without its lock renewed before it counts as stalled (default 5 min: training
+   * keeps the event loop busy for long stretches). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+export interface RunningWorker {
+  port: number | null;
+  metrics: WorkerMetrics;
+  refreshQueue: Queue;
+  stop(): Promise<void>;
+}
+
+export const NIGHTLY_SCHEDULER = 'nightly-refresh';
+
+/** A connection BullMQ accepts for blocking commands. */
+export const bullConnection = (url: string) => new Redis(url, { maxRetriesPerRequest: null });
+
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const { config, logger } = opts;
+  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  const redis = bullConnection(config.redis.url);
+  const connection = bullConnection(config.redis.url);
+  const refreshQueue = new Queue(REFRESH_QUEUE, { connection, prefix });
+  const reportsQueue = new Queue(REPORTS_QUEUE, { connection, prefix });
+  const metrics = workerMetrics([refreshQueue, reportsQueue], redis, config.events.stream);
+
+  const pipeline = refreshProcessor({
+    config,
+    logger,
+    redis,
+    queue: refreshQueue,
+    prefix,
+    stages: opts.stages ?? defaultStages(),
+    hooks: {
+      onStage: (stage, outcome, seconds) =>
+        metrics.jobDuration.observe({ queue: REFRESH_QUEUE, job: stage, outcome }, seconds),
+      onRunEnd: (s) => {
+        metrics.refreshRuns.inc({ outcome: s.status });
+        if (s.status === 'published') metrics.refreshLastSuccess.setToCurrentTime();
+      },
+    },
+  });
+
+  const workerOpts = {
+    connection: bullConnection(config.redis.url),
+    prefix,
+    concurrency: 1,
+    lockDuration: opts.lockDurationMs ?? 5 * 60_000,
+    stalledInterval: opts.stalledIntervalMs ?? 60_000,
+    maxStalledCount: 3,
+  };
+  const refreshWorker = new Worker(REFRESH_QUEUE, pipeline.process, workerOpts);
+  refreshWorker.on('failed', (job: Job | undefined, err: Error) => {
+    if (!job || job.name !== 'stage') return;
+    const final = err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final)
+      pipeline
+        .failRun(job as Job<StageJobData>, err)
+        .catch((e: unknown) => logger.error({ err: e }, 'failRun'));
+  });
+  refreshWorker.on('error', (err) => logger.error({ err }, 'refresh worker error'));
+
+  const reportsWorker = new Worker(
+    REPORTS_QUEUE,
+    async (job: Job) => {
+      const t0 = Date.now();
+      try {
+        if (job.name === 'drift') {
+          const { runDriftJob } = await import('../monitoring/job');
+          const out = await runDriftJob(config, logger, metrics, job.data as Record<string, unknown>);
+          metrics.jobDuration.observe(
+            { queue: REPORTS_QUEUE, job: job.name, outcome: 'completed' },
+            (Date.now() - t0) / 1000,
+          );
+          return out;
+        }
+        throw new Error(`unknown report job ${job.name}`);
+      } catch (err) {
+        metrics.jobDuration.observe(
+          { queue: REPORTS_QUEUE, job: job.name, outcome: 'failed' },
+          (Date.now() - t0) / 1000,
+        );
+        throw err;
+      }
+    },
+    { ...workerOpts, connection: bullConnection(config.redis.url) },
+  );
+  reportsWorker.on('error', (err) => logger.error({ err }, 'reports worker error'));
+
+  if (opts.schedule ?? true) {
+    await refreshQueue.upsertJobScheduler(
+      NIGHTLY_SCHEDULER,
+      { pattern: config.jobs.refreshCron, tz: config.jobs.refreshTz },
+      { name: 'nightly', data: { trigger: 'schedule' }, opts: { attempts: 1 } },
+    );
+    logger.info({ cron: config.jobs.refreshCron, tz: config.jobs.refreshTz }, 'nightly refresh scheduled');
+  }
+
+  let consumer: { stop(): Promise<void> } | null = null;
+  if (opts.events ?? true) {
+    const { startEventConsumer } = await import('../events');
+    consumer = startEventConsumer({ config, logger });
+  }
+
+  let server: http.Server | null = null;
+  let port: number | null = null;
+  let stopping = false;
+  if (opts.port !== null) {
+    const app = express();
+    app.get('/healthz', (_req, res) => {
+      res.status(200).json({ ok: true });
+    });
+    app.get('/readyz', async (_req, res) => {
+      try {
+        if (stopping) throw new Error('stopping');
+        await redis.ping();
+        if (!refreshWorker.isRunning()) throw new Error('refresh worker not running');
+        res.status(200).json({ ready: true });
+      } catch (err) {
+        res.status(503).json({ ready: false, why: err instanceof Error ? err.message : String(err) });
+      }
+    });
+    app.get('/metrics', async (_req, res) => {
+      res.setHeader('Content-Type', metrics.registry.contentType);
+      res.send(await metrics.registry.metrics());
+    });
+    server = http.createServer(app);
+    const want = opts.port ?? config.jobs.port;
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(want, '0.0.0.0', () => resolve());
+    });
+    const addr = server.address();
+    port = typeof addr === 'object' && addr ? addr.port : want;
+    logger.info({ port }, 'worker health and metrics listening');
+  }
+
+  return {
+    port,
+    metrics,
+    refreshQueue,
+    async stop() {
+      stopping = true;
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      await Promise.all([refreshWorker.close(), reportsWorker.close()]);
+      if (consumer) await consumer.stop();
+      await Promise.all([refreshQueue.close(), reportsQueue.close()]);
+      await Promise.all([redis.quit(), connection.quit()]);
+    },
+  };
+}
