@@ -73,8 +73,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     },
   });
 
+  const refreshConn = bullConnection(config.redis.url);
+  const reportsConn = bullConnection(config.redis.url);
   const workerOpts = {
-    connection: bullConnection(config.redis.url),
+    connection: refreshConn,
     prefix,
     concurrency: 1,
     lockDuration: opts.lockDurationMs ?? 5 * 60_000,
@@ -115,7 +117,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         throw err;
       }
     },
-    { ...workerOpts, connection: bullConnection(config.redis.url) },
+    { ...workerOpts, connection: reportsConn },
   );
   reportsWorker.on('error', (err) => logger.error({ err }, 'reports worker error'));
 
@@ -177,7 +179,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       await Promise.all([refreshWorker.close(), reportsWorker.close()]);
       if (consumer) await consumer.stop();
       await Promise.all([refreshQueue.close(), reportsQueue.close()]);
-      await Promise.all([redis.quit(), connection.quit()]);
+      await Promise.all([redis.quit(), connection.quit(), refreshConn.quit(), reportsConn.quit()]);
     },
   };
 }
