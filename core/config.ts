@@ -77,6 +77,19 @@ export const envSchema = z.object({
   GATE_MAX_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.02),
   GATE_MAX_COLD_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.05),
   WORKER_PORT: port.optional(),
+  // A/B testing (experiments/): where definitions and counters live, config-defined experiments, statistics.
+  EXPERIMENTS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key prefix made of letters, digits, ":", "_" and "-"')
+    .default('graphrec:ab'),
+  EXPERIMENTS_FILE: z.string().min(1).optional(),
+  EXPERIMENTS_JSON: z.string().min(1).optional(),
+  EXPERIMENTS_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  EXPERIMENTS_MAX_PINNED_MODELS: z.coerce.number().int().min(0).max(16).default(2),
+  EXPERIMENTS_ATTRIBUTION_TTL_S: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+  EXPERIMENTS_MDE: z.coerce.number().gt(0).max(10).default(0.05),
+  EXPERIMENTS_POWER: z.coerce.number().gt(0.5).lt(1).default(0.8),
+  EXPERIMENTS_ALPHA: z.coerce.number().gt(0).lt(0.5).default(0.05),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -132,6 +145,24 @@ export interface Config {
     gateMaxColdNdcgDrop: number;
     /** Port of the worker's /healthz, /readyz and /metrics (defaults to API_PORT). */
     port: number;
+  };
+  /** A/B testing (experiments/). */
+  experiments: {
+    /** Redis key prefix of definitions, exposures and counters. */
+    prefix: string;
+    /** Config-defined experiments (a JSON or YAML file, and/or inline JSON), upserted at API start. */
+    file: string | null;
+    json: string | null;
+    /** How often an API process re-reads the definitions (admin changes in other replicas). */
+    pollMs: number;
+    /** How many model versions pinned by variants an API process holds besides the active one. */
+    maxPinnedModels: number;
+    /** How long a recId can be attributed an outcome after its exposure. */
+    attributionTtlSeconds: number;
+    /** Relative minimum detectable effect, power and significance level of the sample-size check. */
+    mde: number;
+    power: number;
+    alpha: number;
   };
 }
 
@@ -206,6 +237,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       gateMaxNdcgDrop: e.GATE_MAX_NDCG_DROP,
       gateMaxColdNdcgDrop: e.GATE_MAX_COLD_NDCG_DROP,
       port: e.WORKER_PORT ?? e.API_PORT,
+    },
+    experiments: {
+      prefix: e.EXPERIMENTS_PREFIX,
+      file: e.EXPERIMENTS_FILE ?? null,
+      json: e.EXPERIMENTS_JSON ?? null,
+      pollMs: e.EXPERIMENTS_POLL_MS,
+      maxPinnedModels: e.EXPERIMENTS_MAX_PINNED_MODELS,
+      attributionTtlSeconds: e.EXPERIMENTS_ATTRIBUTION_TTL_S,
+      mde: e.EXPERIMENTS_MDE,
+      power: e.EXPERIMENTS_POWER,
+      alpha: e.EXPERIMENTS_ALPHA,
     },
   };
 }
