@@ -10,6 +10,7 @@ export interface Metrics {
   candidates: Counter<'source'>;
   modelInfo: Gauge<'version' | 'role'>;
   modelActive: Gauge;
+  experimentLogFailures: Counter<'kind'>;
 }
 
 export function createMetrics(): Metrics {
@@ -56,6 +57,12 @@ export function createMetrics(): Metrics {
     modelActive: new Gauge({
       name: 'graphrec_model_active',
       help: '1 when an active model is loaded, 0 when popularity serves alone',
+      registers: [registry],
+    }),
+    experimentLogFailures: new Counter({
+      name: 'graphrec_experiment_log_failures_total',
+      help: 'A/B exposures or outcomes that could not be logged, by kind (exposure|outcome)',
+      labelNames: ['kind'],
       registers: [registry],
     }),
   };

@@ -5,6 +5,7 @@ import { notFound, unavailable } from '../core';
 import { appendEvents, sessionSubject, userSubject } from '../events';
 import type { ApiContext } from './context';
 import { apiError } from './errors';
+import { definitionFromInput, experimentOut, type ExperimentInput } from './experimentsInput';
 import type { CategoryRow, ProductRow, UserEventRow, UserRow } from './loaders';
 import { recommend, type RecResult } from './recs/recommend';
 import { WINDOW_MS, type TrendWindow } from './recs/popularity';
@@ -48,6 +49,7 @@ export const resolvers = {
   Query: {
     async recommendations(_: unknown, args: Args, ctx: ApiContext) {
       const { services } = ctx;
+      const started = performance.now();
       const now = Date.now();
       const userId = optionalId(args.userId, 'userId');
       const sessionId = optionalId(args.sessionId, 'sessionId');
@@ -57,7 +59,18 @@ export const resolvers = {
       const explain = Boolean(args.explain);
       const variant = services.chooseVariant({ userId, sessionId });
       ctx.variant = variant.name;
-      const model = services.model.current();
+      let model = services.model.current();
+      // A variant that pins a model version is served by that version's embeddings. Until it is loaded the
+      // active model serves, the result says so, and the response is not logged as the variant's exposure.
+      let pinnedMissing: string | null = null;
+      if (variant.modelVersion && variant.modelVersion !== model?.version) {
+        const pinned = services.pinnedModels.get(variant.modelVersion);
+        if (pinned) model = pinned;
+        else {
+          pinnedMissing = variant.modelVersion;
+          services.pinnedModels.ensure([variant.modelVersion]);
+        }
+      }
       const subjects = [
         ...(userId ? [userSubject(userId)] : []),
         ...(sessionId ? [sessionSubject(sessionId)] : []),
@@ -82,7 +95,7 @@ export const resolvers = {
         .slice(0, 20);
       const { value, hit } = await services.cache.getOrCompute<RecResult>(
         subjects,
-        `${model?.version ?? 'none'}:${variant.name}`,
+        `${model?.version ?? 'none'}:${variant.experimentId ?? '-'}:${variant.name}`,
         shape,
         () =>
           recommend(
@@ -92,17 +105,38 @@ export const resolvers = {
               redis: services.redis,
               catalog: services.catalog,
               popularity: services.popularity,
-              model: services.model,
+              model: { current: () => model },
               logger: services.logger,
             },
-            { userId, sessionId, context, first, filter, explain },
+            { userId, sessionId, context, first, filter, explain, ranker: variant.ranker },
           ),
       );
       for (const it of value.items)
         for (const s of it.sources) services.metrics.candidates.inc({ source: s });
-      // A degraded result is not worth caching for long, and must not be served once the source is back.
+      // Every response gets its own recId, cached or not: it is one exposure, and outcomes quote it.
+      const recId = crypto.randomUUID();
+      if (variant.experimentId && variant.unitId && !pinnedMissing) {
+        services.experiments.recordExposure({
+          recId,
+          experimentId: variant.experimentId,
+          variant: variant.name,
+          unitId: variant.unitId,
+          latencyMs: performance.now() - started,
+          itemIds: value.items.map((it) => it.productId),
+          catalogSize: services.catalog.size(),
+        });
+      }
+      const degradedReasons = pinnedMissing
+        ? [
+            ...value.degradedReasons,
+            `variant ${variant.name} pins model ${pinnedMissing}, which is not loaded: the active model served`,
+          ]
+        : value.degradedReasons;
       return {
         ...value,
+        recId,
+        degraded: value.degraded || pinnedMissing !== null,
+        degradedReasons,
         variant: variant.name,
         cached: hit,
         items: value.items.map((it) => ({ ...it, sources: it.sources.map(upper) })),
@@ -191,6 +225,10 @@ export const resolvers = {
       requireAdmin(ctx);
       return modelStatus(ctx);
     },
+    async experiments(_: unknown, _args: Args, ctx: ApiContext) {
+      requireAdmin(ctx);
+      return (await ctx.services.experiments.store.list()).map(experimentOut);
+    },
   },
 
   Mutation: {
@@ -230,12 +268,45 @@ export const resolvers = {
           err,
         );
       }
+      // Outcomes of experiments: every event quoting a recId, duplicates included (attribution has its own
+      // idempotency marker, so a retry after a failure here counts the event exactly once).
+      const outcomes = events
+        .filter((e) => e.recId !== null)
+        .map((e) => ({
+          eventId: e.eventId,
+          recId: e.recId as string,
+          type: e.type,
+          revenueCents:
+            e.type === 'purchase'
+              ? Math.round((e.price ?? services.catalog.get(e.productId)?.price ?? 0) * e.quantity * 100)
+              : 0,
+        }));
+      if (outcomes.length > 0) {
+        try {
+          await services.experiments.attribute(outcomes);
+        } catch (err) {
+          throw unavailable(
+            'the events were stored but their experiment outcomes could not be counted; retry with the same idempotency keys',
+            err,
+          );
+        }
+      }
       return {
         accepted: res.accepted.length,
         duplicates: res.duplicates.length,
         acceptedKeys: res.accepted,
         duplicateKeys: res.duplicates,
       };
+    },
+    async createExperiment(_: unknown, args: Args, ctx: ApiContext) {
+      requireAdmin(ctx);
+      return experimentOut(
+        await ctx.services.experiments.create(definitionFromInput(args.input as ExperimentInput)),
+      );
+    },
+    async stopExperiment(_: unknown, args: Args, ctx: ApiContext) {
+      requireAdmin(ctx);
+      return experimentOut(await ctx.services.experiments.stop(checkId(args.id, 'id')));
     },
     async reloadModel(_: unknown, _args: Args, ctx: ApiContext) {
       requireAdmin(ctx);

@@ -87,6 +87,8 @@ export const typeDefs = /* GraphQL */ `
     category(id: ID!): Category
     "Admin only: the model that serves."
     modelStatus: ModelStatus!
+    "Admin only: every A/B experiment, oldest first (docs/experiments.md)."
+    experiments: [Experiment!]!
   }
 
   type Mutation {
@@ -94,6 +96,85 @@ export const typeDefs = /* GraphQL */ `
     trackEvents(events: [EventInput!]!): TrackResult!
     "Admin only: check the active model pointer now instead of at the next poll."
     reloadModel: ModelStatus!
+    "Admin only: start an A/B experiment (refused while another one runs)."
+    createExperiment(input: ExperimentInput!): Experiment!
+    "Admin only: stop an experiment; its requests go back to the active model."
+    stopExperiment(id: ID!): Experiment!
+  }
+
+  enum ExperimentUnit {
+    USER
+    SESSION
+  }
+  enum ExperimentStatus {
+    RUNNING
+    STOPPED
+    PROMOTED
+  }
+  enum ExperimentSource {
+    CONFIG
+    ADMIN
+    CANARY
+  }
+  input SourceWeightInput {
+    source: CandidateSource!
+    weight: Float!
+  }
+  input RankerInput {
+    sourceWeights: [SourceWeightInput!]
+    perCategoryCap: Int
+  }
+  input ExperimentVariantInput {
+    "1-32 letters, digits, _ or -; the first variant is the control."
+    name: String!
+    "Share of the units; the weights sum to 1."
+    weight: Float!
+    "A model version from the registry; null: the active model."
+    modelVersion: String
+    ranker: RankerInput
+  }
+  input GuardrailsInput {
+    maxP95LatencyMs: Float
+    maxP95LatencyIncrease: Float
+    minCoverageRatio: Float
+  }
+  input ExperimentInput {
+    id: ID!
+    description: String
+    unit: ExperimentUnit = USER
+    variants: [ExperimentVariantInput!]!
+    guardrails: GuardrailsInput
+  }
+  type SourceWeight {
+    source: CandidateSource!
+    weight: Float!
+  }
+  type RankerSettings {
+    sourceWeights: [SourceWeight!]!
+    perCategoryCap: Int
+  }
+  type ExperimentVariant {
+    name: String!
+    weight: Float!
+    modelVersion: String
+    ranker: RankerSettings
+  }
+  type Guardrails {
+    maxP95LatencyMs: Float
+    maxP95LatencyIncrease: Float!
+    minCoverageRatio: Float!
+  }
+  type Experiment {
+    id: ID!
+    description: String!
+    unit: ExperimentUnit!
+    status: ExperimentStatus!
+    source: ExperimentSource!
+    variants: [ExperimentVariant!]!
+    guardrails: Guardrails!
+    startedAt: String!
+    stoppedAt: String
+    promotedVariant: String
   }
 
   type Recommendations {

@@ -14,6 +14,7 @@ import { Kind, type FragmentDefinitionNode } from 'graphql';
 import type { Config, Logger } from '../core';
 import { createGraphClient } from '../graph';
 import { defaultAppendOptions } from '../events';
+import { startExperimentRuntime, type Experiment } from '../experiments';
 import { authMiddleware, callerOf, requireAdmin } from './auth';
 import { createResultCache } from './cache';
 import { createCatalog } from './catalog';
@@ -25,12 +26,13 @@ import { rateLimitMiddleware } from './rateLimit';
 import { createLoaders } from './loaders';
 import { createMetrics } from './metrics';
 import { watchActiveModel } from './model/activeModel';
+import { createPinnedModels } from './model/pinnedModels';
 import { createPopularity } from './recs/popularity';
 import { createApiRedis } from './redis';
 import { resolvers } from './resolvers';
 import { typeDefs } from './schema';
 import type { Services } from './services';
-import { chooseVariant as defaultChooseVariant, type ChooseVariant } from './variant';
+import type { ChooseVariant } from './variant';
 
 export interface ApiServerOptions {
   config: Config;
@@ -125,6 +127,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const popularity = createPopularity(rawGraph, catalog, logger);
   const model = watchActiveModel(config.dataDir, config.serving.modelPollMs, logger);
   const cache = createResultCache(redis, config.serving.cacheTtlSeconds, metrics, logger);
+  const experiments = await startExperimentRuntime({
+    redis,
+    config,
+    logger,
+    onLogFailure: (kind) => metrics.experimentLogFailures.inc({ kind }),
+  });
+  const pinnedModels = createPinnedModels(config.dataDir, config.experiments.maxPinnedModels, model, logger);
+  // Load the versions the running experiment pins as soon as it starts, not on a request.
+  const preload = (e: Experiment | undefined) =>
+    pinnedModels.ensure(
+      (e?.variants ?? []).map((v) => v.modelVersion).filter((v): v is string => v !== null),
+    );
+  experiments.onChange(preload);
   const services: Services = {
     config,
     logger,
@@ -137,7 +152,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     metrics,
     cache,
     appendOptions: defaultAppendOptions(config.events.stream),
-    chooseVariant: opts.chooseVariant ?? defaultChooseVariant,
+    chooseVariant: opts.chooseVariant ?? ((req) => experiments.choose(req)),
+    experiments,
+    pinnedModels,
   };
   const setModelMetrics = () => {
     const m = model.current();
@@ -148,6 +165,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   model.onChange(setModelMetrics);
   await model.refresh();
   setModelMetrics();
+  preload(experiments.running());
   try {
     await catalog.reload();
   } catch (err) {
@@ -271,6 +289,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         await apollo.stop();
         clearTimeout(hard);
         model.stop();
+        experiments.close();
         catalog.stop();
         redis.disconnect();
         await graph.close();

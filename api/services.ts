@@ -3,11 +3,13 @@ import type Redis from 'ioredis';
 import type { Config, Logger } from '../core';
 import type { GraphClient } from '../graph';
 import type { AppendOptions } from '../events';
+import type { ExperimentRuntime } from '../experiments';
 import type { ResultCache } from './cache';
 import type { Catalog } from './catalog';
 import type { Breaker } from './guard';
 import type { Metrics } from './metrics';
 import type { ActiveModel } from './model/activeModel';
+import type { PinnedModels } from './model/pinnedModels';
 import type { Popularity } from './recs/popularity';
 import type { ChooseVariant } from './variant';
 
@@ -24,4 +26,8 @@ export interface Services {
   cache: ResultCache;
   appendOptions: AppendOptions;
   chooseVariant: ChooseVariant;
+  /** A/B tests: the running experiment, exposure logging, outcome attribution, admin operations. */
+  experiments: ExperimentRuntime;
+  /** Model versions pinned by experiment variants. */
+  pinnedModels: PinnedModels;
 }

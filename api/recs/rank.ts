@@ -45,6 +45,8 @@ export interface RankInput {
   first: number;
   /** Per leaf category cap for diversity; defaults to max(2, ceil(first / 4)). */
   perCategoryCap?: number;
+  /** Source weights that replace SOURCE_WEIGHTS (an experiment variant's ranker settings). */
+  sourceWeights?: Partial<Record<Source, number>>;
 }
 
 export function passesFilter(p: CatalogProduct, filter: RecFilter, purchased: Set<string>): boolean {
@@ -64,6 +66,7 @@ export function rankCandidates(input: RankInput): RankedItem[] {
     maxBySource.set(c.source, Math.max(maxBySource.get(c.source) ?? 0, c.weight));
   }
   const merged = new Map<string, RankedItem>();
+  const weights = { ...SOURCE_WEIGHTS, ...input.sourceWeights };
   for (const c of input.candidates) {
     const max = maxBySource.get(c.source) ?? 1;
     const norm = max > 0 ? Math.max(0, c.weight) / max : 0;
@@ -74,11 +77,11 @@ export function rankCandidates(input: RankInput): RankedItem[] {
     }
     if (!item.sources.includes(c.source)) {
       item.sources.push(c.source);
-      item.score += SOURCE_WEIGHTS[c.source] * norm;
+      item.score += weights[c.source] * norm;
       if (c.via !== undefined) item.via[c.source] = c.via;
     } else {
       // The same source twice (from two seeds): keep the stronger contribution.
-      const extra = SOURCE_WEIGHTS[c.source] * norm * 0.25;
+      const extra = weights[c.source] * norm * 0.25;
       item.score += extra;
     }
   }

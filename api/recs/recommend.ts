@@ -21,7 +21,8 @@ export interface RecDeps {
   redis: Redis;
   catalog: Catalog;
   popularity: Popularity;
-  model: ActiveModel;
+  /** The model that serves this request: the active one, or the version an experiment variant pins. */
+  model: Pick<ActiveModel, 'current'>;
   logger: Logger;
 }
 
@@ -32,6 +33,8 @@ export interface RecRequest {
   first: number;
   filter: RecFilter;
   explain: boolean;
+  /** Ranking overrides of an experiment variant. */
+  ranker?: { sourceWeights?: Partial<Record<Source, number>>; perCategoryCap?: number } | null;
 }
 
 export interface PathStep {
@@ -245,6 +248,8 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     exclude,
     filter: req.filter,
     first: req.first,
+    sourceWeights: req.ranker?.sourceWeights,
+    perCategoryCap: req.ranker?.perCategoryCap,
   });
   return {
     recId: crypto.randomUUID(),

@@ -11,6 +11,7 @@ import { registerWorker } from './worker';
 import { registerReport } from './report';
 import { registerBench } from './bench';
 import { registerRefresh } from './refresh';
+import { registerAb } from './ab';
 
 export function registerCommands(program: Command): void {
   registerStack(program);
@@ -25,4 +26,5 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerBench(program);
   registerRefresh(program);
+  registerAb(program);
 }
