@@ -187,8 +187,14 @@ export async function startNeo4j(config: Config, logger: Logger): Promise<Neo4jU
   const p = neo4jPaths(config);
   const existing = readPid(p.pidFile);
   if (isAlive(existing)) {
-    const probe = await waitForBolt(config, p, existing!, config.stack.startTimeoutSeconds * 1000);
-    return { started: false, pid: existing, external: false, version: probe.version };
+    try {
+      const probe = await waitForBolt(config, p, existing!, config.stack.startTimeoutSeconds * 1000);
+      return { started: false, pid: existing, external: false, version: probe.version };
+    } catch (err) {
+      // It died while we waited (killed, or crashed during its own start): start a fresh one below.
+      if (isAlive(existing)) throw err;
+      logger.warn({ neo4jPid: existing }, 'the recorded Neo4j process died; starting a new one');
+    }
   }
   const squatter = await probeNeo4j(config, 1500);
   if (squatter.up) {
