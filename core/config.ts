@@ -86,7 +86,12 @@ export const envSchema = z.object({
   EXPERIMENTS_JSON: z.string().min(1).optional(),
   EXPERIMENTS_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   EXPERIMENTS_MAX_PINNED_MODELS: z.coerce.number().int().min(0).max(16).default(2),
-  EXPERIMENTS_ATTRIBUTION_TTL_S: z.coerce.number().int().min(60).max(90 * 86_400).default(7 * 86_400),
+  EXPERIMENTS_ATTRIBUTION_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(7 * 86_400),
   EXPERIMENTS_MDE: z.coerce.number().gt(0).max(10).default(0.05),
   EXPERIMENTS_POWER: z.coerce.number().gt(0.5).lt(1).default(0.8),
   EXPERIMENTS_ALPHA: z.coerce.number().gt(0).lt(0.5).default(0.05),
