@@ -18,12 +18,30 @@ export interface GraphClient {
   readonly database: string;
   /** Run a read query in a managed read transaction; rows come back as plain objects. */
   read<T = Record<string, unknown>>(q: NamedQuery, params?: Params): Promise<T[]>;
+  /**
+   * Stream a read query's rows to `sink` one record at a time, never collecting them: exports of millions of
+   * rows. Values come as the driver decodes them (integers as neo4j Integer; `toNumber` in graph/values
+   * converts). The driver may retry the transaction after a transient error, replaying the rows from the
+   * start, so `sink.start()` runs before every attempt and must reset what the sink has taken. Resolves to the
+   * number of rows of the attempt that committed.
+   */
+  stream(q: NamedQuery, params: Params, sink: RowSink): Promise<number>;
   /** Run a write query in a managed (retried) write transaction. */
   write<T = Record<string, unknown>>(q: NamedQuery, params?: Params): Promise<T[]>;
   /** Run several statements in one write transaction (all or nothing). */
   writeTx<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>): Promise<T>;
   verify(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What `stream` feeds: a record's values by RETURN position. */
+export interface StreamedRow {
+  get(index: number): unknown;
+}
+
+export interface RowSink {
+  start(): void;
+  row(r: StreamedRow): void;
 }
 
 export interface ClientOptions {
@@ -67,6 +85,26 @@ export function createGraphClient(config: Config['neo4j'], opts: ClientOptions =
     database,
     read: <T>(q: NamedQuery, params: Params = {}) => run<T>('READ', q, params),
     write: <T>(q: NamedQuery, params: Params = {}) => run<T>('WRITE', q, params),
+    async stream(q: NamedQuery, params: Params, sink: RowSink) {
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
+      try {
+        return await session.executeRead(async (tx) => {
+          sink.start();
+          let n = 0;
+          // The result is pulled in driver-sized batches as this loop consumes it (back-pressure), so memory
+          // stays flat however many rows the query returns.
+          for await (const record of tx.run(q.cypher, params)) {
+            sink.row(record);
+            n++;
+          }
+          return n;
+        }, txConfig(q.name));
+      } catch (err) {
+        throw translateNeo4jError(err, q.name);
+      } finally {
+        await session.close();
+      }
+    },
     async writeTx<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>) {
       const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
       try {

@@ -1,6 +1,6 @@
 export { createGraphClient } from './client';
-export type { GraphClient, NamedQuery, Params, ClientOptions } from './client';
+export type { GraphClient, NamedQuery, Params, ClientOptions, RowSink, StreamedRow } from './client';
 export { runReadOnlyCypher } from './adhoc';
 export type { AdhocResult } from './adhoc';
 export { translateNeo4jError } from './errors';
-export { toPlain } from './values';
+export { toPlain, toNumber } from './values';

@@ -64,3 +64,11 @@ function plainObject(obj: Record<string, unknown>): Record<string, unknown> {
   for (const [k, v] of Object.entries(obj)) out[k] = toPlain(v);
   return out;
 }
+
+/** A number or neo4j Integer as a JS number (NaN for anything else, null included): for hot export loops,
+ * which read millions of values and cannot afford `toPlain`'s generality. */
+export function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (neo4j.isInt(value)) return (value as Integer).toNumber();
+  return NaN;
+}

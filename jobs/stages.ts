@@ -99,7 +99,7 @@ async function features(ctx: StageContext): Promise<StageOutcome> {
   return done({ shop: dir, ...summary });
 }
 
-/** export: the training data. The Neo4j export (`--data neo4j`) is used once training accepts it. */
+/** export: the training data: `--data` / REFRESH_DATA, else the graph itself (`neo4j:`, streamed by training). */
 async function exportData(ctx: StageContext): Promise<StageOutcome> {
   const spec = ctx.state.options.data ?? ctx.config.jobs.refreshData;
   if (spec) {
@@ -119,7 +119,7 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
   const data = String(resultOf(ctx.state, 'export').data);
   const model = ctx.state.options.model ?? ctx.config.jobs.refreshModel;
   const out = await trainModel(
-    { model, data, dataDir: ctx.config.dataDir, home: ctx.config.home },
+    { model, data, dataDir: ctx.config.dataDir, home: ctx.config.home, neo4j: ctx.config.neo4j },
     {
       logger: ctx.logger,
       progress: (label, total) =>
@@ -142,13 +142,14 @@ async function evaluate(ctx: StageContext): Promise<StageOutcome> {
   const data = String(resultOf(ctx.state, 'export').data);
   const candidate = String(resultOf(ctx.state, 'train').version);
   const deps = { logger: ctx.logger };
-  const cand = await evaluateVersion({ version: candidate, data, dataDir: ctx.config.dataDir }, deps);
+  const where = { data, dataDir: ctx.config.dataDir, neo4j: ctx.config.neo4j };
+  const cand = await evaluateVersion({ version: candidate, ...where }, deps);
   const active = readActiveModel(ctx.config.dataDir);
   let act: ModelScores | null = null;
   let activeProblem: string | null = null;
   if (active) {
     try {
-      const e = await evaluateVersion({ version: active.version, data, dataDir: ctx.config.dataDir }, deps);
+      const e = await evaluateVersion({ version: active.version, ...where }, deps);
       act = { version: e.version, metrics: e.metrics, segments: e.segments };
     } catch (err) {
       // The gate refuses to compare with nothing when something is active: surfaced, and the gate fails.

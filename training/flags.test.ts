@@ -35,7 +35,7 @@ describe('train flags (abuse)', () => {
       { data: 'x', model: 'gcn' },
       'VALIDATION: --model must be one of lightgcn, mf, pop, trend, covisit, lightgcn-meta, ranker, but got: "gcn"',
     ],
-    [{}, 'VALIDATION: --data is required, for example --data lightgcn:DIR or shop:DIR'],
+    [{}, 'VALIDATION: --data is required, for example --data lightgcn:DIR, shop:DIR or neo4j'],
     [{ data: 'x', epochs: '0' }, 'VALIDATION: --epochs must be an integer >= 1, but got: "0"'],
     [{ data: 'x', epochs: '2.5' }, 'VALIDATION: --epochs must be an integer >= 1, but got: "2.5"'],
     [{ data: 'x', timeBudget: '-1' }, 'VALIDATION: --time-budget must be a number > 0, but got: "-1"'],
@@ -48,6 +48,11 @@ describe('train flags (abuse)', () => {
       { data: 'x', backend: 'gpu' },
       'VALIDATION: --backend must be one of auto, tensorflow, wasm, cpu, but got: "gpu"',
     ],
+    [
+      { data: 'shop:/d', split: 'x.json' },
+      'VALIDATION: --split applies to --data neo4j (shop: and lightgcn: sources split their own files), but got: --data shop:/d',
+    ],
+    [{ data: 'neo4j', split: '' }, 'VALIDATION: --split must be a manifest file or a split id, but got: ""'],
   ])('refuses %j', (raw, expected) => {
     expect(message(() => parseTrainFlags(raw))).toBe(expected);
   });
@@ -57,7 +62,7 @@ describe('train flags (abuse)', () => {
       'VALIDATION: --version is required, for example --version lightgcn-20260101-120000-abc123',
     );
     expect(message(() => parseEvalFlags({ version: 'v' }))).toBe(
-      'VALIDATION: --data is required, for example --data lightgcn:DIR or shop:DIR',
+      'VALIDATION: --data is required, for example --data lightgcn:DIR, shop:DIR or neo4j',
     );
   });
 });

@@ -8,6 +8,8 @@ import { MODEL_KINDS, type ModelKind } from './run';
 export interface TrainFlags {
   model: ModelKind;
   data: string;
+  /** `--split FILE|ID`, only with `--data neo4j`. */
+  split?: string;
   backend: BackendChoice;
   trackTest: boolean;
   options: Partial<TrainerOptions>;
@@ -60,7 +62,7 @@ function oneOf<T extends string>(raw: Raw, flag: string, allowed: readonly T[], 
 export function parseTrainFlags(raw: Raw): TrainFlags {
   const model = oneOf(raw, 'model', MODEL_KINDS, 'lightgcn');
   if (typeof raw.data !== 'string' || raw.data === '') {
-    throw validationError('--data is required, for example --data lightgcn:DIR or shop:DIR', {
+    throw validationError('--data is required, for example --data lightgcn:DIR, shop:DIR or neo4j', {
       field: 'data',
     });
   }
@@ -85,26 +87,49 @@ export function parseTrainFlags(raw: Raw): TrainFlags {
   return {
     model,
     data: raw.data,
+    split: splitFlag(raw, raw.data),
     backend: oneOf(raw, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
     trackTest: Boolean(raw.trackTest),
     options: o,
   };
 }
 
-export function parseEvalFlags(raw: Raw): { version: string; data: string; backend: BackendChoice } {
+/** The files' sources compute their split from the files; only the graph needs a persisted one. */
+function splitFlag(raw: Raw, data: string): string | undefined {
+  const v = raw.split;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '')
+    throw validationError(`--split must be a manifest file or a split id, but got: ${JSON.stringify(v)}`, {
+      field: 'split',
+    });
+  if (!/^neo4j(:|$)/.test(data))
+    throw validationError(
+      `--split applies to --data neo4j (shop: and lightgcn: sources split their own files), but got: --data ${data}`,
+      { field: 'split' },
+    );
+  return v;
+}
+
+export function parseEvalFlags(raw: Raw): {
+  version: string;
+  data: string;
+  split?: string;
+  backend: BackendChoice;
+} {
   if (typeof raw.version !== 'string' || raw.version === '') {
     throw validationError('--version is required, for example --version lightgcn-20260101-120000-abc123', {
       field: 'version',
     });
   }
   if (typeof raw.data !== 'string' || raw.data === '') {
-    throw validationError('--data is required, for example --data lightgcn:DIR or shop:DIR', {
+    throw validationError('--data is required, for example --data lightgcn:DIR, shop:DIR or neo4j', {
       field: 'data',
     });
   }
   return {
     version: raw.version,
     data: raw.data,
+    split: splitFlag(raw, raw.data),
     backend: oneOf(raw, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
   };
 }

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraphrecError, validationError } from '../core';
-import type { Logger, Progress } from '../core';
+import type { Config, Logger, Progress } from '../core';
 import { writeModelDir, readModelDir, newVersion } from './artifacts/modelDir';
 import { curveSvg, renderReport } from './artifacts/report';
 import { encodeEmbeddings } from './artifacts/embeddingsFile';
@@ -19,7 +19,7 @@ import { scorerOf, trainEmbeddings, type CurvePoint } from './lightgcn/trainer';
 import { popularityTables } from './models/popularity';
 import { evaluateShopVersion, runShop } from './context/shopRun';
 import type { ShopModel } from './context/shopTrain';
-import { loadDataSource, parseDataSource } from './source';
+import { loadDataSource, parseDataSource, shopSource } from './source';
 
 export type ModelKind = 'lightgcn' | 'mf' | 'pop' | Exclude<ShopModel, 'lightgcn' | 'mf' | 'pop'>;
 export const MODEL_KINDS: ModelKind[] = [
@@ -36,8 +36,11 @@ const SHOP_ONLY: ModelKind[] = ['trend', 'covisit', 'lightgcn-meta', 'ranker'];
 
 export interface TrainRequest {
   model: ModelKind;
-  /** A data source spec, e.g. `lightgcn:/path/to/gowalla`. */
+  /** A data source spec, e.g. `lightgcn:/path/to/gowalla`, `shop:DIR` or `neo4j`. */
   data: string;
+  /** `--data neo4j`: the connection settings, and the split manifest (a file or an id; default the latest). */
+  neo4j?: Config['neo4j'];
+  split?: string;
   /** Overrides of the trainer defaults (ignored by pop). */
   options?: Partial<TrainerOptions>;
   backend?: BackendChoice;
@@ -101,10 +104,10 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
   const t0 = Date.now();
   const backend = await useBackend(req.backend ?? 'auto');
   const src = parseDataSource(req.data);
-  if (src.kind === 'shop') {
+  if (src.kind === 'shop' || src.kind === 'neo4j') {
     const [r] = await runShop(
       {
-        dir: src.dir,
+        source: shopSource(src, { ...req, ...deps }),
         models: [req.model],
         options: req.options,
         dataDir: req.dataDir,
@@ -126,9 +129,12 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
     };
   }
   if (SHOP_ONLY.includes(req.model))
-    throw validationError(`--model ${req.model} needs a shop (--data shop:DIR), but got: ${req.data}`, {
-      field: 'model',
-    });
+    throw validationError(
+      `--model ${req.model} needs a shop (--data shop:DIR or neo4j), but got: ${req.data}`,
+      {
+        field: 'model',
+      },
+    );
   const ds = loadDataSource(src);
   const loadSeconds = (Date.now() - t0) / 1000;
   deps.logger.info(
@@ -262,6 +268,8 @@ export interface EvalRequest {
   version: string;
   data: string;
   dataDir: string;
+  neo4j?: Config['neo4j'];
+  split?: string;
   backend?: BackendChoice;
 }
 
@@ -278,8 +286,11 @@ export interface EvalSummary {
 export async function evaluateVersion(req: EvalRequest, deps: TrainDeps): Promise<EvalSummary> {
   await useBackend(req.backend ?? 'auto');
   const src = parseDataSource(req.data);
-  if (src.kind === 'shop')
-    return evaluateShopVersion({ version: req.version, dir: src.dir, dataDir: req.dataDir }, deps);
+  if (src.kind === 'shop' || src.kind === 'neo4j')
+    return evaluateShopVersion(
+      { version: req.version, source: shopSource(src, { ...req, ...deps }), dataDir: req.dataDir },
+      deps,
+    );
   const stored = readModelDir(req.dataDir, req.version);
   const ds = loadDataSource(src);
   const e = stored.embeddings;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { createProgress } from '../../core';
 import { evaluateVersion, EvalSummary, parseEvalFlags } from '../../training';
 import { action } from '../runtime';
 
@@ -17,13 +18,20 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('Evaluate a stored model version on a data source (full ranking, train items excluded)')
     .option('--version <version>', 'the model version, e.g. lightgcn-20260101-120000-abc123')
-    .option('--data <source>', 'the data it was trained on, e.g. lightgcn:DIR or shop:DIR')
+    .option('--data <source>', 'the data it was trained on, e.g. lightgcn:DIR, shop:DIR or neo4j')
+    .option('--split <file|id>', 'with --data neo4j: the split manifest (default: the latest)')
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu')
     .option('--json', 'print one JSON summary on stdout')
     .action(
       action(async ({ config, logger }, _args, opts) => {
         const flags = parseEvalFlags(opts);
-        return evaluateVersion({ ...flags, dataDir: config.dataDir }, { logger });
+        return evaluateVersion(
+          { ...flags, dataDir: config.dataDir, neo4j: config.neo4j },
+          {
+            logger,
+            progress: (label, total) => createProgress({ label, total, tty: config.progress, logger }),
+          },
+        );
       }, render),
     );
 }

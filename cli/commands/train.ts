@@ -25,7 +25,11 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--data <source>',
-      'training data: lightgcn:DIR (train.txt + test.txt of the LightGCN benchmarks) or shop:DIR (a generated shop)',
+      'training data: lightgcn:DIR (train.txt + test.txt of the LightGCN benchmarks), shop:DIR (a generated shop) or neo4j[:NAME] (the loaded graph)',
+    )
+    .option(
+      '--split <file|id>',
+      'with --data neo4j: the split manifest (default: the latest `graphrec etl split` wrote)',
     )
     .option('--epochs <n>', 'maximum number of epochs')
     .option('--time-budget <minutes>', 'stop training after this many minutes')
@@ -53,7 +57,7 @@ export function registerTrain(program: Command): void {
       action(async ({ config, logger }, _args, opts) => {
         const flags = parseTrainFlags(opts);
         const { summary } = await trainModel(
-          { ...flags, dataDir: config.dataDir, home: config.home },
+          { ...flags, dataDir: config.dataDir, home: config.home, neo4j: config.neo4j },
           {
             logger,
             progress: (label, total) => createProgress({ label, total, tty: config.progress, logger }),

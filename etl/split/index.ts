@@ -3,5 +3,5 @@ export { computeBoundaries, partOf, defaultSplitPolicy, DAY_MS, Part } from './b
 export type { SplitPolicy, SplitBoundaries } from './boundaries';
 export { buildSplitManifest, boundariesOf, EVENT_TYPES } from './manifest';
 export type { SplitManifest, InteractionColumns, LeakageCheck, PartCounts } from './manifest';
-export { writeSplitManifest, readSplitManifest, splitsDir } from './store';
+export { writeSplitManifest, readSplitManifest, readSplitManifestFile, splitsDir } from './store';
 export { readSyntheticInteractions } from './syntheticFiles';

@@ -57,6 +57,12 @@ export function readSplitManifest(dataDir: string, id?: string): SplitManifest {
     throw notFound(`a split id is 16 hex digits, but got: ${JSON.stringify(wanted)}`, { field: 'split' });
   const file = path.join(dir, `${wanted}.json`);
   if (!fs.existsSync(file)) throw notFound(`no split manifest ${wanted} in ${dir}`, { file });
+  return readSplitManifestFile(file);
+}
+
+/** Read and check one manifest file (as `etl split` writes them). */
+export function readSplitManifestFile(file: string): SplitManifest {
+  if (!fs.existsSync(file)) throw notFound(`no split manifest file ${file}`, { file });
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));

@@ -28,8 +28,16 @@ import {
 } from './shopTrain';
 import { buildContextTables } from './tables';
 
+/** A shop from somewhere other than a directory's files (the Neo4j export); `spec` goes into the model's config. */
+export interface ShopReader {
+  spec: string;
+  read(): Promise<ShopData>;
+}
+
 export interface ShopRunRequest {
-  dir: string;
+  /** A generated shop directory (read by readShop), unless `source` says otherwise. */
+  dir?: string;
+  source?: ShopReader;
   models: ShopModel[];
   options?: Partial<TrainerOptions>;
   /** Per-model trainer overrides (the benchmark's time budgets). */
@@ -67,9 +75,20 @@ const versionName = (m: ShopModel) => newVersion(m.replace(/-/g, ''));
 const round = (r: Record<string, number>) =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v * 1e5) / 1e5]));
 
-export async function loadShopSplit(dir: string, split: Partial<SplitOptions> | undefined, logger: Logger) {
+function readerOf(req: { dir?: string; source?: ShopReader }): ShopReader {
+  if (req.source) return req.source;
+  const dir = req.dir;
+  if (dir === undefined) throw new Error('a shop run needs a dir or a source');
+  return { spec: `shop:${path.resolve(dir)}`, read: () => readShop(dir) };
+}
+
+export async function loadShopSplit(
+  source: ShopReader,
+  split: Partial<SplitOptions> | undefined,
+  logger: Logger,
+) {
   const t0 = Date.now();
-  const shop = await readShop(dir);
+  const shop = await source.read();
   const s = shopSplit(shop, { ...defaultSplitOptions, ...split });
   logger.info(
     {
@@ -87,7 +106,8 @@ export async function loadShopSplit(dir: string, split: Partial<SplitOptions> | 
 
 export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<ShopRunResult[]> {
   await useBackend(req.backend ?? 'auto');
-  const { shop, split } = await loadShopSplit(req.dir, req.split, deps.logger);
+  const source = readerOf(req);
+  const { shop, split } = await loadShopSplit(source, req.split, deps.logger);
   const out: ShopRunResult[] = [];
   let metaFit: EmbeddingFit | undefined;
   for (const m of req.models) {
@@ -152,7 +172,8 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
       'test evaluation',
     );
     const res: ShopRunResult = { summary, stoppedBy: fit?.stoppedBy, ranker };
-    if (req.save !== false) res.dir = saveShopModel(req, shop, split, m, version, summary, fit, ranker);
+    if (req.save !== false)
+      res.dir = saveShopModel(req, source.spec, shop, split, m, version, summary, fit, ranker);
     out.push(res);
   }
   return out;
@@ -160,6 +181,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
 
 function saveShopModel(
   req: ShopRunRequest,
+  data: string,
   shop: ShopData,
   split: ShopSplit,
   m: ShopModel,
@@ -186,7 +208,7 @@ function saveShopModel(
   const config = {
     model: m,
     version,
-    data: `shop:${shop.dir}`,
+    data,
     dataset: shop.name,
     dataHash: shop.dataHash,
     codeVersion: req.codeVersion,
@@ -245,13 +267,13 @@ function saveShopModel(
 
 /** `graphrec eval --version V --data shop:DIR`: re-score a stored shop version on the test window. */
 export async function evaluateShopVersion(
-  req: { version: string; dir: string; dataDir: string; split?: Partial<SplitOptions> },
+  req: { version: string; dir?: string; source?: ShopReader; dataDir: string; split?: Partial<SplitOptions> },
   deps: ShopDeps,
 ) {
   await useBackend('auto');
   const stored = readModelDir(req.dataDir, req.version);
   const m = String(stored.config.model) as ShopModel;
-  const { shop, split } = await loadShopSplit(req.dir, req.split, deps.logger);
+  const { shop, split } = await loadShopSplit(readerOf(req), req.split, deps.logger);
   let model: InductiveModel | undefined;
   const e = stored.embeddings;
   if (e.dims > 0) {

@@ -1,0 +1,5 @@
+// The graph export: the training data streamed out of Neo4j into typed columns (ShopData).
+export { readShopFromNeo4j } from './neo4jShop';
+export type { Neo4jShopOptions } from './neo4jShop';
+export { resolveSplit } from './split';
+export type { ResolvedSplit } from './split';

@@ -1,0 +1,93 @@
+// The graph export against the files it was loaded from: a small generated shop, loaded by the real loader into a
+// private Neo4j, must come back out of the graph as exactly the ShopData readShop builds from the files (ids,
+// every column, the split), the same on every export, and an empty namespace must say what is missing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger, GraphrecError } from '../../core';
+import { generateShop, GENERATE_DEFAULTS } from '../../etl/generate';
+import { loadSource } from '../../etl/load';
+import { buildSplitManifest, readSyntheticInteractions, writeSplitManifest } from '../../etl/split';
+import type { SplitManifest } from '../../etl/split';
+import { startScratchNeo4j, type ScratchNeo4j } from '../../test/support';
+import { readShop, type ShopData } from '../data/shop';
+import { parseDataSource, shopSource } from '../source';
+import { readShopFromNeo4j } from './neo4jShop';
+
+const logger = createLogger('silent');
+let neo: ScratchNeo4j;
+let shopDir: string;
+let dataDir: string;
+let split: SplitManifest;
+let files: ShopData;
+
+beforeAll(async () => {
+  shopDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-export-shop-'));
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-export-data-'));
+  await generateShop(
+    { ...GENERATE_DEFAULTS, out: shopDir, users: 400, products: 120, interactions: 6000 },
+    { logger, progressBar: false },
+  );
+  // What `graphrec etl split --source DIR` writes.
+  split = buildSplitManifest(await readSyntheticInteractions(shopDir));
+  writeSplitManifest(dataDir, split);
+  files = await readShop(shopDir);
+  neo = await startScratchNeo4j();
+  await loadSource(
+    { source: shopDir, format: 'synthetic', batchSize: 5000 },
+    { graph: neo.graph, logger, dataDir, progressBar: false },
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await neo?.stop();
+  for (const d of [shopDir, dataDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('readShopFromNeo4j', () => {
+  it('gives, through --data neo4j, exactly the ShopData readShop gives for the files the graph was loaded from', async () => {
+    const source = shopSource(parseDataSource('neo4j'), { neo4j: neo.config.neo4j, dataDir, logger });
+    expect(source.spec).toBe('neo4j');
+    const graph = await source.read();
+
+    expect(graph.events.n).toBe(6000);
+    expect(graph.nUsers).toBe(files.nUsers);
+    expect(graph.nItems).toBe(files.nItems);
+    // The export orders ids the way the generator numbers them, so no id mapping is needed: u0, u1, ... u10.
+    expect(graph.userIds).toEqual(files.userIds);
+    expect(graph.itemIds).toEqual(files.itemIds);
+    expect(graph.categoryIds).toEqual(files.categoryIds);
+    expect(graph.categoryParent).toEqual(files.categoryParent);
+    expect(graph.brandIds).toEqual(files.brandIds);
+    for (const col of ['user', 'item', 'type', 'ts', 'session'] as const)
+      expect({ col, values: graph.events[col] }).toEqual({ col, values: files.events[col] });
+    for (const col of ['category', 'brand', 'price', 'launch'] as const)
+      expect({ col, values: graph.items[col] }).toEqual({ col, values: files.items[col] });
+    for (const col of ['birthYear', 'region', 'loyalty'] as const)
+      expect({ col, values: graph.users[col] }).toEqual({ col, values: files.users[col] });
+    // Visibility: the same manifest (boundaries, counts, cold segments) as the file path computes.
+    expect(graph.manifest).toEqual(files.manifest);
+    expect(graph.manifest.id).toBe(split.id);
+    expect(graph.bounds).toEqual(files.bounds);
+    expect(graph.refYear).toBe(files.refYear);
+    expect(graph.dataHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('exports the same data and hash every time', async () => {
+    const a = await readShopFromNeo4j(neo.graph, { namespace: '', split, logger });
+    const b = await readShopFromNeo4j(neo.graph, { namespace: '', split, logger });
+    expect(b.dataHash).toBe(a.dataHash);
+    expect(b.events.session).toEqual(a.events.session);
+  });
+
+  it('names what is missing when the namespace holds no shop', async () => {
+    const err = await readShopFromNeo4j(neo.graph, { namespace: 'nothing', split, logger }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(GraphrecError);
+    expect((err as GraphrecError).kind).toBe('NOT_FOUND');
+    expect((err as GraphrecError).message).toBe(
+      "the graph holds no Product nodes with ids starting with 'nothing:': load a shop first (graphrec etl load)",
+    );
+  });
+});
