@@ -5,7 +5,9 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 
-const committed = JSON.parse(execFileSync('git', ['show', 'HEAD:package-lock.json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+const committed = JSON.parse(
+  execFileSync('git', ['show', 'HEAD:package-lock.json'], { encoding: 'utf8', maxBuffer: 1 << 28 }),
+);
 const installed = JSON.parse(fs.readFileSync('package-lock.json', 'utf8'));
 const required = (lock) =>
   new Map(
@@ -19,7 +21,9 @@ const diffs = [];
 for (const [name, v] of a) if (b.get(name) !== v) diffs.push(`${name}: ${v} -> ${b.get(name) ?? 'removed'}`);
 for (const [name, v] of b) if (!a.has(name)) diffs.push(`${name}: added ${v}`);
 if (diffs.length > 0) {
-  console.error(`package-lock.json drifted from package.json (${diffs.length} packages):\n  ${diffs.slice(0, 30).join('\n  ')}`);
+  console.error(
+    `package-lock.json drifted from package.json (${diffs.length} packages):\n  ${diffs.slice(0, 30).join('\n  ')}`,
+  );
   process.exit(1);
 }
 console.log(`package-lock.json: ${a.size} required packages as committed`);
