@@ -11,6 +11,8 @@ import type { GraphClient } from '../graph';
 import { evaluateVersion, parseDataSource, trainModel } from '../training';
 import { publishModel, QUERY_SIMILAR, readActiveModel } from '../training/registry';
 import { CONSUMER_GROUP } from '../events';
+import { refreshFeatures } from '../etl/features';
+import { readSyntheticInteractions } from '../etl/split';
 import { qualityGate, type GateDecision, type ModelScores } from './gate';
 import { runDir, type RunState, type StageName } from './runStore';
 import { writeRefreshReport } from './report';
@@ -88,8 +90,6 @@ async function features(ctx: StageContext): Promise<StageOutcome> {
     return skipped({
       reason: 'no shop directory (refresh --shop DIR, or <dataDir>/shops/default): features not refreshed',
     });
-  const { refreshFeatures } = await import('../etl/features');
-  const { readSyntheticInteractions } = await import('../etl/split');
   const cols = await readSyntheticInteractions(dir);
   const summary = await refreshFeatures(cols, {
     graph: ctx.graph(),

@@ -7,6 +7,8 @@ import express from 'express';
 import { Queue, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { Config, Logger } from '../core';
+import { startEventConsumer } from '../events';
+import { runDriftJob } from '../monitoring/job';
 import { workerMetrics, type WorkerMetrics } from './metrics';
 import {
   DEFAULT_PREFIX,
@@ -100,7 +102,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       const t0 = Date.now();
       try {
         if (job.name === 'drift') {
-          const { runDriftJob } = await import('../monitoring/job');
           const out = await runDriftJob(config, logger, metrics, job.data as Record<string, unknown>);
           metrics.jobDuration.observe(
             { queue: REPORTS_QUEUE, job: job.name, outcome: 'completed' },
@@ -132,7 +133,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   let consumer: { stop(): Promise<void> } | null = null;
   if (opts.events ?? true) {
-    const { startEventConsumer } = await import('../events');
     consumer = startEventConsumer({ config, logger });
   }
 
