@@ -1,21 +1,99 @@
 #!/usr/bin/env bash
-# `npm run quickstart`: from a fresh clone to a running platform on a small default shop.
-# It grows as parts land; every step prints what it did.
+# `npm run quickstart`: from a fresh clone to the running platform on the default quickstart shop.
+#   install -> Neo4j + Redis -> generate a shop -> validated load -> split -> features -> train -> publish
+#   -> GraphQL API (graphrec serve) and the job worker (graphrec worker) in the background.
+# Every step is idempotent: re-running resumes the load, keeps the shop, and retrains only without a model.
+# `npm run quickstart -- down` stops the API, the worker and the stack.
+#
+# Scale: GRAPHREC_QUICKSTART_SCALE=small (default: 20k users, 5k products, 200k events; a few minutes here)
+# or =brief (the brief's 200k users, 50k products, 2M events; the load alone takes about 25 minutes on a
+# 2-vCPU machine, docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 g() { node bin/graphrec.cjs "$@"; }
 
-echo "== 1/4 install"
+DATA="${GRAPHREC_DATA_DIR:-.data}"
+RUN="$DATA/run"
+API_PORT="${API_PORT:-4000}"
+WORKER_PORT="${WORKER_PORT:-$((API_PORT + 1))}"
+mkdir -p "$RUN"
+
+stop_bg() {
+  for name in api worker; do
+    if [ -f "$RUN/$name.pid" ] && kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null; then
+      kill -TERM "$(cat "$RUN/$name.pid")" && echo "stopped $name (pid $(cat "$RUN/$name.pid"))"
+      for _ in $(seq 1 30); do kill -0 "$(cat "$RUN/$name.pid")" 2>/dev/null || break; sleep 1; done
+    fi
+    rm -f "$RUN/$name.pid"
+  done
+}
+
+if [ "${1:-}" = "down" ]; then
+  stop_bg
+  g stack down
+  exit 0
+fi
+
+case "${GRAPHREC_QUICKSTART_SCALE:-small}" in
+  small) SIZE=(--users 20000 --products 5000 --interactions 200000) ;;
+  brief) SIZE=(--users 200000 --products 50000 --interactions 2000000) ;;
+  *) echo "GRAPHREC_QUICKSTART_SCALE must be small or brief" >&2; exit 2 ;;
+esac
+SHOP="${GRAPHREC_QUICKSTART_DIR:-$DATA/shops/quickstart-${GRAPHREC_QUICKSTART_SCALE:-small}}"
+
+echo "== 1/8 install"
 [ -d node_modules ] || npm install --no-audit --no-fund
 
-echo "== 2/4 start Neo4j 5.26 and Redis 7 (first run resolves Neo4j from Maven Central: about a minute)"
+echo "== 2/8 start Neo4j 5.26 and Redis 7 (the first run resolves Neo4j from Maven Central: about a minute)"
 g stack up
 
-SHOP="${GRAPHREC_QUICKSTART_DIR:-.data/shops/quickstart}"
-echo "== 3/4 generate a small synthetic shop into $SHOP"
-g generate --out "$SHOP" --users 20000 --products 5000 --interactions 200000 --seed 42
+echo "== 3/8 generate the shop into $SHOP"
+[ -f "$SHOP/manifest.json" ] || g generate --out "$SHOP" "${SIZE[@]}" --seed 42
 
-echo "== 4/4 ask the graph something"
-g cypher 'CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition' --json
+echo "== 4/8 validate and load it into Neo4j (resumes where a previous run stopped)"
+g etl load --source "$SHOP" --format synthetic
+
+echo "== 5/8 time-respecting split and features"
+g etl split --source "$SHOP"
+g etl features --source "$SHOP"
+
+echo "== 6/8 train (LightGCN with metadata nodes + context ranker, 3-minute budget) and publish"
+VERSION="$(g models list --json | node -e '
+  const s = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  process.stdout.write(s.active?.version ?? "");')"
+if [ -z "$VERSION" ]; then
+  VERSION="$(g train --model ranker --data "shop:$SHOP" --time-budget 3 --json | node -e '
+    process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).version);')"
+  g models publish "$VERSION"
+else
+  echo "model $VERSION is already active (graphrec models list)"
+fi
+
+echo "== 7/8 start the GraphQL API on :$API_PORT and the worker on :$WORKER_PORT (logs under $RUN/)"
+stop_bg
+API_PORT="$API_PORT" nohup node bin/graphrec.cjs serve >"$RUN/api.log" 2>&1 &
+echo $! >"$RUN/api.pid"
+WORKER_PORT="$WORKER_PORT" REFRESH_DATA="${REFRESH_DATA:-shop:$SHOP}" \
+  nohup node bin/graphrec.cjs worker >"$RUN/worker.log" 2>&1 &
+echo $! >"$RUN/worker.pid"
+for _ in $(seq 1 90); do
+  curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1 && break
+  kill -0 "$(cat "$RUN/api.pid")" 2>/dev/null || { tail -20 "$RUN/api.log"; exit 1; }
+  sleep 1
+done
+curl -fsS "http://127.0.0.1:$API_PORT/readyz" || { tail -20 "$RUN/api.log"; exit 1; }
 echo
-echo "Neo4j Browser: http://127.0.0.1:7474/browser/  (user neo4j, password from NEO4J_PASSWORD; local default graphrec-local-dev)"
+
+echo "== 8/8 ask it for recommendations"
+USER_ID="$(head -2 "$SHOP/users.csv" | tail -1 | cut -d, -f1)"
+curl -fsS "http://127.0.0.1:$API_PORT/graphql" -H 'content-type: application/json' \
+  --data "{\"query\":\"{ recommendations(userId: \\\"$USER_ID\\\", first: 5, explain: true) { modelVersion items { product { id name } score sources explanation { text } } } }\"}"
+echo
+cat <<EOF
+
+graphrec is up on the $(basename "$SHOP") shop:
+  GraphQL API      http://127.0.0.1:$API_PORT/graphql   (demo storefront: http://127.0.0.1:$API_PORT/demo)
+  metrics          http://127.0.0.1:$API_PORT/metrics, worker http://127.0.0.1:$WORKER_PORT/metrics
+  Neo4j Browser    http://127.0.0.1:${NEO4J_HTTP_PORT:-7474}/browser/  (user neo4j, password NEO4J_PASSWORD, local default graphrec-local-dev)
+  stop everything  npm run quickstart -- down
+EOF
