@@ -86,7 +86,8 @@ export function createGraphClient(config: Config['neo4j'], opts: ClientOptions =
     read: <T>(q: NamedQuery, params: Params = {}) => run<T>('READ', q, params),
     write: <T>(q: NamedQuery, params: Params = {}) => run<T>('WRITE', q, params),
     async stream(q: NamedQuery, params: Params, sink: RowSink) {
-      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ });
+      // Larger pulls than the driver's 1,000 records: fewer round trips on a bulk read, still bounded memory.
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, fetchSize: 10_000 });
       try {
         return await session.executeRead(async (tx) => {
           sink.start();
