@@ -9,7 +9,8 @@ import { generateShop, GENERATE_DEFAULTS } from '../../etl/generate';
 import { loadSource } from '../../etl/load';
 import { buildSplitManifest, readSyntheticInteractions, writeSplitManifest } from '../../etl/split';
 import type { SplitManifest } from '../../etl/split';
-import { startScratchNeo4j, type ScratchNeo4j } from '../../test/support';
+import { runCli, scratchEnv, startScratchNeo4j, type ScratchNeo4j } from '../../test/support';
+import { trainModel } from '../run';
 import { readShop, type ShopData } from '../data/shop';
 import { parseDataSource, shopSource } from '../source';
 import { readShopFromNeo4j } from './neo4jShop';
@@ -19,6 +20,7 @@ let neo: ScratchNeo4j;
 let shopDir: string;
 let dataDir: string;
 let split: SplitManifest;
+let splitFile: string;
 let files: ShopData;
 
 beforeAll(async () => {
@@ -30,7 +32,7 @@ beforeAll(async () => {
   );
   // What `graphrec etl split --source DIR` writes.
   split = buildSplitManifest(await readSyntheticInteractions(shopDir));
-  writeSplitManifest(dataDir, split);
+  splitFile = writeSplitManifest(dataDir, split);
   files = await readShop(shopDir);
   neo = await startScratchNeo4j();
   await loadSource(
@@ -79,6 +81,28 @@ describe('readShopFromNeo4j', () => {
     expect(b.dataHash).toBe(a.dataHash);
     expect(b.events.session).toEqual(a.events.session);
   });
+
+  it('trains the same model from the graph as from the files, and graphrec train / eval run on --data neo4j', async () => {
+    const base = { model: 'pop' as const, dataDir, home: process.cwd(), save: false };
+    const deps = { logger };
+    const fromFiles = await trainModel({ ...base, data: `shop:${shopDir}` }, deps);
+    const fromGraph = await trainModel({ ...base, data: 'neo4j', neo4j: neo.config.neo4j }, deps);
+    expect(fromGraph.summary.metrics).toEqual(fromFiles.summary.metrics);
+    expect(fromGraph.summary.segments).toEqual(fromFiles.summary.segments);
+
+    const env = scratchEnv(neo);
+    const flags = ['--data', 'neo4j', '--split', splitFile, '--json'];
+    const train = runCli(
+      ['train', '--model', 'lightgcn-meta', '--epochs', '1', '--dims', '8', ...flags],
+      env,
+    );
+    expect(train.stderr).not.toMatch(/graphrec: /);
+    const trained = train.json() as { version: string; metrics: Record<string, number> };
+    const evaluated = runCli(['eval', '--version', trained.version, ...flags], env).json() as {
+      metrics: Record<string, number>;
+    };
+    expect(evaluated.metrics['ndcg@20']).toBeCloseTo(trained.metrics['ndcg@20'], 4);
+  }, 120_000);
 
   it('names what is missing when the namespace holds no shop', async () => {
     const err = await readShopFromNeo4j(neo.graph, { namespace: 'nothing', split, logger }).catch(
