@@ -71,7 +71,15 @@ export const envSchema = z.object({
     .default('30 2 * * *'),
   REFRESH_TZ: z.string().min(1).default('UTC'),
   REFRESH_DATA: z.string().min(1).optional(),
-  REFRESH_MODEL: z.enum(['lightgcn', 'mf', 'pop']).default('lightgcn'),
+  // The shop kinds need REFRESH_DATA=shop:DIR (or neo4j); the plain ones also train on lightgcn:DIR.
+  REFRESH_MODEL: z
+    .enum(['lightgcn', 'mf', 'pop', 'trend', 'covisit', 'lightgcn-meta', 'ranker'])
+    .default('lightgcn'),
+  REFRESH_TIME_BUDGET_MIN: z.coerce
+    .number()
+    .gt(0)
+    .max(24 * 60)
+    .default(15),
   REFRESH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   REFRESH_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   GATE_MAX_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.02),
@@ -142,7 +150,9 @@ export interface Config {
     refreshTz: string;
     /** Training data spec for the train stage until the Neo4j export exists, e.g. lightgcn:DIR. */
     refreshData: string | null;
-    refreshModel: 'lightgcn' | 'mf' | 'pop';
+    refreshModel: Env['REFRESH_MODEL'];
+    /** Training time budget of the refresh's train stage, in minutes. */
+    refreshTimeBudgetMinutes: number;
     attempts: number;
     backoffMs: number;
     /** Largest allowed relative NDCG@20 drop versus the active model, overall and per cold-start segment. */
@@ -237,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       refreshTz: e.REFRESH_TZ,
       refreshData: e.REFRESH_DATA ?? null,
       refreshModel: e.REFRESH_MODEL,
+      refreshTimeBudgetMinutes: e.REFRESH_TIME_BUDGET_MIN,
       attempts: e.REFRESH_ATTEMPTS,
       backoffMs: e.REFRESH_BACKOFF_MS,
       gateMaxNdcgDrop: e.GATE_MAX_NDCG_DROP,

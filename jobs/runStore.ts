@@ -1,6 +1,7 @@
 // A refresh run's state on disk: <dataDir>/refresh/<runId>/run.json, rewritten atomically (temp file + rename)
 // after every stage. It is what makes the pipeline resumable: a stage whose result is recorded is never run
 // again, so a worker killed mid-run picks up at the first stage without a result.
+import type { ModelKind } from '../training';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,7 +38,7 @@ export interface RunOptions {
   shop?: string | null;
   /** Training data spec override (default REFRESH_DATA). */
   data?: string | null;
-  model?: 'lightgcn' | 'mf' | 'pop';
+  model?: ModelKind;
 }
 
 export interface RunState {

@@ -119,7 +119,15 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
   const data = String(resultOf(ctx.state, 'export').data);
   const model = ctx.state.options.model ?? ctx.config.jobs.refreshModel;
   const out = await trainModel(
-    { model, data, dataDir: ctx.config.dataDir, home: ctx.config.home, neo4j: ctx.config.neo4j },
+    {
+      model,
+      data,
+      dataDir: ctx.config.dataDir,
+      home: ctx.config.home,
+      neo4j: ctx.config.neo4j,
+      // The nightly window is bounded: training stops at the budget and keeps its best validated state.
+      options: { timeBudgetSeconds: ctx.config.jobs.refreshTimeBudgetMinutes * 60 },
+    },
     {
       logger: ctx.logger,
       progress: (label, total) =>

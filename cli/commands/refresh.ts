@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { MODEL_KINDS, type ModelKind } from '../../training';
 import { Queue } from 'bullmq';
 import { unavailable, validationError } from '../../core';
 import {
@@ -25,7 +26,7 @@ export function registerRefresh(program: Command): void {
     .option('--now', 'start a refresh now (required: the nightly one is scheduled by the worker)')
     .option('--shop <dir>', 'generated shop directory for the feature stage')
     .option('--data <spec>', 'training data spec (default REFRESH_DATA), e.g. lightgcn:DIR')
-    .option('--model <kind>', 'lightgcn, mf or pop (default REFRESH_MODEL)')
+    .option('--model <kind>', `${MODEL_KINDS.join(', ')} (default REFRESH_MODEL)`)
     .option('--run <runId>', 'follow an existing run instead of starting one')
     .option('--timeout <s>', 'stop following after this many seconds (the run goes on)', '3600')
     .option('--json', 'print one JSON summary on stdout')
@@ -37,9 +38,9 @@ export function registerRefresh(program: Command): void {
             `--timeout must be a positive number of seconds, but got: ${JSON.stringify(opts.timeout)}`,
             { field: 'timeout' },
           );
-        if (opts.model !== undefined && !['lightgcn', 'mf', 'pop'].includes(String(opts.model)))
+        if (opts.model !== undefined && !(MODEL_KINDS as string[]).includes(String(opts.model)))
           throw validationError(
-            `--model must be lightgcn, mf or pop, but got: ${JSON.stringify(opts.model)}`,
+            `--model must be one of ${MODEL_KINDS.join(', ')}, but got: ${JSON.stringify(opts.model)}`,
             { field: 'model' },
           );
         let runId: string;
@@ -55,7 +56,7 @@ export function registerRefresh(program: Command): void {
             const s = await startRefresh({ config, redis, queue, prefix: DEFAULT_PREFIX, logger }, 'manual', {
               shop: (opts.shop as string | undefined) ?? null,
               data: (opts.data as string | undefined) ?? null,
-              model: opts.model as 'lightgcn' | 'mf' | 'pop' | undefined,
+              model: opts.model as ModelKind | undefined,
             });
             runId = s.runId;
           } finally {
