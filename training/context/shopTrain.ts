@@ -10,7 +10,14 @@ import { GraphrecError, validationError } from '../../core';
 import type { Logger, Progress } from '../../core';
 import type { Csr } from '../data/csr';
 import { createRng } from '../data/rng';
-import { AGE_BANDS, LOYALTY_TIERS, REGIONS, ageBandOf, type ShopData } from '../data/shop';
+import {
+  AGE_BANDS,
+  LOYALTY_TIERS,
+  REGIONS,
+  UNKNOWN_BIRTH_YEAR,
+  ageBandOf,
+  type ShopData,
+} from '../data/shop';
 import { evaluateShop, type ShopEvalResult } from '../eval/shopEval';
 import {
   metaLayoutOf,
@@ -208,7 +215,10 @@ export function segmentsOf(shop: ShopData, s: ShopSplit): Record<string, Uint8Ar
 
 export function userMeta(shop: ShopData, u: number) {
   return {
-    ageBand: AGE_BANDS[ageBandOf(shop.users.birthYear[u], shop.refYear)],
+    ageBand:
+      shop.users.birthYear[u] === UNKNOWN_BIRTH_YEAR
+        ? undefined
+        : AGE_BANDS[ageBandOf(shop.users.birthYear[u], shop.refYear)],
     region: REGIONS[shop.users.region[u]],
     loyaltyTier: LOYALTY_TIERS[shop.users.loyalty[u]],
   };

@@ -22,6 +22,9 @@ export const REGIONS = [
   'central_east',
 ] as const;
 export const LOYALTY_TIERS = ['none', 'silver', 'gold', 'platinum'] as const;
+/** A region or loyalty tier the user never gave (see ShopData.users). */
+export const UNKNOWN_CODE = 255;
+export const UNKNOWN_BIRTH_YEAR = 0;
 /** Age bands by age at the reference year: [18,25), [25,35), ... , [65, ∞). */
 export const AGE_BAND_EDGES = [25, 35, 45, 55, 65] as const;
 export const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'] as const;
@@ -51,6 +54,10 @@ export interface ShopData {
     price: Float32Array;
     launch: Float64Array;
   };
+  /**
+   * Demographics. Users the API created from storefront events have none: their region and loyalty are
+   * UNKNOWN_CODE and their birth year UNKNOWN_BIRTH_YEAR, and they get no edge to those metadata nodes.
+   */
   users: { birthYear: Int32Array; region: Uint8Array; loyalty: Uint8Array };
   categoryIds: string[];
   /** Parent category index, -1 for a root. */

@@ -11,9 +11,10 @@ import { buildSplitManifest, readSyntheticInteractions, writeSplitManifest } fro
 import type { SplitManifest } from '../../etl/split';
 import { runCli, scratchEnv, startScratchNeo4j, type ScratchNeo4j } from '../../test/support';
 import { trainModel } from '../run';
-import { readShop, type ShopData } from '../data/shop';
+import { readShop, UNKNOWN_BIRTH_YEAR, UNKNOWN_CODE, type ShopData } from '../data/shop';
 import { parseDataSource, shopSource } from '../source';
 import { readShopFromNeo4j } from './neo4jShop';
+import { metaLayoutOf, shopGraph } from '../graph/metaGraph';
 
 const logger = createLogger('silent');
 let neo: ScratchNeo4j;
@@ -103,6 +104,39 @@ describe('readShopFromNeo4j', () => {
     };
     expect(evaluated.metrics['ndcg@20']).toBeCloseTo(trained.metrics['ndcg@20'], 4);
   }, 120_000);
+
+  it('exports a user the API created from storefront events (no demographics) with unknown codes', async () => {
+    const id = 'u999999';
+    await neo.graph.write({ name: 'test.export.bareUser', cypher: 'CREATE (:User {id: $id})' }, { id });
+    try {
+      const shop = await readShopFromNeo4j(neo.graph, { namespace: '', split, logger });
+      const u = shop.userIds.indexOf(id);
+      expect(shop.nUsers).toBe(files.nUsers + 1);
+      expect([shop.users.birthYear[u], shop.users.region[u], shop.users.loyalty[u]]).toEqual([
+        UNKNOWN_BIRTH_YEAR,
+        UNKNOWN_CODE,
+        UNKNOWN_CODE,
+      ]);
+      // The metadata graph links known demographics only: the bare user adds no edge at all.
+      const nnz = (d: ShopData) => {
+        const noEvents = {
+          nRows: d.nUsers,
+          nCols: d.nItems,
+          ptr: new Int32Array(d.nUsers + 1),
+          idx: new Int32Array(0),
+          val: new Float32Array(0),
+        };
+        const g = shopGraph(d, noEvents, metaLayoutOf(d));
+        return g.adj.ptr[g.nNodes];
+      };
+      expect(nnz(shop)).toBe(nnz(files));
+    } finally {
+      await neo.graph.write(
+        { name: 'test.export.bareUser.clean', cypher: 'MATCH (u:User {id: $id}) DELETE u' },
+        { id },
+      );
+    }
+  });
 
   it('names what is missing when the namespace holds no shop', async () => {
     const err = await readShopFromNeo4j(neo.graph, { namespace: 'nothing', split, logger }).catch(

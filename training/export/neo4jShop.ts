@@ -12,7 +12,7 @@ import type { Logger, Progress } from '../../core';
 import { buildSplitManifest, boundariesOf } from '../../etl/split';
 import type { InteractionColumns, SplitManifest } from '../../etl/split';
 import { toNumber, type GraphClient, type NamedQuery, type StreamedRow } from '../../graph';
-import { LOYALTY_TIERS, REGIONS, type ShopData } from '../data/shop';
+import { LOYALTY_TIERS, REGIONS, UNKNOWN_BIRTH_YEAR, UNKNOWN_CODE, type ShopData } from '../data/shop';
 import { growFloat32, growFloat64, growInt32, growUint8, Interner } from './growable';
 import { eventOrder, idOrder, sessionOrder } from './order';
 import {
@@ -118,19 +118,24 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
   };
 
   const users = new Interner();
+  let unknownDemographics = 0;
   const uBirth = growInt32();
   const uRegion = growUint8();
   const uLoyalty = growUint8();
   await stream(EXPORT_USERS, {
     start: () => {
       users.clear();
+      unknownDemographics = 0;
       for (const c of [uBirth, uRegion, uLoyalty]) c.clear();
     },
     row: (r) => {
       const id = r.get(0) as string;
-      const birth = toNumber(r.get(1));
-      const region = REGIONS.indexOf(r.get(2) as (typeof REGIONS)[number]);
-      const tier = LOYALTY_TIERS.indexOf(r.get(3) as (typeof LOYALTY_TIERS)[number]);
+      // A missing value is unknown (users the API created from events); a present but invalid one is an error.
+      const birth = r.get(1) == null ? UNKNOWN_BIRTH_YEAR : toNumber(r.get(1));
+      const region = r.get(2) == null ? UNKNOWN_CODE : REGIONS.indexOf(r.get(2) as (typeof REGIONS)[number]);
+      const tier =
+        r.get(3) == null ? UNKNOWN_CODE : LOYALTY_TIERS.indexOf(r.get(3) as (typeof LOYALTY_TIERS)[number]);
+      if (r.get(1) == null || r.get(2) == null || r.get(3) == null) unknownDemographics++;
       if (region < 0 || tier < 0 || !Number.isInteger(birth))
         throw validationError(
           `user ${id}: birthYear, region and loyaltyTier are required (the shop's demographics), but got: ${String(r.get(1))}, ${String(r.get(2))}, ${String(r.get(3))}`,
@@ -142,6 +147,11 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
       uLoyalty.push(tier);
     },
   });
+  if (unknownDemographics > 0)
+    opts.logger.info(
+      { users: unknownDemographics },
+      'users without some demographics (created from storefront events): no edge to those metadata nodes',
+    );
   if (users.size === 0)
     throw notFound(`the graph holds no User nodes with ${where}: load a shop first (graphrec etl load)`, {
       field: 'data',

@@ -4,7 +4,15 @@
 // User-item edge weights come from the event type (view 1, cart 2, purchase 4) and recency (half-life decay
 // from the end of the train window); repeated events add up.
 import type { Csr } from '../data/csr';
-import { AGE_BANDS, LOYALTY_TIERS, REGIONS, ageBandOf, type ShopData } from '../data/shop';
+import {
+  AGE_BANDS,
+  LOYALTY_TIERS,
+  REGIONS,
+  UNKNOWN_BIRTH_YEAR,
+  UNKNOWN_CODE,
+  ageBandOf,
+  type ShopData,
+} from '../data/shop';
 import { buildPropagationGraph, type EdgeSet, type PropagationGraph } from './propagationGraph';
 
 export const EVENT_WEIGHTS = [1, 2, 4] as const;
@@ -185,13 +193,26 @@ export function shopGraph(
     const n = shop.nUsers;
     const us = new Int32Array(3 * n);
     const um = new Int32Array(3 * n);
+    let k = 0;
+    const link = (u: number, meta: number) => {
+      us[k] = u;
+      um[k++] = meta;
+    };
     for (let u = 0; u < n; u++) {
-      us[3 * u] = us[3 * u + 1] = us[3 * u + 2] = u;
-      um[3 * u] = off('ageBand') + ageBandOf(shop.users.birthYear[u], layout.refYear);
-      um[3 * u + 1] = off('region') + shop.users.region[u];
-      um[3 * u + 2] = off('loyaltyTier') + shop.users.loyalty[u];
+      // Unknown demographics (users created from storefront events) get no edge rather than a made-up one.
+      const { birthYear, region, loyalty } = shop.users;
+      if (birthYear[u] !== UNKNOWN_BIRTH_YEAR)
+        link(u, off('ageBand') + ageBandOf(birthYear[u], layout.refYear));
+      if (region[u] !== UNKNOWN_CODE) link(u, off('region') + region[u]);
+      if (loyalty[u] !== UNKNOWN_CODE) link(u, off('loyaltyTier') + loyalty[u]);
     }
-    sets.push({ from: 'user', to: 'meta', src: us, dst: um, weight: new Float32Array(3 * n).fill(mw) });
+    sets.push({
+      from: 'user',
+      to: 'meta',
+      src: us.subarray(0, k),
+      dst: um.subarray(0, k),
+      weight: new Float32Array(k).fill(mw),
+    });
   }
   return buildPropagationGraph(types, sets);
 }
