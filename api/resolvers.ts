@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import { notFound, unavailable } from '../core';
 import { appendEvents, sessionSubject, userSubject } from '../events';
+import { outcomesOf, recIdsOf, tagWithExposures } from './attribution';
 import type { ApiContext } from './context';
 import { apiError } from './errors';
 import { definitionFromInput, experimentOut, type ExperimentInput } from './experimentsInput';
@@ -259,31 +260,26 @@ export const resolvers = {
           }
         }
       }
+      // One read of the exposures the batch's recIds name, before the append: it tags each event with its
+      // experiment and variant and feeds attribution below. It reads the Redis the append writes to, so when it
+      // fails nothing is stored and the answer is the append's: the storefront retries with the same keys.
+      let exposures;
       let res;
       try {
-        res = await appendEvents(services.redis, events, services.appendOptions);
+        exposures = await services.experiments.lookupExposures(recIdsOf(events));
+        res = await appendEvents(services.redis, tagWithExposures(events, exposures), services.appendOptions);
       } catch (err) {
         throw unavailable(
           'events cannot be stored right now (Redis is unavailable); retry with the same idempotency keys',
           err,
         );
       }
-      // Outcomes of experiments: every event quoting a recId, duplicates included (attribution has its own
-      // idempotency marker, so a retry after a failure here counts the event exactly once).
-      const outcomes = events
-        .filter((e) => e.recId !== null)
-        .map((e) => ({
-          eventId: e.eventId,
-          recId: e.recId as string,
-          type: e.type,
-          revenueCents:
-            e.type === 'purchase'
-              ? Math.round((e.price ?? services.catalog.get(e.productId)?.price ?? 0) * e.quantity * 100)
-              : 0,
-        }));
+      // Duplicates are attributed too: attribution has its own idempotency marker, so a retry after a failure
+      // here counts the event exactly once.
+      const outcomes = outcomesOf(events, (id) => services.catalog.get(id)?.price);
       if (outcomes.length > 0) {
         try {
-          await services.experiments.attribute(outcomes);
+          await services.experiments.attribute(outcomes, exposures);
         } catch (err) {
           throw unavailable(
             'the events were stored but their experiment outcomes could not be counted; retry with the same idempotency keys',

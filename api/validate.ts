@@ -1,7 +1,7 @@
 // Input validation for every GraphQL argument, as pure functions. Messages state the rule and the value
 // received, and name the field (STYLE.md 19); they become BAD_USER_INPUT with `extensions.field`.
 import { validationError } from '../core';
-import { EVENT_TYPES, type EventType, type TrackedEvent } from '../events';
+import { EVENT_TYPES, type EventType, type UntaggedEvent } from '../events';
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 const KEY_RE = /^[A-Za-z0-9:_.-]{8,128}$/;
@@ -135,7 +135,7 @@ export interface EventInput {
   recId?: string | null;
 }
 
-export function parseEvents(inputs: EventInput[], maxBatch: number, now: number): TrackedEvent[] {
+export function parseEvents(inputs: EventInput[], maxBatch: number, now: number): UntaggedEvent[] {
   if (inputs.length === 0) {
     throw validationError('`events` must hold at least 1 event, but got: 0', { field: 'events' });
   }

@@ -1,5 +1,6 @@
 // The consumer against the real Neo4j and Redis: exactly-once delivery when the consumer process is killed
-// (kill -9) mid-batch and another takes over, duplicates appended once, unknown products dead-lettered.
+// (kill -9) mid-batch and another takes over, duplicates appended once, unknown products dead-lettered, the
+// experiment and variant of attributed events carried onto the relationship.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createLogger, loadConfig } from '../core';
@@ -11,6 +12,7 @@ import {
   defaultAppendOptions,
   deadLetterStream,
   startEventConsumer,
+  writeEvents,
   type TrackedEvent,
 } from './index';
 
@@ -47,6 +49,8 @@ const event = (prefix: string, i: number, over: Partial<TrackedEvent> = {}): Tra
   quantity: 1,
   price: null,
   recId: null,
+  experiment: null,
+  variant: null,
   ...over,
 });
 
@@ -155,5 +159,49 @@ describe('events consumer', () => {
     }
     expect(await countWritten(prefix)).toEqual({ rels: 2, distinct: 2 });
     expect(await redis.xlen(deadLetterStream(stream))).toBe(1);
+  });
+  it('writes the experiment and variant an event was attributed to, null for entries appended without them', async () => {
+    const stream = `graphrec:test:${fx.ns}:ab`;
+    streams.push(stream);
+    const prefix = `${fx.ns}-ab`;
+    const tagged = event(prefix, 1, { recId: 'rec-ab-1', experiment: 'exp-a', variant: 'b' });
+    await appendEvents(redis, [tagged], defaultAppendOptions(stream));
+    // An entry as the API appended it before events carried their experiment: neither field is there.
+    const old: Partial<TrackedEvent> = event(prefix, 2, { recId: 'rec-ab-2' });
+    delete old.experiment;
+    delete old.variant;
+    await redis.xadd(stream, '*', 'e', JSON.stringify(old), 'seq', '1');
+    const config = loadConfig({ ...process.env, EVENTS_STREAM: stream });
+    const consumer = startEventConsumer({
+      config,
+      logger: createLogger('silent'),
+      graph,
+      consumerName: 'ab-test',
+      blockMs: 200,
+    });
+    try {
+      expect(await waitFor(async () => consumer.stats().written >= 2, 20_000)).toBe(true);
+      expect(consumer.stats().deadLettered).toBe(0);
+    } finally {
+      await consumer.stop();
+    }
+    const written = () =>
+      graph.read<{ eventId: string; recId: string; experiment: string | null; variant: string | null }>(
+        {
+          name: 'test.readAttribution',
+          cypher: `MATCH (:User)-[r:VIEWED|ADDED_TO_CART|PURCHASED]->(:Product) WHERE r.eventId STARTS WITH $prefix
+                   RETURN r.eventId AS eventId, r.recId AS recId, r.experiment AS experiment, r.variant AS variant
+                   ORDER BY eventId`,
+        },
+        { prefix: `${prefix}-` },
+      );
+    const expected = [
+      { eventId: `${prefix}-1`, recId: 'rec-ab-1', experiment: 'exp-a', variant: 'b' },
+      { eventId: `${prefix}-2`, recId: 'rec-ab-2', experiment: null, variant: null },
+    ];
+    expect(await written()).toEqual(expected);
+    // A re-delivery (a replay after a crash before the ack) changes nothing, whatever it carries.
+    await writeEvents(graph, [{ ...tagged, experiment: 'exp-z', variant: 'control', seq: 1 }]);
+    expect(await written()).toEqual(expected);
   });
 });

@@ -43,11 +43,14 @@ export function parseEntry(id: string, fields: string[]): StreamedEvent | undefi
     if (fields[i] === 'seq') seq = Number(fields[i + 1]);
   }
   if (payload === undefined) return undefined;
+  let event: StreamedEvent;
   try {
-    return { ...(JSON.parse(payload) as StreamedEvent), seq };
+    event = JSON.parse(payload) as StreamedEvent;
   } catch {
     return undefined;
   }
+  // Entries appended before events carried their experiment have neither field.
+  return { ...event, experiment: event.experiment ?? null, variant: event.variant ?? null, seq };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,5 +6,5 @@ export { startEventConsumer } from './consumer';
 export type { EventConsumer, ConsumerOptions, ConsumerStats } from './consumer';
 export { writeEvents } from './write';
 export { EVENT_TYPES, REL_FOR } from './types';
-export type { EventType, TrackedEvent } from './types';
+export type { EventType, TrackedEvent, UntaggedEvent } from './types';
 export * from './keys';

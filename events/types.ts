@@ -25,4 +25,14 @@ export interface TrackedEvent {
   quantity: number;
   price: number | null;
   recId: string | null;
+  /**
+   * The experiment and variant of the exposure `recId` names, null when it names none (trackEvents looks them
+   * up before the append), so the graph can slice outcomes by variant. Stream entries written before these
+   * fields existed lack them; the consumer reads them as null.
+   */
+  experiment: string | null;
+  variant: string | null;
 }
+
+/** An event as the storefront sent it, before trackEvents tags it with the experiment of its recId. */
+export type UntaggedEvent = Omit<TrackedEvent, 'experiment' | 'variant'>;

@@ -13,7 +13,8 @@ MERGE (u:User {id: e.userId})
   ON CREATE SET u.anonymous = e.anonymous, u.signupAt = CASE WHEN e.anonymous THEN null ELSE e.ts END
 MERGE (u)-[r:${REL_FOR[type]} {eventId: e.eventId}]->(p)
   ON CREATE SET r.ts = e.ts, r.sessionId = e.sessionId, r.seq = e.seq, r.quantity = e.quantity,
-                r.price = coalesce(e.price, p.price), r.recId = e.recId
+                r.price = coalesce(e.price, p.price), r.recId = e.recId,
+                r.experiment = e.experiment, r.variant = e.variant
 WITH u, e
 CALL (u, e) {
   WITH u, e WHERE e.sessionId IS NOT NULL

@@ -1,12 +1,14 @@
 // The A/B loop end to end against the real Neo4j and Redis: an experiment from config, deterministic assignment
 // through the API, a variant served by its pinned model version, exposures logged, outcomes attributed from
-// trackEvents through recId (idempotently), and a report whose numbers match a hand count.
+// trackEvents through recId (idempotently), a report whose numbers match a hand count, and the attributed events
+// in Neo4j with their experiment and variant.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig, type Config } from '../core';
 import type { GraphClient } from '../graph';
 import { startApiServer, type ApiServer } from '../api';
+import { startEventConsumer } from '../events';
 import { loadFixture, publishFixtureModel, setActive, type Fixture } from '../api/testing/fixture';
 import { gql } from '../api/testing/client';
 import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/support';
@@ -204,6 +206,37 @@ describe('A/B experiments through the API', () => {
     expect(b.guardrails.latencyP95Ms).not.toBeNull();
     expect(b.vsControl!.conversion).not.toBeNull();
     expect(report.sampleSize[0].reached).toBe(false);
+  });
+
+  it('carries the experiment and variant of attributed events into the graph', async () => {
+    const consumer = startEventConsumer({
+      config,
+      logger: createLogger('silent'),
+      graph,
+      consumerName: 'ab-test',
+      blockMs: 200,
+    });
+    try {
+      await until(() => consumer.stats().written >= 8, 'the consumer to write the batch', 20_000);
+    } finally {
+      await consumer.stop();
+    }
+    const rows = await graph.read<{ key: string; experiment: string | null; variant: string | null }>(
+      {
+        name: 'test.attributedEvents',
+        cypher: `MATCH (:User)-[r:VIEWED|ADDED_TO_CART|PURCHASED]->(:Product) WHERE r.eventId STARTS WITH $prefix
+                 RETURN substring(r.eventId, size($prefix)) AS key, r.experiment AS experiment, r.variant AS variant
+                 ORDER BY key`,
+      },
+      { prefix: `${fx.ns}-` },
+    );
+    // The batch above: e1-e5 quote control responses, e6-e7 one of b, e8 a recId that was never logged.
+    const tag = (variant: string | null) => ({ experiment: variant && expId, variant });
+    expect(rows).toEqual([
+      ...['e1', 'e2', 'e3', 'e4', 'e5'].map((key) => ({ key, ...tag('control') })),
+      ...['e6', 'e7'].map((key) => ({ key, ...tag('b') })),
+      { key: 'e8', ...tag(null) },
+    ]);
   });
 
   it('refuses a second running experiment, and stops one over GraphQL', async () => {

@@ -15,7 +15,7 @@ export type {
 } from './types';
 export { createExperimentStore } from './store';
 export type { ExperimentStore } from './store';
-export type { Exposure, Outcome, AttributionResult } from './logging';
+export type { Exposure, Outcome, AttributionResult, LoggedExposure, ExposuresByRecId } from './logging';
 export { createExperiment, startCanary, promoteVariant } from './lifecycle';
 export type { CanaryRequest } from './lifecycle';
 export { startExperimentRuntime, configExperiments, NO_EXPERIMENT } from './runtime';

@@ -87,39 +87,71 @@ end
 return out
 `;
 
+/** What an exposure hash holds: the experiment, variant and unit a served response counted for. */
+export interface LoggedExposure {
+  experimentId: string;
+  variant: string;
+  unitId: string;
+}
+
+/** recId -> its logged exposure; a recId with none (not under an experiment, expired, made up) is absent. */
+export type ExposuresByRecId = Map<string, LoggedExposure>;
+
+/** One pipelined HMGET per distinct recId; no Redis call at all for a batch without recIds. */
+export async function lookupExposures(
+  redis: Redis,
+  prefix: string,
+  recIds: string[],
+): Promise<ExposuresByRecId> {
+  const found: ExposuresByRecId = new Map();
+  const distinct = [...new Set(recIds)];
+  if (distinct.length === 0) return found;
+  const k = experimentKeys(prefix);
+  const lookup = redis.pipeline();
+  for (const recId of distinct) lookup.hmget(k.exposure(recId), 'e', 'v', 'u');
+  const rows = (await lookup.exec()) ?? [];
+  rows.forEach(([err, row], i) => {
+    if (err) throw err;
+    const [e, v, u] = row as Array<string | null>;
+    if (e !== null && v !== null && u !== null)
+      found.set(distinct[i], { experimentId: e, variant: v, unitId: u });
+  });
+  return found;
+}
+
+/**
+ * Counts the outcomes against the exposures their recIds name, as read by lookupExposures. Exposures never
+ * change once written, so reading them first (trackEvents does it before the append, to tag the events) and
+ * counting in a second step is race-free.
+ */
 export async function attributeOutcomes(
   redis: Redis,
   prefix: string,
   ttlSeconds: number,
   outcomes: Outcome[],
+  exposures: ExposuresByRecId,
 ): Promise<AttributionResult> {
   const result: AttributionResult = { attributed: 0, duplicates: 0, unmatched: 0 };
   if (outcomes.length === 0) return result;
   const k = experimentKeys(prefix);
-  // Exposures never change once written, so reading them first and counting in a second step is race-free.
-  const lookup = redis.pipeline();
-  for (const o of outcomes) lookup.hmget(k.exposure(o.recId), 'e', 'v', 'u');
-  const found = (await lookup.exec()) ?? [];
   const keys: string[] = [];
   const argv: string[] = [String(ttlSeconds)];
-  found.forEach(([err, row], i) => {
-    if (err) throw err;
-    const [e, v, u] = row as Array<string | null>;
-    if (e === null || v === null || u === null) {
+  for (const o of outcomes) {
+    const x = exposures.get(o.recId);
+    if (x === undefined) {
       result.unmatched++;
-      return;
+      continue;
     }
-    const o = outcomes[i];
     keys.push(
       k.attributed(o.eventId),
       k.exposure(o.recId),
-      k.counters(e, v),
-      k.carters(e, v),
-      k.buyers(e, v),
-      k.revenue(e, v),
+      k.counters(x.experimentId, x.variant),
+      k.carters(x.experimentId, x.variant),
+      k.buyers(x.experimentId, x.variant),
+      k.revenue(x.experimentId, x.variant),
     );
-    argv.push(o.type, String(Math.round(o.revenueCents)), u);
-  });
+    argv.push(o.type, String(Math.round(o.revenueCents)), x.unitId);
+  }
   if (keys.length === 0) return result;
   const counted = (await redis.eval(ATTRIBUTE, keys.length, ...keys, ...argv)) as number[];
   for (const c of counted) {

@@ -9,9 +9,11 @@ import { assign, type AssignmentRequest } from './assign';
 import { createExperiment } from './lifecycle';
 import {
   attributeOutcomes,
+  lookupExposures,
   recordExposure,
   type AttributionResult,
   type Exposure,
+  type ExposuresByRecId,
   type Outcome,
 } from './logging';
 import { createExperimentStore, parseConfigExperiments, type ExperimentStore } from './store';
@@ -36,7 +38,10 @@ export interface ExperimentRuntime {
   refresh(): Promise<void>;
   /** Never throws and never waits: a failure is logged and counted. */
   recordExposure(x: Exposure): void;
-  attribute(outcomes: Outcome[]): Promise<AttributionResult>;
+  /** The exposures the recIds name (one Redis round trip, none without recIds). Throws when Redis fails. */
+  lookupExposures(recIds: string[]): Promise<ExposuresByRecId>;
+  /** Counts outcomes against exposures read by lookupExposures; each event once (its idempotency key). */
+  attribute(outcomes: Outcome[], exposures: ExposuresByRecId): Promise<AttributionResult>;
   /** Called with the running experiment whenever the snapshot changes (the API preloads pinned models). */
   onChange(fn: (running: Experiment | undefined) => void): void;
   close(): void;
@@ -156,9 +161,10 @@ export async function startExperimentRuntime(opts: RuntimeOptions): Promise<Expe
         logger.warn({ err: err.message, experiment: x.experimentId }, 'exposure not logged');
       });
     },
-    async attribute(outcomes) {
+    lookupExposures: (recIds) => lookupExposures(redis, prefix, recIds),
+    async attribute(outcomes, exposures) {
       try {
-        return await attributeOutcomes(redis, prefix, attributionTtlSeconds, outcomes);
+        return await attributeOutcomes(redis, prefix, attributionTtlSeconds, outcomes, exposures);
       } catch (err) {
         opts.onLogFailure?.('outcome');
         throw err;
