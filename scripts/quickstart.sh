@@ -73,7 +73,8 @@ echo "== 7/8 start the GraphQL API on :$API_PORT and the worker on :$WORKER_PORT
 stop_bg
 API_PORT="$API_PORT" nohup node bin/graphrec.cjs serve >"$RUN/api.log" 2>&1 &
 echo $! >"$RUN/api.pid"
-WORKER_PORT="$WORKER_PORT" REFRESH_DATA="${REFRESH_DATA:-shop:$SHOP}" \
+WORKER_PORT="$WORKER_PORT" REFRESH_DATA="${REFRESH_DATA:-shop:$SHOP}" REFRESH_MODEL="${REFRESH_MODEL:-ranker}" \
+  REFRESH_TIME_BUDGET_MIN="${REFRESH_TIME_BUDGET_MIN:-3}" \
   nohup node bin/graphrec.cjs worker >"$RUN/worker.log" 2>&1 &
 echo $! >"$RUN/worker.pid"
 for _ in $(seq 1 90); do
