@@ -407,32 +407,114 @@ describe('reports on the loaded shop', () => {
     expect(dflt.rows).toHaveLength(10);
   });
 
-  it('A/B results per variant (assignments as documented in docs/reports.md)', async () => {
-    await neo.graph.write({
-      name: 'test.assign',
-      cypher: `MERGE (c:Variant {id: 'exp1:control', experiment: 'exp1', name: 'control'})
-               MERGE (t:Variant {id: 'exp1:lightgcn', experiment: 'exp1', name: 'lightgcn'})
-               WITH c, t MATCH (u:User) WHERE toInteger(substring(u.id, 1)) < 1000
-               CALL (u, c, t) { WITH u, c, t WHERE toInteger(substring(u.id, 1)) % 2 = 0 CREATE (u)-[:ASSIGNED_TO {at: 0}]->(c) }
-               CALL (u, c, t) { WITH u, c, t WHERE toInteger(substring(u.id, 1)) % 2 = 1 CREATE (u)-[:ASSIGNED_TO {at: 0}]->(t) }`,
-    });
-    const exp = {
-      control: { buyers: new Set<string>(), revenue: 0 },
-      lightgcn: { buyers: new Set<string>(), revenue: 0 },
+  it('A/B results per variant: the attributed events, by the experiment and variant written on them', async () => {
+    // What the event consumer writes for events that quoted a recId served under an experiment (events/write.ts),
+    // on every 4th event of users u0..u1199: exp1 splits u0..u999 by parity, exp0 holds u1000..u1199. recId is
+    // left alone so the recommendation counts of the other reports do not depend on the order of the tests.
+    const tagOf = (userId: string, eventId: string) => {
+      const k = Number(userId.slice(1));
+      if (k >= 1200 || Number(eventId.slice(1)) % 4 !== 0) return undefined;
+      if (k >= 1000) return { experiment: 'exp0', variant: 'control' };
+      return { experiment: 'exp1', variant: k % 2 === 0 ? 'control' : 'lightgcn' };
     };
+    await neo.graph.write({
+      name: 'test.tagAttributed',
+      cypher: `MATCH (u:User)-[r:VIEWED|ADDED_TO_CART|PURCHASED]->(:Product)
+               WITH r, toInteger(substring(u.id, 1)) AS k
+               WHERE k < 1200 AND toInteger(substring(r.eventId, 1)) % 4 = 0
+               SET r.experiment = CASE WHEN k >= 1000 THEN 'exp0' ELSE 'exp1' END,
+                   r.variant = CASE WHEN k < 1000 AND k % 2 = 1 THEN 'lightgcn' ELSE 'control' END`,
+    });
+    type Group = {
+      users: Set<string>;
+      buyers: Set<string>;
+      counts: { view: number; cart: number; purchase: number };
+      revenue: number;
+      first: number;
+      last: number;
+    };
+    const groups = new Map<string, Group>();
     for (const e of events) {
-      const k = Number(e.user_id.slice(1));
-      if (k >= 1000 || e.event_type !== 'purchase') continue;
-      const g = k % 2 === 0 ? exp.control : exp.lightgcn;
-      g.buyers.add(e.user_id);
-      g.revenue += Number(e.price) * Number(e.quantity);
+      const tag = tagOf(e.user_id, e.event_id);
+      if (!tag) continue;
+      const key = `${tag.experiment}|${tag.variant}`;
+      const g = groups.get(key) ?? {
+        users: new Set<string>(),
+        buyers: new Set<string>(),
+        counts: { view: 0, cart: 0, purchase: 0 },
+        revenue: 0,
+        first: Infinity,
+        last: -Infinity,
+      };
+      groups.set(key, g);
+      g.users.add(e.user_id);
+      g.counts[e.event_type as 'view' | 'cart' | 'purchase'] += 1;
+      if (e.event_type === 'purchase') {
+        g.buyers.add(e.user_id);
+        g.revenue += Number(e.price) * Number(e.quantity);
+      }
+      g.first = Math.min(g.first, ms(e.ts));
+      g.last = Math.max(g.last, ms(e.ts));
     }
-    const res = await run('ab-results', { experiment: 'exp1' });
-    expect(res.rows.map((r) => [r.variant, r.users, r.buyers])).toEqual([
-      ['control', 500, exp.control.buyers.size],
-      ['lightgcn', 500, exp.lightgcn.buyers.size],
+    const expected = [...groups.keys()].sort().map((key) => {
+      const g = groups.get(key)!;
+      const [experiment, variant] = key.split('|');
+      return {
+        experiment,
+        variant,
+        users: g.users.size,
+        clicks: g.counts.view,
+        carts: g.counts.cart,
+        purchases: g.counts.purchase,
+        buyers: g.buyers.size,
+        revenue: g.revenue,
+        conversion: g.buyers.size / g.users.size,
+        revenuePerUser: g.revenue / g.users.size,
+        firstEvent: g.first,
+        lastEvent: g.last,
+      };
+    });
+    expect(expected.map((x) => `${x.experiment}|${x.variant}`)).toEqual([
+      'exp0|control',
+      'exp1|control',
+      'exp1|lightgcn',
     ]);
-    expect(res.rows[0].revenuePerUser).toBeCloseTo(exp.control.revenue / 500, 2);
+    expect(expected.every((x) => x.buyers > 0 && x.users > x.buyers)).toBe(true); // the fixture exercises both
+
+    const check = (res: ReportResult, want: typeof expected) => {
+      expect(res.columns).toEqual([
+        'experiment',
+        'variant',
+        'users',
+        'clicks',
+        'carts',
+        'purchases',
+        'buyers',
+        'revenue',
+        'conversion',
+        'revenuePerUser',
+        'firstEvent',
+        'lastEvent',
+      ]);
+      const exact = ['experiment', 'variant', 'users', 'clicks', 'carts', 'purchases', 'buyers'] as const;
+      expect(res.rows.map((r) => exact.map((c) => r[c]))).toEqual(want.map((x) => exact.map((c) => x[c])));
+      res.rows.forEach((r, i) => {
+        const x = want[i];
+        // Rounded in the report (revenue to cents, conversion to 4 places): within half a step of the exact value.
+        expect(Math.abs((r.revenue as number) - x.revenue)).toBeLessThanOrEqual(0.005 + 1e-9);
+        expect(Math.abs((r.revenuePerUser as number) - x.revenuePerUser)).toBeLessThanOrEqual(0.005 + 1e-9);
+        expect(Math.abs((r.conversion as number) - x.conversion)).toBeLessThanOrEqual(0.00005 + 1e-12);
+        expect([Date.parse(r.firstEvent as string), Date.parse(r.lastEvent as string)]).toEqual([
+          x.firstEvent,
+          x.lastEvent,
+        ]);
+      });
+    };
+    check(await run('ab-results'), expected);
+    check(
+      await run('ab-results', { experiment: 'exp1' }),
+      expected.filter((x) => x.experiment === 'exp1'),
+    );
     expect((await run('ab-results', { experiment: 'none' })).rows).toEqual([]);
   });
 });
