@@ -123,7 +123,7 @@ function jvmArgs(config: Config, p: Neo4jPaths): string[] {
   ];
 }
 
-function javaBin(): string {
+export function javaBin(): string {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 

@@ -6,7 +6,7 @@ import { registerEtlDataCommands } from './etlData';
 
 const render = (s: LoadSummary) =>
   [
-    `loaded ${s.source} (${s.format}) in ${s.seconds.toFixed(1)} s, ${s.rowsPerSecond} rows/s, peak RSS ${s.peakRssMb} MB`,
+    `loaded ${s.source} (${s.format}, ${s.mode}) in ${s.seconds.toFixed(1)} s, ${s.rowsPerSecond} rows/s, peak RSS ${s.peakRssMb} MB`,
     ...Object.entries(s.files).map(
       ([name, f]) =>
         `  ${name.padEnd(18)} read ${f.read}, loaded ${f.loaded}, rejected ${f.rejected} (written now ${f.written}, committed before ${f.alreadyCommitted}) ${f.rowsPerSecond} rows/s`,
@@ -27,6 +27,10 @@ export function registerEtl(program: Command): void {
     .option('--format <format>', 'synthetic | events-csv | lightgcn (default synthetic)')
     .option('--mapping <file>', 'JSON mapping of the columns (events-csv)')
     .option('--batch-size <n>', 'rows per write transaction (default 10000)')
+    .option(
+      '--mode <mode>',
+      'transactional | bulk (neo4j-admin import into an empty database of the local stack; stops and restarts its Neo4j) | auto (bulk when allowed). Default transactional',
+    )
     .option('--json', 'print one JSON summary on stdout')
     .action(
       action<LoadSummary>(async ({ config, logger }, _args, opts) => {
@@ -38,6 +42,7 @@ export function registerEtl(program: Command): void {
             logger,
             dataDir: config.dataDir,
             progressBar: config.progress,
+            config,
           });
         } finally {
           await graph.close();

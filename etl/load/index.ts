@@ -4,11 +4,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Logger, notFound, validationError } from '../../core';
+import { Config, Logger, notFound, validationError } from '../../core';
 import type { GraphClient } from '../../graph';
 import { FileSummary, LoadContext, round } from './loadFile';
 import { Quarantine } from './quarantine';
 import { ensureSchema } from './schema';
+import { loadSyntheticBulk } from './bulk';
+import { chooseMode, LOAD_MODES, LoadMode, targetFacts, WriteMode } from './mode';
 import { loadEventsCsv, preflightEventsCsv } from './eventsCsv';
 import { loadLightgcn, preflightLightgcn } from './lightgcn';
 import { loadSynthetic, preflightSynthetic } from './synthetic';
@@ -22,6 +24,8 @@ export interface LoadOptions {
   mapping?: string;
   /** Rows per write transaction. */
   batchSize?: number;
+  /** How rows are written (mode.ts); default transactional. */
+  mode?: LoadMode;
 }
 
 export interface LoadDeps {
@@ -32,12 +36,17 @@ export interface LoadDeps {
   /** How long to keep retrying while Neo4j is away before giving up (default 120 s). */
   retryForMs?: number;
   onRow?: LoadContext['onRow'];
+  /** The configuration of the local stack: bulk mode stops and starts its Neo4j. Without it, never bulk. */
+  config?: Config;
 }
 
 export interface LoadSummary {
   loadId: string;
   format: LoadFormat;
   source: string;
+  /** How the rows were written, and why (the choice of `--mode auto`). */
+  mode: WriteMode;
+  modeReason: string;
   files: Record<string, FileSummary>;
   read: number;
   loaded: number;
@@ -71,10 +80,21 @@ export function parseLoadOptions(raw: Record<string, unknown>): LoadOptions {
         },
       );
   }
+  const mode = raw.mode ?? 'transactional';
+  if (typeof mode !== 'string' || !(LOAD_MODES as readonly string[]).includes(mode))
+    throw validationError(`--mode must be one of ${LOAD_MODES.join(', ')}, but got: ${String(mode)}`, {
+      field: '--mode',
+    });
   const mapping = typeof raw.mapping === 'string' ? path.resolve(raw.mapping) : undefined;
   if (format === 'events-csv' && !mapping)
     throw validationError('--mapping FILE is required with --format events-csv', { field: '--mapping' });
-  return { source: path.resolve(raw.source), format: format as LoadFormat, mapping, batchSize };
+  return {
+    source: path.resolve(raw.source),
+    format: format as LoadFormat,
+    mapping,
+    batchSize,
+    mode: mode as LoadMode,
+  };
 }
 
 export async function loadSource(options: LoadOptions, deps: LoadDeps): Promise<LoadSummary> {
@@ -103,10 +123,23 @@ export async function loadSource(options: LoadOptions, deps: LoadDeps): Promise<
   sampler.unref();
   let files: Record<string, FileSummary>;
   let extra: Record<string, number> = {};
+  const requested = options.mode ?? 'transactional';
+  const choice =
+    requested === 'transactional'
+      ? chooseMode(requested, { format: options.format, localStack: false, nodes: 0, foreignSchema: [] })
+      : chooseMode(requested, await targetFacts(options.format, deps.graph, deps.config));
+  deps.logger.info({ mode: choice.mode, reason: choice.reason }, 'load mode');
   try {
     switch (options.format) {
       case 'synthetic': {
         await preflightSynthetic(source);
+        if (choice.mode === 'bulk') {
+          const importDir = path.join(deps.dataDir, 'import', loadId);
+          const r = await loadSyntheticBulk(source, ctx, deps.config!, importDir);
+          files = r.files;
+          extra = r.extra;
+          break;
+        }
         await ensureSchema(deps.graph);
         const r = await loadSynthetic(source, ctx);
         files = r.files;
@@ -142,6 +175,8 @@ export async function loadSource(options: LoadOptions, deps: LoadDeps): Promise<
     loadId,
     format: options.format,
     source,
+    mode: choice.mode,
+    modeReason: choice.reason,
     files,
     read,
     loaded: all.reduce((s, x) => s + x.loaded, 0),
@@ -155,3 +190,5 @@ export async function loadSource(options: LoadOptions, deps: LoadDeps): Promise<
 }
 
 export type { FileSummary } from './loadFile';
+export { LOAD_MODES } from './mode';
+export type { LoadMode, WriteMode } from './mode';

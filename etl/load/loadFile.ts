@@ -37,6 +37,17 @@ export interface FileSpec {
   expectedRows?: number;
 }
 
+/** Where a file's valid rows go: Neo4j in checkpointed transactions (BatchWriter), or import files (bulk). */
+export interface RowSink {
+  /** Note the last line read, so that the file's checkpoint covers trailing rejected rows too. */
+  seen(line: number): void;
+  push(row: WriteRow): Promise<void>;
+  flush(final: boolean): Promise<void>;
+  readonly written: number;
+  readonly skipped: number;
+  readonly rejected: number;
+}
+
 export interface LoadContext {
   graph: GraphClient;
   logger: Logger;
@@ -47,6 +58,8 @@ export interface LoadContext {
   retryForMs?: number;
   /** Called after each row is read, for tests that stop a load part-way. */
   onRow?: (file: string, line: number) => void | Promise<void>;
+  /** Bulk mode: where each file's rows go instead of the graph (absent: checkpointed write transactions). */
+  openSink?: (file: string, checkpointId: string, fingerprint: string) => RowSink;
 }
 
 /** Read a file's header (line 1) and check the required columns; a missing file or column stops the load. */
@@ -89,18 +102,9 @@ export async function loadFile(spec: FileSpec, ctx: LoadContext): Promise<FileSu
     rowsPerSecond: 0,
   };
   const checkpointId = `${ctx.checkpointPrefix}:${path.resolve(spec.path)}`;
-  const committedLine = await readCheckpoint(ctx.graph, checkpointId, spec.fingerprint);
-  if (committedLine > 0)
-    ctx.logger.info({ file: spec.name, committedLine }, 'resuming after the last committed batch');
-  const writer = new BatchWriter(spec.statements, {
-    graph: ctx.graph,
-    checkpointId,
-    fingerprint: spec.fingerprint,
-    batchSize: ctx.batchSize,
-    committedLine,
-    retryForMs: ctx.retryForMs,
-    onReject: (row, reason) => q.add({ file: spec.name, line: row.line, reason, raw: row.raw }),
-  });
+  const writer = ctx.openSink
+    ? ctx.openSink(spec.name, checkpointId, spec.fingerprint)
+    : await transactionalSink(spec, ctx, checkpointId);
   const progress = createProgress({
     label: `load ${spec.name}`,
     total: spec.expectedRows ?? 0,
@@ -167,6 +171,21 @@ export async function loadFile(spec: FileSpec, ctx: LoadContext): Promise<FileSu
   summary.rowsPerSecond = summary.seconds > 0 ? Math.round(summary.read / summary.seconds) : summary.read;
   ctx.logger.info({ file: spec.name, ...summary }, 'file loaded');
   return summary;
+}
+
+async function transactionalSink(spec: FileSpec, ctx: LoadContext, checkpointId: string): Promise<RowSink> {
+  const committedLine = await readCheckpoint(ctx.graph, checkpointId, spec.fingerprint);
+  if (committedLine > 0)
+    ctx.logger.info({ file: spec.name, committedLine }, 'resuming after the last committed batch');
+  return new BatchWriter(spec.statements, {
+    graph: ctx.graph,
+    checkpointId,
+    fingerprint: spec.fingerprint,
+    batchSize: ctx.batchSize,
+    committedLine,
+    retryForMs: ctx.retryForMs,
+    onReject: (row, reason) => ctx.quarantine.add({ file: spec.name, line: row.line, reason, raw: row.raw }),
+  });
 }
 
 export const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -44,6 +44,11 @@ export const SCHEMA_STATEMENTS: string[] = [
   'CREATE RANGE INDEX purchased_ts IF NOT EXISTS FOR ()-[r:PURCHASED]-() ON (r.ts)',
 ];
 
+/** The names of the constraints and indexes above (a database holding others is not the loader's alone). */
+export const SCHEMA_NAMES: string[] = SCHEMA_STATEMENTS.map(
+  (s) => /^CREATE \w+(?: INDEX)? (\w+) /.exec(s)![1],
+);
+
 export async function ensureSchema(graph: GraphClient): Promise<void> {
   for (const cypher of SCHEMA_STATEMENTS) await graph.write({ name: 'etl.load.schema', cypher });
   await graph.write({ name: 'etl.load.awaitIndexes', cypher: 'CALL db.awaitIndexes(300)' });

@@ -199,7 +199,10 @@ export async function preflightSynthetic(dir: string): Promise<void> {
 export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<SyntheticResult> {
   const { manifest, start, end } = readManifest(dir);
   const endYear = new Date(end).getUTCFullYear();
-  await mergeMetadataNodes(ctx.graph);
+  // Bulk mode (ctx.openSink) writes nothing before its import: the metadata nodes are in its files, and the
+  // price bands are computed once the imported graph is up (bulk.ts).
+  const transactional = ctx.openSink === undefined;
+  if (transactional) await mergeMetadataNodes(ctx.graph);
 
   // Ids read from this load's files (with the columns later files check against) and ids already in the graph.
   const categories = new IdTable(1); // level
@@ -368,7 +371,7 @@ export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<Synt
     ),
     ctx,
   );
-  const priceBandLinksChanged = await assignPriceBands(ctx.graph);
+  const priceBandLinksChanged = transactional ? await assignPriceBands(ctx.graph) : 0;
 
   files['users.csv'] = await loadFile(
     spec(

@@ -1,5 +1,6 @@
 // Helpers shared by the loader's integration tests: copies of the fixture shop to break, graph counts, wiping a
 // scratch graph. Only tests import this file.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,4 +51,32 @@ export async function graphCounts(graph: GraphClient): Promise<Record<string, nu
 export async function wipeGraph(graph: GraphClient): Promise<void> {
   await graph.write({ name: 'test.wipe.rels', cypher: 'MATCH ()-[r]->() DELETE r' });
   await graph.write({ name: 'test.wipe.nodes', cypher: 'MATCH (n) DELETE n' });
+}
+
+/**
+ * A digest of the whole graph, for "these two loads made the same graph": every node (labels, properties with
+ * their Cypher value types, so FLOAT 1.0 and INTEGER 1 differ) and every relationship (type, end ids,
+ * properties), sorted. EtlCheckpoint.updatedAt, the wall-clock time of a load, is left out.
+ */
+export async function graphChecksum(graph: GraphClient): Promise<string> {
+  const nodes = await graph.read<{ row: unknown[] }>({
+    name: 'test.checksum.nodes',
+    cypher: `MATCH (n) RETURN [labels(n), [k IN keys(n) WHERE NOT (n:EtlCheckpoint AND k = 'updatedAt') | [k, n[k], valueType(n[k])]]] AS row`,
+  });
+  const rels = await graph.read<{ row: unknown[] }>({
+    name: 'test.checksum.rels',
+    cypher: `MATCH (a)-[r]->(b) RETURN [type(r), a.id, b.id, [k IN keys(r) | [k, r[k], valueType(r[k])]]] AS row`,
+  });
+  const canonical = (rows: { row: unknown[] }[]) =>
+    rows
+      .map(({ row }) => {
+        const [head, ...rest] = row;
+        const props = (rest.pop() as [string, unknown, string][]).sort((x, y) => x[0].localeCompare(y[0]));
+        return JSON.stringify([head, ...rest, props]);
+      })
+      .sort();
+  return crypto
+    .createHash('sha256')
+    .update([...canonical(nodes), '--', ...canonical(rels)].join('\n'))
+    .digest('hex');
 }

@@ -69,12 +69,16 @@ export async function startScratchNeo4j(): Promise<ScratchNeo4j> {
   };
 }
 
-/** The environment a child `graphrec` process needs to talk to this scratch server. */
+/** The environment a child `graphrec` process needs to talk to this scratch server (and to restart it with
+ * the same memory settings, as `etl load --mode bulk` does). */
 export function scratchEnv(s: ScratchNeo4j): NodeJS.ProcessEnv {
   return {
     GRAPHREC_DATA_DIR: s.config.dataDir,
     NEO4J_BOLT_PORT: String(s.config.neo4j.boltPort),
     NEO4J_HTTP_PORT: String(s.config.neo4j.httpPort),
     NEO4J_PASSWORD: s.config.neo4j.password,
+    NEO4J_HEAP: s.config.neo4j.heap,
+    NEO4J_PAGECACHE: s.config.neo4j.pageCache,
+    NEO4J_TX_MEMORY: s.config.neo4j.txMemory,
   };
 }
