@@ -69,6 +69,8 @@ export async function importIntoLocalNeo4j(
     'database',
     'import',
     'full',
+    // The database first: a --nodes/--relationships group takes every following bare word as one more file.
+    config.neo4j.database,
     '--overwrite-destination=true',
     `--max-off-heap-memory=${config.neo4j.pageCache}`,
     `--report-file=${report}`,
@@ -77,7 +79,6 @@ export async function importIntoLocalNeo4j(
     ...(input.multiline.length > 0
       ? ['--multiline-fields-format=v2', `--multiline-fields=${input.multiline.join(',')}`]
       : []),
-    config.neo4j.database,
   ];
   let importPeakRssMb = 0;
   let failure: unknown;
