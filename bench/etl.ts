@@ -1,27 +1,34 @@
-// Benchmark of `graphrec etl load --format synthetic`: generates a shop per scale, then loads it into an EMPTY
-// private Neo4j (startScratchNeo4j: a fresh server per run, so constraints, page cache and store start cold),
-// running the CLI in its own process so that peak RSS is the loader's. Prints a markdown table of medians; with
-// --write, replaces the table between the bench:etl markers in the `## ETL` section of docs/performance.md.
-//   npx graphrec bench etl [small] [default] [10x] [--runs 3] [--write]
+// Benchmark of `graphrec etl load --format synthetic`, transactional and bulk: generates a shop per scale, then
+// loads it into an EMPTY private Neo4j (startScratchNeo4j: a fresh server per run, so constraints, page cache
+// and store start cold; bulk mode stops and restarts that server, never the shared one), running the CLI in
+// its own process so that peak RSS is the loader's. Prints a markdown table of medians; with --write, puts its
+// rows into the table between the bench:etl markers of docs/performance.md, replacing rows of the same scale
+// and mode and keeping the others (so scales measured at different times can share the table).
+//   npx graphrec bench etl [small] [default:bulk] [10x:transactional] [--runs 3] [--write]
+// A scale alone runs both modes; `scale:mode` runs one.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { scratchEnv, startScratchNeo4j } from '../test/support';
-import type { LoadSummary } from '../etl/load';
+import type { LoadSummary, WriteMode } from '../etl/load';
 
 const SCALES: Record<string, string[]> = {
   small: ['--users', '20000', '--products', '5000', '--interactions', '200000'],
   default: [],
   '10x': ['--users', '2000000', '--products', '500000', '--interactions', '20000000'],
 };
-const FILES = ['users.csv', 'products.csv', 'sessions.csv', 'events.csv'];
+const MODES: WriteMode[] = ['transactional', 'bulk'];
+const FILES = ['users.csv', 'sessions.csv', 'events.csv'];
 
 const root = path.join(__dirname, '..');
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1])) : 3;
-const scales = args.filter((a) => a in SCALES);
+const plan = args
+  .map((a) => a.split(':'))
+  .filter(([scale, mode]) => scale in SCALES && (mode === undefined || MODES.includes(mode as WriteMode)))
+  .map(([scale, mode]) => ({ scale, modes: mode ? [mode as WriteMode] : MODES }));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -35,53 +42,89 @@ const cli = (flags: string[], env: NodeJS.ProcessEnv = {}) => {
   if (r.status !== 0) throw new Error(`graphrec ${flags.join(' ')} failed (${r.status}):\n${r.stderr}`);
   return JSON.parse(r.stdout) as unknown;
 };
+const load1 = () => os.loadavg()[0].toFixed(1);
+
+const HEADER = [
+  '| scale | mode | rows read | runs | seconds (median) | all rows/s | users / sessions / events rows/s (file) | import, server stop+start, schema+bands (s) | loader peak RSS (MB) | neo4j-admin peak RSS (MB) | measured (UTC, load avg 1 min before/after) |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
+];
+
+async function measure(scale: string, mode: WriteMode, shop: string): Promise<string> {
+  const results: LoadSummary[] = [];
+  const before = load1();
+  for (let i = 0; i < runs; i++) {
+    const neo = await startScratchNeo4j();
+    try {
+      const s = cli(
+        ['etl', 'load', '--source', shop, '--format', 'synthetic', '--mode', mode, '--json'],
+        scratchEnv(neo),
+      ) as LoadSummary;
+      if (s.mode !== mode) throw new Error(`asked for ${mode}, the load used ${s.mode}: ${s.modeReason}`);
+      results.push(s);
+      console.error(`${scale} ${mode} run ${i + 1}/${runs}: ${s.seconds} s (load avg ${load1()})`);
+    } finally {
+      await neo.stop();
+    }
+  }
+  const med = (f: (r: LoadSummary) => number) => median(results.map(f));
+  const perFile = FILES.map((f) => Math.round(med((r) => r.files[f].rowsPerSecond))).join(' / ');
+  const phases =
+    mode === 'bulk'
+      ? [
+          med((r) => r.extra.importSeconds),
+          med((r) => r.extra.stopSeconds + r.extra.startSeconds),
+          med((r) => r.extra.schemaSeconds + r.extra.priceBandSeconds),
+        ]
+          .map((x) => x.toFixed(1))
+          .join(', ')
+      : '-';
+  return (
+    `| ${scale} | ${mode} | ${results[0].read} | ${runs} | ${med((r) => r.seconds).toFixed(1)} | ` +
+    `${Math.round(med((r) => r.rowsPerSecond))} | ${perFile} | ${phases} | ` +
+    `${Math.max(...results.map((r) => r.peakRssMb))} | ` +
+    `${mode === 'bulk' ? Math.max(...results.map((r) => r.extra.importPeakRssMb)) : '-'} | ` +
+    `${new Date().toISOString().slice(0, 16)}Z, ${before} / ${load1()} |`
+  );
+}
+
+/** Put `rows` into the table between the markers, replacing rows with the same scale and mode. */
+function writeRows(rows: string[]): void {
+  const file = path.join(root, 'docs/performance.md');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
+  const [open, close] = ['<!-- bench:etl -->', '<!-- /bench:etl -->'];
+  const a = text.indexOf(open);
+  const b = text.indexOf(close);
+  const key = (row: string) => row.split('|').slice(1, 3).join('|');
+  const old = a >= 0 && b > a ? text.slice(a, b).split('\n') : [];
+  const kept = old.filter(
+    (l) => /^\| (small|default|10x) \|/.test(l) && !rows.some((r) => key(r) === key(l)),
+  );
+  const all = [...kept, ...rows].sort((x, y) => key(x).localeCompare(key(y)));
+  const block = [
+    open,
+    `\`npx graphrec bench etl SCALE[:MODE] --runs N --write\` on ${os.cpus().length} vCPU, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; each row says when it was measured and the load average around it.`,
+    '',
+    ...HEADER,
+    ...all,
+    close,
+  ].join('\n');
+  if (a >= 0 && b > a) writeFileSync(file, text.slice(0, a) + block + text.slice(b + close.length));
+  else writeFileSync(file, `${text.trimEnd()}\n\n## ETL\n\n${block}\n`);
+}
 
 async function main(): Promise<void> {
   const rows: string[] = [];
-  for (const scale of scales.length > 0 ? scales : ['small']) {
+  for (const { scale, modes } of plan.length > 0 ? plan : [{ scale: 'small', modes: MODES }]) {
     const shop = mkdtempSync(path.join(os.tmpdir(), `graphrec-bench-etl-${scale}-`));
     try {
       cli(['generate', '--out', shop, ...SCALES[scale], '--json']);
-      const results: LoadSummary[] = [];
-      for (let i = 0; i < runs; i++) {
-        const neo = await startScratchNeo4j();
-        try {
-          const s = cli(
-            ['etl', 'load', '--source', shop, '--format', 'synthetic', '--json'],
-            scratchEnv(neo),
-          );
-          results.push(s as LoadSummary);
-          console.error(`${scale} run ${i + 1}/${runs}: ${(s as LoadSummary).seconds} s`);
-        } finally {
-          await neo.stop();
-        }
-      }
-      const perFile = FILES.map((f) => Math.round(median(results.map((r) => r.files[f].rowsPerSecond))));
-      rows.push(
-        `| ${scale} | ${results[0].files['events.csv'].read} | ${runs} | ${median(results.map((r) => r.seconds)).toFixed(1)} | ` +
-          `${perFile.join(' | ')} | ${median(results.map((r) => r.rowsPerSecond))} | ${Math.max(...results.map((r) => r.peakRssMb))} |`,
-      );
+      for (const mode of modes) rows.push(await measure(scale, mode, shop));
     } finally {
       rmSync(shop, { recursive: true, force: true });
     }
   }
-  const table = [
-    '| scale | events | runs | seconds (median) | users rows/s | products rows/s | sessions rows/s | events rows/s | all rows/s | loader peak RSS (MB) |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
-  console.log(table);
-
-  if (args.includes('--write')) {
-    const file = path.join(root, 'docs/performance.md');
-    const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
-    const block = `<!-- bench:etl -->\nMeasured by \`npx graphrec bench etl ${scales.join(' ')} --runs ${runs} --write\` on ${os.cpus().length} vCPU, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z.\n\n${table}\n<!-- /bench:etl -->`;
-    const a = text.indexOf('<!-- bench:etl -->');
-    const b = text.indexOf('<!-- /bench:etl -->');
-    if (a >= 0 && b > a)
-      writeFileSync(file, text.slice(0, a) + block + text.slice(b + '<!-- /bench:etl -->'.length));
-    else writeFileSync(file, `${text.trimEnd()}\n\n## ETL\n\n${block}\n`);
-  }
+  console.log([...HEADER, ...rows].join('\n'));
+  if (args.includes('--write')) writeRows(rows);
 }
 
 main().catch((err: unknown) => {
