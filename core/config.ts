@@ -85,6 +85,15 @@ export const envSchema = z.object({
   GATE_MAX_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.02),
   GATE_MAX_COLD_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.05),
   WORKER_PORT: port.optional(),
+  // BullMQ key prefix of the worker's queues and of the refresh lock (a second stack on one Redis, or a test).
+  JOBS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key prefix made of letters, digits, ":", "_" and "-"')
+    .default('graphrec:bull'),
+  // How long a running job's lock lives without renewal, and how often workers look for jobs whose lock
+  // expired (a killed worker's): together they bound how soon another worker resumes a stage.
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
   // A/B testing (experiments/): where definitions and counters live, config-defined experiments, statistics.
   EXPERIMENTS_PREFIX: z
     .string()
@@ -160,6 +169,11 @@ export interface Config {
     gateMaxColdNdcgDrop: number;
     /** Port of the worker's /healthz, /readyz and /metrics (defaults to API_PORT). */
     port: number;
+    /** BullMQ key prefix of the queues and the refresh lock. */
+    prefix: string;
+    /** Job lock lifetime and stalled-job check period of the BullMQ workers. */
+    lockDurationMs: number;
+    stalledIntervalMs: number;
   };
   /** A/B testing (experiments/). */
   experiments: {
@@ -253,6 +267,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       gateMaxNdcgDrop: e.GATE_MAX_NDCG_DROP,
       gateMaxColdNdcgDrop: e.GATE_MAX_COLD_NDCG_DROP,
       port: e.WORKER_PORT ?? e.API_PORT,
+      prefix: e.JOBS_PREFIX,
+      lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     },
     experiments: {
       prefix: e.EXPERIMENTS_PREFIX,

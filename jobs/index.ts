@@ -1,7 +1,7 @@
 // The public door of jobs/: the worker process and the refresh pipeline.
 export { startWorker, bullConnection, NIGHTLY_SCHEDULER } from './worker';
 export type { WorkerOptions, RunningWorker } from './worker';
-export { startRefresh, refreshProcessor, REFRESH_QUEUE, REPORTS_QUEUE, DEFAULT_PREFIX } from './pipeline';
+export { startRefresh, refreshProcessor, REFRESH_QUEUE, REPORTS_QUEUE } from './pipeline';
 export { defaultStages, missing } from './stages';
 export type { StageImpls, StageFn, StageContext, StageOutcome } from './stages';
 export { qualityGate, GATE_METRIC } from './gate';

@@ -25,7 +25,6 @@ import type { StageImpls } from './stages';
 
 export const REFRESH_QUEUE = 'refresh';
 export const REPORTS_QUEUE = 'reports';
-export const DEFAULT_PREFIX = 'graphrec:bull';
 
 export interface StageJobData {
   runId: string;

@@ -10,19 +10,13 @@ import type { Config, Logger } from '../core';
 import { startEventConsumer } from '../events';
 import { runDriftJob } from '../monitoring/job';
 import { workerMetrics, type WorkerMetrics } from './metrics';
-import {
-  DEFAULT_PREFIX,
-  REFRESH_QUEUE,
-  REPORTS_QUEUE,
-  refreshProcessor,
-  type StageJobData,
-} from './pipeline';
+import { REFRESH_QUEUE, REPORTS_QUEUE, refreshProcessor, type StageJobData } from './pipeline';
 import { defaultStages, type StageImpls } from './stages';
 
 export interface WorkerOptions {
   config: Config;
   logger: Logger;
-  /** BullMQ key prefix (tests use their own). */
+  /** BullMQ key prefix (default config.jobs.prefix; in-process tests pass their own). */
   prefix?: string;
   /** HTTP port; 0 picks a free one; null serves no HTTP. Default config.jobs.port. */
   port?: number | null;
@@ -31,9 +25,10 @@ export interface WorkerOptions {
   events?: boolean;
   /** Register the nightly schedule (default true). */
   schedule?: boolean;
-  /** How long a job may go without its lock renewed before it counts as stalled (default 5 min: training
-   * keeps the event loop busy for long stretches). */
+  /** How long a job may go without its lock renewed before it counts as stalled (default
+   * config.jobs.lockDurationMs, 5 min: training keeps the event loop busy for long stretches). */
   lockDurationMs?: number;
+  /** How often to look for stalled jobs (default config.jobs.stalledIntervalMs). */
   stalledIntervalMs?: number;
 }
 
@@ -51,7 +46,7 @@ export const bullConnection = (url: string) => new Redis(url, { maxRetriesPerReq
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const { config, logger } = opts;
-  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  const prefix = opts.prefix ?? config.jobs.prefix;
   const redis = bullConnection(config.redis.url);
   const connection = bullConnection(config.redis.url);
   const refreshQueue = new Queue(REFRESH_QUEUE, { connection, prefix });
@@ -81,8 +76,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     connection: refreshConn,
     prefix,
     concurrency: 1,
-    lockDuration: opts.lockDurationMs ?? 5 * 60_000,
-    stalledInterval: opts.stalledIntervalMs ?? 60_000,
+    lockDuration: opts.lockDurationMs ?? config.jobs.lockDurationMs,
+    stalledInterval: opts.stalledIntervalMs ?? config.jobs.stalledIntervalMs,
     maxStalledCount: 3,
   };
   const refreshWorker = new Worker(REFRESH_QUEUE, pipeline.process, workerOpts);

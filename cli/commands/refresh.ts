@@ -4,7 +4,6 @@ import { Queue } from 'bullmq';
 import { unavailable, validationError } from '../../core';
 import {
   bullConnection,
-  DEFAULT_PREFIX,
   readRun,
   REFRESH_QUEUE,
   renderRefreshReport,
@@ -51,9 +50,10 @@ export function registerRefresh(program: Command): void {
               field: 'now',
             });
           const redis = bullConnection(config.redis.url);
-          const queue = new Queue(REFRESH_QUEUE, { connection: redis, prefix: DEFAULT_PREFIX });
+          const prefix = config.jobs.prefix;
+          const queue = new Queue(REFRESH_QUEUE, { connection: redis, prefix });
           try {
-            const s = await startRefresh({ config, redis, queue, prefix: DEFAULT_PREFIX, logger }, 'manual', {
+            const s = await startRefresh({ config, redis, queue, prefix, logger }, 'manual', {
               shop: (opts.shop as string | undefined) ?? null,
               data: (opts.data as string | undefined) ?? null,
               model: opts.model as ModelKind | undefined,
