@@ -98,7 +98,7 @@ const isMissingBlock = (err: unknown) =>
   err instanceof Error && /not available in this build/.test(err.message);
 
 /** Decide the final status once the report stage is reached. */
-function settle(state: RunState, dataDir: string): void {
+function settle(state: RunState, dataDir: string): RunState {
   const gate = state.stages.gate.result as unknown as GateDecision | null;
   const published = state.stages.publish.status === 'done';
   state.activeAfter = readActiveModel(dataDir)?.version ?? null;
@@ -109,6 +109,7 @@ function settle(state: RunState, dataDir: string): void {
     state.status = 'gated';
     state.reason = `${gate?.reason ?? 'the gate did not pass'}; ${state.activeBefore ?? 'no model'} stays active`;
   }
+  return state;
 }
 
 export function refreshProcessor(deps: PipelineDeps) {
@@ -140,7 +141,13 @@ export function refreshProcessor(deps: PipelineDeps) {
   async function processStage(job: Job<StageJobData>): Promise<Record<string, unknown>> {
     const { runId, stage } = job.data;
     const state = readRun(config.dataDir, runId);
-    if (state.status !== 'running') return { runId, stage, note: `run already ${state.status}` };
+    if (state.status !== 'running') {
+      // A worker killed inside endRun (run.json written, lock not yet released) leaves its job to be re-run
+      // here: free the lock now rather than block every refresh until its TTL. Compare-and-delete, so a
+      // newer run's lock is never touched.
+      await lock.release(runId);
+      return { runId, stage, note: `run already ${state.status}` };
+    }
     const got = await lock.acquire(runId);
     if (!got.acquired)
       throw new UnrecoverableError(
@@ -148,7 +155,6 @@ export function refreshProcessor(deps: PipelineDeps) {
       );
     const st = state.stages[stage];
     if (st.status !== 'done' && st.status !== 'skipped') {
-      if (stage === 'report') settle(state, config.dataDir);
       st.status = 'running';
       st.attempts += 1;
       st.startedAt = new Date().toISOString();
@@ -161,7 +167,9 @@ export function refreshProcessor(deps: PipelineDeps) {
           config,
           logger: logger.child({ runId, stage }),
           redis: deps.redis,
-          state,
+          // The report shows the outcome the run is about to have, but run.json says `running` until endRun:
+          // a run marked ended before its report would never be resumed if the worker died in between.
+          state: stage === 'report' ? settle(structuredClone(state), config.dataDir) : state,
           graph: () => (graph ??= createGraphClient(config.neo4j, { app: 'graphrec-worker' })),
         });
         st.status = outcome.status;

@@ -218,7 +218,7 @@ async function publish(ctx: StageContext): Promise<StageOutcome> {
 /**
  * warmup: query the vector index with the embeddings of a sample of products, so the first requests
  * after a publish do not pay for cold index pages. (The API's result cache is keyed by model version, so old
- * entries simply stop being read.)
+ * entries simply stop being read.) `toInteger($n)`: a JS number arrives as a float, which LIMIT refuses.
  */
 async function warmup(ctx: StageContext, n = 50): Promise<StageOutcome> {
   const pub = ctx.state.stages.publish;
@@ -229,7 +229,7 @@ async function warmup(ctx: StageContext, n = 50): Promise<StageOutcome> {
     {
       name: 'jobs.warmupSeeds',
       cypher: `MATCH (p:Product) WHERE p.embeddingVersion = $version AND p.embedding IS NOT NULL
-RETURN p.id AS id, p.embedding AS vec LIMIT $n`,
+RETURN p.id AS id, p.embedding AS vec LIMIT toInteger($n)`,
     },
     { version, n },
   );
