@@ -6,7 +6,7 @@
 # `npm run quickstart -- down` stops the API, the worker and the stack.
 #
 # Scale: GRAPHREC_QUICKSTART_SCALE=small (default: 20k users, 5k products, 200k events; a few minutes here)
-# or =brief (the brief's 200k users, 50k products, 2M events; the load alone takes about 25 minutes on a
+# or =brief (the brief's 200k users, 50k products, 2M events; its bulk load into an empty database took 150 s on a
 # 2-vCPU machine, docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +51,7 @@ echo "== 3/8 generate the shop into $SHOP"
 [ -f "$SHOP/manifest.json" ] || g generate --out "$SHOP" "${SIZE[@]}" --seed 42
 
 echo "== 4/8 validate and load it into Neo4j (resumes where a previous run stopped)"
-g etl load --source "$SHOP" --format synthetic
+g etl load --source "$SHOP" --format synthetic --mode auto   # bulk import into an empty local database
 
 echo "== 5/8 time-respecting split and features"
 g etl split --source "$SHOP"
