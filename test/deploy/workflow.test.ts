@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { Command } from 'commander';
 import { z } from 'zod';
+import { registerCommands } from '../../cli/commands';
 import { readRepoFile, repoRoot, unknownEnvNames } from './repo';
 
 const step = z.object({
@@ -97,8 +99,11 @@ describe('.github/workflows/ci.yml', () => {
     const steps = jobOf('deploy').steps;
     const watch = steps.filter((s) => s.run?.startsWith('.github/scripts/watch-alerts.sh'));
     expect(watch).toHaveLength(2);
-    const rollbacks = steps.filter((s) => /rollout undo|models rollback/.test(s.run ?? ''));
-    expect(rollbacks.map((s) => s.name)).toEqual(['Roll the image back', 'Roll the canary back']);
+    const rollbacks = steps.filter((s) => /rollout undo|models rollback|ab stop/.test(s.run ?? ''));
+    expect(rollbacks.map((s) => s.name)).toEqual([
+      'Roll the image back',
+      'Stop the canary (everyone back on the active model, which was never replaced)',
+    ]);
     const script = path.join(repoRoot, '.github/scripts/watch-alerts.sh');
     expect(fs.statSync(script).mode & 0o111).not.toBe(0);
     const ifs = steps.map((s) => s.if).filter(Boolean);
@@ -107,5 +112,22 @@ describe('.github/workflows/ci.yml', () => {
       "failure() && steps.watch-image.outcome == 'failure'",
       "failure() && steps.watch-canary.outcome == 'failure'",
     ]);
+  });
+
+  it('calls only graphrec commands and subcommands that exist', () => {
+    const program = new Command();
+    registerCommands(program);
+    const calls = [
+      ...readRepoFile('.github/workflows/ci.yml').matchAll(
+        /(?:bin\/graphrec\.cjs|npx graphrec) ([a-z-]+)(?: ([a-z-]+))?/g,
+      ),
+    ];
+    expect(calls.length).toBeGreaterThan(5);
+    for (const [text, name, sub] of calls) {
+      const cmd = program.commands.find((c) => c.name() === name);
+      expect({ text, known: cmd !== undefined }).toEqual({ text, known: true });
+      if (cmd && cmd.commands.length > 0)
+        expect({ text, sub: cmd.commands.some((c) => c.name() === sub) }).toEqual({ text, sub: true });
+    }
   });
 });
