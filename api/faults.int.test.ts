@@ -13,6 +13,9 @@ import { startApiServer, type ApiServer } from './index';
 import { loadFixture, publishFixtureModel, type Fixture } from './testing/fixture';
 import { gql } from './testing/client';
 
+/** Longest a request may take right after a backing service dies (see the uses). */
+const NO_HANG_MS = 5000;
+
 let neo: ScratchNeo4j;
 let redisProc: ChildProcess;
 let redisPort: number;
@@ -200,8 +203,9 @@ describe('faults', () => {
       const degraded = l.outcomes.filter((o) => o.degraded);
       expect(degraded.length).toBeGreaterThan(0);
       expect(degraded.every((o) => o.items > 0)).toBe(true);
-      // No hanging: after the first failure the breaker answers at once.
-      expect(Math.max(...afterKill.map((o) => o.ms))).toBeLessThan(3000);
+      // No hanging: a hung request would wait out the driver's connection and retry timeouts and then the
+      // test's; the bound leaves room for a loaded 2-vCPU CI machine, where healthy requests take up to ~2 s.
+      expect(Math.max(...afterKill.map((o) => o.ms))).toBeLessThan(NO_HANG_MS);
 
       await neo.restart();
       const deadline = Date.now() + 60_000;
@@ -236,7 +240,7 @@ describe('faults', () => {
     expect(l.outcomes.filter((o) => !o.ok)).toEqual([]);
     const afterKill = l.outcomes.filter((o) => o.at >= killedAt);
     expect(afterKill.length).toBeGreaterThan(5);
-    expect(Math.max(...afterKill.map((o) => o.ms))).toBeLessThan(3000);
+    expect(Math.max(...afterKill.map((o) => o.ms))).toBeLessThan(NO_HANG_MS);
     const refused = await gql(
       s.url,
       'mutation { trackEvents(events: [{idempotencyKey: "faults-redis-1", type: VIEW, productId: "Faults_p1", sessionId: "x1"}]) { accepted } }',

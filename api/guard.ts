@@ -1,6 +1,8 @@
 // Fast failure for the backing services. When Neo4j or Redis is down, a request must not wait for connect
-// timeouts: after a failure the breaker stays open for `openMs` and calls fail at once (the caller then
-// degrades: traversal candidates skipped, cache bypassed). The first call after that window probes again.
+// timeouts: after `threshold` failures in a row the breaker stays open for `openMs` and calls fail at once (the
+// caller then degrades: traversal candidates skipped, cache bypassed). The first call after that window probes
+// again. One slow or failed call does not open it: a cold server's first query plans can miss a deadline, and
+// that must cost that request, not every request for the next `openMs`.
 import { unavailable } from '../core';
 import type { GraphClient } from '../graph';
 
@@ -10,22 +12,30 @@ export interface Breaker {
   failures(): number;
 }
 
-export function createBreaker(name: string, openMs = 2000, now: () => number = Date.now): Breaker {
+export function createBreaker(
+  name: string,
+  openMs = 2000,
+  now: () => number = Date.now,
+  threshold = 3,
+): Breaker {
   let openUntil = 0;
   let failures = 0;
+  let inARow = 0;
   return {
     async run<T>(work: () => Promise<T>): Promise<T> {
       if (now() < openUntil) throw unavailable(`${name} is unavailable (circuit open)`);
       try {
         const out = await work();
         openUntil = 0;
+        inARow = 0;
         return out;
       } catch (err) {
         const kind = (err as { kind?: string }).kind;
-        // Only service failures open the breaker; a bad query is the query's problem.
+        // Only service failures count; a bad query is the query's problem.
         if (kind === undefined || kind === 'UNAVAILABLE') {
           failures++;
-          openUntil = now() + openMs;
+          // A failed probe after an open window re-opens at once (inARow is still at the threshold).
+          if (++inARow >= threshold) openUntil = now() + openMs;
         }
         throw err;
       }
