@@ -22,6 +22,7 @@ import {
 import { trainModel } from '../training';
 import { publishModel, readActiveModel } from '../training/registry';
 import { bullConnection, readRun, REFRESH_QUEUE, STAGES, type RunState, type StageName } from '.';
+import { writeClusteredData } from './testing/clusteredData';
 
 // In order: each worker resumes the stage the previous one died in, then stops at the next point.
 const KILL_POINTS = [
@@ -52,23 +53,6 @@ const children: ChildProcess[] = [];
 const seenPointers = new Set<string>();
 const violations: string[] = [];
 let watcher: NodeJS.Timeout | undefined;
-
-/** 240 users in 6 clusters of 20 items; items are 0..119, as the scratch graph's product ids. */
-function writeData(dir: string) {
-  fs.mkdirSync(dir, { recursive: true });
-  const train: string[] = [];
-  const test: string[] = [];
-  for (let u = 0; u < 240; u++) {
-    const c = u % 6;
-    const items = Array.from({ length: 20 }, (_, k) => c + 6 * k);
-    const rot = (u * 7) % 20;
-    const mine = [...items.slice(rot), ...items.slice(0, rot)].slice(0, 12);
-    train.push([u, ...mine.slice(0, 9)].join(' '));
-    test.push([u, ...mine.slice(9)].join(' '));
-  }
-  fs.writeFileSync(path.join(dir, 'train.txt'), `${train.join('\n')}\n`);
-  fs.writeFileSync(path.join(dir, 'test.txt'), `${test.join('\n')}\n`);
-}
 
 function start(args: string[], extra: NodeJS.ProcessEnv = {}): ChildProcess {
   const child = spawn(process.execPath, args, {
@@ -140,7 +124,7 @@ beforeAll(async () => {
     name: 'test.products',
     cypher: 'UNWIND range(0, 119) AS i CREATE (:Product {id: toString(i), name: "product " + i})',
   });
-  writeData(path.join(dataDir, 'lgcn'));
+  writeClusteredData(path.join(dataDir, 'lgcn'));
   const data = `lightgcn:${path.join(dataDir, 'lgcn')}`;
   const trained = await trainModel({ model: 'mf', data, dataDir, home: repoRoot }, { logger });
   firstActive = (await publishModel({ dataDir, graph: scratch.graph, logger }, trained.summary.version))

@@ -20,6 +20,7 @@ import {
   STAGES,
   type RunningWorker,
 } from '.';
+import { writeClusteredData } from './testing/clusteredData';
 
 const logger = createLogger('silent');
 let dataDir: string;
@@ -27,27 +28,11 @@ let config: Config;
 let prefix: string;
 let activeVersion: string;
 
-function writeData(dir: string) {
-  fs.mkdirSync(dir, { recursive: true });
-  const train: string[] = [];
-  const test: string[] = [];
-  for (let u = 0; u < 240; u++) {
-    const c = u % 6;
-    const items = Array.from({ length: 20 }, (_, k) => c + 6 * k);
-    const rot = (u * 7) % 20;
-    const mine = [...items.slice(rot), ...items.slice(0, rot)].slice(0, 12);
-    train.push([u, ...mine.slice(0, 9)].join(' '));
-    test.push([u, ...mine.slice(9)].join(' '));
-  }
-  fs.writeFileSync(path.join(dir, 'train.txt'), `${train.join('\n')}\n`);
-  fs.writeFileSync(path.join(dir, 'test.txt'), `${test.join('\n')}\n`);
-}
-
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-refresh-'));
   const ns = uniqueNamespace('refresh');
   prefix = `test:${ns}`;
-  writeData(path.join(dataDir, 'lgcn'));
+  writeClusteredData(path.join(dataDir, 'lgcn'));
   const base = testConfig();
   config = {
     ...base,
