@@ -23,6 +23,22 @@ export interface ProductRow {
   categoryId: string | null;
   brand: { id: string; name: string | null; tier: string | null } | null;
 }
+/** A product known only by its id: every detail unknown (Neo4j and the catalogue both unavailable). */
+export function idOnlyProduct(id: string): ProductRow {
+  return {
+    id,
+    name: null,
+    description: null,
+    price: null,
+    currency: null,
+    inStock: null,
+    consumable: null,
+    launchedAt: null,
+    categoryId: null,
+    brand: null,
+  };
+}
+
 export interface CategoryRow {
   id: string;
   name: string | null;

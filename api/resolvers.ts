@@ -7,7 +7,7 @@ import { outcomesOf, recIdsOf, tagWithExposures } from './attribution';
 import type { ApiContext } from './context';
 import { apiError } from './errors';
 import { definitionFromInput, experimentOut, type ExperimentInput } from './experimentsInput';
-import type { CategoryRow, ProductRow, UserEventRow, UserRow } from './loaders';
+import { idOnlyProduct, type CategoryRow, type ProductRow, type UserEventRow, type UserRow } from './loaders';
 import { recommend, type RecResult } from './recs/recommend';
 import { WINDOW_MS, type TrendWindow } from './recs/popularity';
 import { similarProducts } from './recs/similar';
@@ -45,6 +45,15 @@ function modelStatus(ctx: ApiContext) {
 }
 
 const productOf = (ctx: ApiContext, id: string) => ctx.services.catalog.get(id);
+
+/**
+ * The product of a ranked item. The item was ranked against a catalogue that knew it, but maybe another
+ * replica's (a cached answer) while this one cannot reach Neo4j and has not loaded its own: answer with the id
+ * and no details rather than fail the whole page on a non-null field.
+ */
+async function rankedProduct(it: { productId: string }, _: Args, ctx: ApiContext): Promise<ProductRow> {
+  return (await ctx.loaders.product.load(it.productId)) ?? idOnlyProduct(it.productId);
+}
 
 export const resolvers = {
   Query: {
@@ -311,15 +320,9 @@ export const resolvers = {
     },
   },
 
-  RecItem: {
-    product: (it: { productId: string }, _: Args, ctx: ApiContext) => ctx.loaders.product.load(it.productId),
-  },
-  SimilarItem: {
-    product: (it: { productId: string }, _: Args, ctx: ApiContext) => ctx.loaders.product.load(it.productId),
-  },
-  TrendingItem: {
-    product: (it: { productId: string }, _: Args, ctx: ApiContext) => ctx.loaders.product.load(it.productId),
-  },
+  RecItem: { product: rankedProduct },
+  SimilarItem: { product: rankedProduct },
+  TrendingItem: { product: rankedProduct },
   Explanation: { source: (e: { source: string }) => upper(e.source) },
   Product: {
     launchedAt: (p: ProductRow) => (p.launchedAt == null ? null : new Date(p.launchedAt).toISOString()),

@@ -11,7 +11,7 @@ import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import depthLimit from 'graphql-depth-limit';
 import { Kind, type FragmentDefinitionNode } from 'graphql';
-import type { Config, Logger } from '../core';
+import { isGraphrecError, type Config, type Logger } from '../core';
 import { createGraphClient } from '../graph';
 import { defaultAppendOptions } from '../events';
 import { startExperimentRuntime, type Experiment } from '../experiments';
@@ -88,8 +88,12 @@ function metricsPlugin(services: Services): ApolloServerPlugin<ApiContext> {
         },
         async didEncounterErrors({ errors }) {
           for (const e of errors) {
-            const code = e.extensions?.code;
-            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+            // Domain errors carry their kind (core/errors.ts); only internal ones are unexpected.
+            const original = e.originalError;
+            const expected = isGraphrecError(original)
+              ? !['INTERNAL', 'CORRUPT', 'CONFIG'].includes(original.kind)
+              : e.extensions?.code !== undefined && e.extensions.code !== 'INTERNAL_SERVER_ERROR';
+            if (!expected) {
               services.logger.error(
                 { err: e.originalError ?? e, path: e.path },
                 'unexpected error in a GraphQL request',
