@@ -70,6 +70,13 @@ export const envSchema = z.object({
     .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression of 5 or 6 fields, e.g. "30 2 * * *"')
     .default('30 2 * * *'),
   REFRESH_TZ: z.string().min(1).default('UTC'),
+  // The nightly drift report (reports queue), after the refresh; DRIFT_SHOP reads a generated shop's files
+  // instead of the graph.
+  DRIFT_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression of 5 or 6 fields, e.g. "30 5 * * *"')
+    .default('30 5 * * *'),
+  DRIFT_SHOP: z.string().min(1).optional(),
   REFRESH_DATA: z.string().min(1).optional(),
   // The shop kinds need REFRESH_DATA=shop:DIR (or neo4j); the plain ones also train on lightgcn:DIR.
   REFRESH_MODEL: z
@@ -157,6 +164,9 @@ export interface Config {
   jobs: {
     refreshCron: string;
     refreshTz: string;
+    /** The nightly drift job's schedule (in refreshTz), and a shop directory to read instead of Neo4j. */
+    driftCron: string;
+    driftShop: string | null;
     /** Training data spec for the train stage until the Neo4j export exists, e.g. lightgcn:DIR. */
     refreshData: string | null;
     refreshModel: Env['REFRESH_MODEL'];
@@ -259,6 +269,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
     jobs: {
       refreshCron: e.REFRESH_CRON,
       refreshTz: e.REFRESH_TZ,
+      driftCron: e.DRIFT_CRON,
+      driftShop: e.DRIFT_SHOP ?? null,
       refreshData: e.REFRESH_DATA ?? null,
       refreshModel: e.REFRESH_MODEL,
       refreshTimeBudgetMinutes: e.REFRESH_TIME_BUDGET_MIN,

@@ -1,5 +1,5 @@
 // The public door of jobs/: the worker process and the refresh pipeline.
-export { startWorker, bullConnection, NIGHTLY_SCHEDULER } from './worker';
+export { startWorker, bullConnection, NIGHTLY_SCHEDULER, DRIFT_SCHEDULER } from './worker';
 export type { WorkerOptions, RunningWorker } from './worker';
 export { startRefresh, refreshProcessor, REFRESH_QUEUE, REPORTS_QUEUE } from './pipeline';
 export { defaultStages, missing } from './stages';

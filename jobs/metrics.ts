@@ -2,7 +2,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { CONSUMER_GROUP } from '../events';
+import { CONSUMER_GROUP, deadLetterStream } from '../events';
 
 export interface WorkerMetrics {
   registry: Registry;
@@ -35,6 +35,14 @@ export function workerMetrics(queues: Queue[], redis: Redis, stream: string): Wo
     registers: [registry],
     async collect() {
       this.set(await ingestionLagSeconds(redis, stream));
+    },
+  });
+  new Gauge({
+    name: 'graphrec_events_dead_letters',
+    help: 'Entries in the dead-letter stream: events the graph refused (unknown product) or could not parse',
+    registers: [registry],
+    async collect() {
+      this.set(await redis.xlen(deadLetterStream(stream)));
     },
   });
   return {

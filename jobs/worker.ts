@@ -36,10 +36,12 @@ export interface RunningWorker {
   port: number | null;
   metrics: WorkerMetrics;
   refreshQueue: Queue;
+  reportsQueue: Queue;
   stop(): Promise<void>;
 }
 
 export const NIGHTLY_SCHEDULER = 'nightly-refresh';
+export const DRIFT_SCHEDULER = 'nightly-drift';
 
 /** A connection BullMQ accepts for blocking commands. */
 export const bullConnection = (url: string) => new Redis(url, { maxRetriesPerRequest: null });
@@ -124,6 +126,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       { name: 'nightly', data: { trigger: 'schedule' }, opts: { attempts: 1 } },
     );
     logger.info({ cron: config.jobs.refreshCron, tz: config.jobs.refreshTz }, 'nightly refresh scheduled');
+    // The drift report feeds graphrec_drift_psi and the coverage gauge, which the alerts read.
+    await reportsQueue.upsertJobScheduler(
+      DRIFT_SCHEDULER,
+      { pattern: config.jobs.driftCron, tz: config.jobs.refreshTz },
+      {
+        name: 'drift',
+        data: config.jobs.driftShop ? { shop: config.jobs.driftShop } : {},
+        opts: { attempts: 2, backoff: { type: 'exponential', delay: 60_000 } },
+      },
+    );
+    logger.info({ cron: config.jobs.driftCron, tz: config.jobs.refreshTz }, 'nightly drift report scheduled');
   }
 
   let consumer: { stop(): Promise<void> } | null = null;
@@ -168,6 +181,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     port,
     metrics,
     refreshQueue,
+    reportsQueue,
     async stop() {
       stopping = true;
       if (server) await new Promise<void>((r) => server!.close(() => r()));

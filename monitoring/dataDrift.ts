@@ -40,31 +40,52 @@ export interface CategoryInfo {
 
 export const DEFAULT_PSI_THRESHOLD = 0.2;
 
-/** categories.csv of a generated shop: each category's level-1 ancestor and its (inherited) season. */
+export interface CategoryRow {
+  id: string;
+  name: string;
+  parentId: string | null;
+  season: string | null;
+}
+
+/** Each category's level-1 ancestor (`<id> <name>`) and its season, inherited from the nearest ancestor that
+ * has one ('none' when none has). Rows may come in any order. */
+export function categoryInfo(rows: CategoryRow[]): CategoryInfo {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const top = new Map<string, string>();
+  const season = new Map<string, string>();
+  const seasonOf = (id: string, depth = 0): string => {
+    const known = season.get(id);
+    if (known !== undefined) return known;
+    const r = byId.get(id);
+    const own = r?.season && r.season !== 'none' ? r.season : null;
+    // depth guards a cycle in bad data (the loader rejects them; the graph may hold anything).
+    const s = own ?? (r?.parentId && depth < 64 ? seasonOf(r.parentId, depth + 1) : 'none');
+    season.set(id, s);
+    return s;
+  };
+  for (const r of rows) {
+    let c = r;
+    for (let d = 0; c.parentId && byId.has(c.parentId) && d < 64; d++) c = byId.get(c.parentId)!;
+    top.set(r.id, `${c.id} ${c.name}`);
+    seasonOf(r.id);
+  }
+  return { top, season };
+}
+
+/** categories.csv of a generated shop. */
 export function readCategories(shopDir: string): CategoryInfo {
   const file = path.join(shopDir, 'categories.csv');
   if (!fs.existsSync(file)) throw validationError('no categories.csv in the shop directory', { file });
   const rows = parse(fs.readFileSync(file), { columns: true, skip_empty_lines: true }) as Array<
     Record<string, string>
   >;
-  const parent = new Map<string, string>();
-  const name = new Map<string, string>();
-  const top = new Map<string, string>();
-  const season = new Map<string, string>();
-  rows.forEach((r, i) => {
-    if (!r.category_id)
-      throw validationError('category_id is empty', { file, line: i + 2, field: 'category_id' });
-    name.set(r.category_id, r.name);
-    if (r.parent_id) parent.set(r.category_id, r.parent_id);
-    const inherited = r.parent_id ? season.get(r.parent_id) : undefined;
-    season.set(r.category_id, r.season && r.season !== 'none' ? r.season : (inherited ?? 'none'));
-  });
-  for (const id of name.keys()) {
-    let c = id;
-    while (parent.has(c)) c = parent.get(c)!;
-    top.set(id, `${c} ${name.get(c)}`);
-  }
-  return { top, season };
+  return categoryInfo(
+    rows.map((r, i) => {
+      if (!r.category_id)
+        throw validationError('category_id is empty', { file, line: i + 2, field: 'category_id' });
+      return { id: r.category_id, name: r.name, parentId: r.parent_id || null, season: r.season || null };
+    }),
+  );
 }
 
 function inWindow(ts: number, w: Window) {

@@ -6,7 +6,16 @@ import { validationError, type Config, type Logger } from '../core';
 import { readSyntheticInteractions } from '../etl/split';
 import { readModelDir } from '../training';
 import { readActiveModel } from '../training/registry';
-import { DEFAULT_PSI_THRESHOLD, dataDrift, parseInstantFlag, readCategories } from './dataDrift';
+import { createGraphClient } from '../graph';
+import type { InteractionColumns } from '../etl/split';
+import {
+  DEFAULT_PSI_THRESHOLD,
+  dataDrift,
+  parseInstantFlag,
+  readCategories,
+  type CategoryInfo,
+} from './dataDrift';
+import { readGraphInteractions } from './graphInteractions';
 import {
   embeddingDrift,
   recommendationDrift,
@@ -16,6 +25,7 @@ import {
 import { writeDriftReport, type DriftReport } from './report';
 
 export interface DriftJobOptions {
+  /** A generated shop's files; without it the job reads the live graph (Neo4j). */
   shop?: string;
   /** Latest window [latestFrom, latestTo); default the last `days` days of the data. */
   latestFrom?: string;
@@ -42,6 +52,33 @@ export interface DriftJobSummary {
   recommendations: RecommendationDrift[];
 }
 
+async function readInput(
+  config: Config,
+  logger: Logger,
+  shopDir: string | undefined,
+): Promise<{ cols: InteractionColumns; categories: CategoryInfo; source: string }> {
+  if (shopDir !== undefined) {
+    const shop = path.resolve(shopDir);
+    if (!fs.existsSync(path.join(shop, 'manifest.json')))
+      throw validationError('--shop must be a generated shop directory (it has no manifest.json)', {
+        file: shop,
+        field: 'shop',
+      });
+    return {
+      cols: await readSyntheticInteractions(shop),
+      categories: readCategories(shop),
+      source: `the shop files in ${shop}`,
+    };
+  }
+  const graph = createGraphClient(config.neo4j, { app: 'graphrec-drift' });
+  try {
+    const { cols, categories } = await readGraphInteractions(graph, logger);
+    return { cols, categories, source: `the graph at ${config.neo4j.uri}` };
+  } finally {
+    await graph.close();
+  }
+}
+
 export async function runDriftJob(
   config: Config,
   logger: Logger,
@@ -49,13 +86,8 @@ export async function runDriftJob(
   raw: Record<string, unknown> = {},
 ): Promise<DriftJobSummary> {
   const o = raw as DriftJobOptions;
-  const shop = path.resolve(o.shop ?? path.join(config.dataDir, 'shops', 'default'));
-  if (!fs.existsSync(path.join(shop, 'manifest.json')))
-    throw validationError('drift needs a generated shop directory (--shop DIR)', {
-      file: shop,
-      field: 'shop',
-    });
-  const cols = await readSyntheticInteractions(shop);
+  const { cols, categories, source } = await readInput(config, logger, o.shop);
+  if (cols.n === 0) throw validationError(`no events in ${source}: nothing to compare`, { field: 'source' });
   let minTs = Infinity;
   let maxTs = -Infinity;
   for (let i = 0; i < cols.n; i++) {
@@ -75,13 +107,13 @@ export async function runDriftJob(
   const threshold = o.threshold ?? DEFAULT_PSI_THRESHOLD;
   const data = dataDrift(
     cols,
-    readCategories(shop),
+    categories,
     { start: trainFrom, end: latestFrom },
     { start: latestFrom, end: latestTo },
     threshold,
   );
 
-  const notes: string[] = [];
+  const notes: string[] = [`events read from ${source}`];
   let embedding: EmbeddingDrift | null = null;
   const recommendations: RecommendationDrift[] = [];
   const active = readActiveModel(config.dataDir);

@@ -98,9 +98,9 @@ export function registerRefresh(program: Command): void {
   program
     .command('drift')
     .description(
-      'Write a drift report: the latest window of a shop against the training window, and model drift',
+      'Write a drift report: the latest window of events against the training window, and model drift',
     )
-    .option('--shop <dir>', 'generated shop directory (default <dataDir>/shops/default)')
+    .option('--shop <dir>', "read a generated shop's files instead of the events in Neo4j (the default)")
     .option('--latest-from <date>', 'start of the latest window (default: 28 days before its end)')
     .option(
       '--latest-to <date>',
