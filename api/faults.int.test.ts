@@ -224,6 +224,14 @@ describe('faults', () => {
       expect(degraded.length).toBeGreaterThan(0);
       expect(degraded.every((o) => o.items > 0)).toBe(true);
       expect(Math.max(...afterKill.map((o) => o.ms))).toBeLessThan(NO_HANG_MS);
+      // Still ready: it answers from the embeddings and its catalogue; Neo4j shows as a degraded check.
+      const ready = await fetch(`${s.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({
+        ready: true,
+        degraded: true,
+        checks: { neo4j: { ok: false } },
+      });
 
       await neo.restart();
       killed = false;
@@ -270,8 +278,14 @@ describe('faults', () => {
         'events cannot be stored right now (Redis is unavailable); retry with the same idempotency keys',
       extensions: { code: 'SERVICE_UNAVAILABLE' },
     });
+    // Still ready (it serves, uncached): Redis is shared, and gating on it would unready every pod at once.
     const ready = await fetch(`${s.url}/readyz`);
-    expect(ready.status).toBe(503);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      ready: true,
+      degraded: true,
+      checks: { redis: { ok: false }, neo4j: { ok: true }, model: { ok: true }, catalog: { ok: true } },
+    });
   }, 120_000);
 
   it('a replica that starts while Neo4j is down serves the shared cache with the products it cannot describe as ids', async () => {
@@ -292,6 +306,10 @@ describe('faults', () => {
     const cold = await start();
     const after = await gql<Named>(cold.url, q, vars);
     expect(after.errors).toBeUndefined();
+    // Not ready, though: without its catalogue this pod cannot describe products; the warm ones keep the traffic.
+    const ready = await fetch(`${cold.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, checks: { catalog: { ok: false } } });
     expect(after.data!.recommendations.cached).toBe(true);
     expect(after.data!.recommendations.items.map((it) => it.product)).toEqual(
       ids.map((id) => ({ id, name: null })),

@@ -228,10 +228,20 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     const modelCheck = m
       ? { ok: true, version: m.version }
       : { ok: false, error: 'no active model (popularity serves)' };
-    const ready = !draining && neo4j.ok && redisCheck.ok && modelCheck.ok;
-    res
-      .status(ready ? 200 : 503)
-      .json({ ready, draining, checks: { neo4j, redis: redisCheck, model: modelCheck } });
+    const catalogCheck = catalog.loaded()
+      ? { ok: true, products: catalog.size() }
+      : { ok: false, error: 'the product catalogue is not loaded yet (it needs Neo4j once)' };
+    // Ready means this pod can answer usefully: a model and the catalogue in memory. Neo4j and Redis are shared
+    // by every pod: gating on them would take all pods out of the Service together when one blips, while each
+    // can still serve degraded answers (embeddings, popularity, uncached). They are reported, not gated on.
+    const ready = !draining && modelCheck.ok && catalogCheck.ok;
+    const degraded = !neo4j.ok || !redisCheck.ok;
+    res.status(ready ? 200 : 503).json({
+      ready,
+      degraded,
+      draining,
+      checks: { neo4j, redis: redisCheck, model: modelCheck, catalog: catalogCheck },
+    });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType);
