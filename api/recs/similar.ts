@@ -23,7 +23,7 @@ export const VECTOR_QUERY: NamedQuery = {
   name: 'api.similar.vectorIndex',
   cypher: `
 CALL db.index.vector.queryNodes('product_embedding', toInteger($k), $vector) YIELD node, score
-RETURN node.id AS productId, score`,
+RETURN node.id AS productId, node.embeddingVersion AS version, score`,
 };
 
 /** The embedding of a product: its trained row, or the fallback mean for a product added after training. */
@@ -70,18 +70,20 @@ export async function similarProducts(
     if (deps.vectorIndex === 'neo4j' && !pv.inductive) {
       try {
         const rows = await deps.graphBreaker.run(() =>
-          deps.graph.read<{ productId: string; score: number }>(VECTOR_QUERY, {
+          deps.graph.read<{ productId: string; version: string | null; score: number }>(VECTOR_QUERY, {
             k: first + 1,
             vector: Array.from(pv.vector),
           }),
         );
-        return {
-          items: rows
-            .filter((r) => r.productId !== productId)
-            .slice(0, first)
-            .map((r) => ({ ...r, source: 'embedding' as const })),
-          degraded: false,
-        };
+        // Vectors of another version (a rollback rewriting them) are not comparable: use the model's own.
+        if (rows.every((r) => r.version === model.version))
+          return {
+            items: rows
+              .filter((r) => r.productId !== productId)
+              .slice(0, first)
+              .map((r) => ({ productId: r.productId, score: r.score, source: 'embedding' as const })),
+            degraded: false,
+          };
       } catch {
         // fall through to the in-process index
       }

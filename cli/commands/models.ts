@@ -28,6 +28,11 @@ const renderList = (l: ModelListing) =>
             `${m.active ? '* ' : m.historyIndex !== null ? `${m.historyIndex + 1} `.padStart(2) : '  '}${m.version.padEnd(38)} ${(m.createdAt ?? '-').padEnd(24)} ${fmt(m.metrics['recall@20']).padEnd(10)} ${fmt(m.metrics['ndcg@20']).padEnd(8)} ${mb(m.sizeBytes)}${m.problem ? `  (${m.problem})` : ''}`,
         ),
         '(* active; 1, 2, ... the rollback history)',
+        ...(l.graphVersion !== null && l.graphVersion !== l.active
+          ? [
+              `the graph still holds the embeddings of ${l.graphVersion}: a rollback is rewriting them, or died midway (finish it: graphrec models publish ${l.active})`,
+            ]
+          : []),
       ].join('\n');
 
 const applied = (s: ApplySummary) =>
@@ -36,7 +41,10 @@ const applied = (s: ApplySummary) =>
 const renderPublish = (s: PublishSummary) =>
   [`published ${s.version} in ${s.seconds} s (previous: ${s.previous ?? 'none'})`, applied(s)].join('\n');
 const renderRollback = (s: RollbackSummary) =>
-  [`rolled back from ${s.from} to ${s.version} in ${s.seconds} s`, applied(s)].join('\n');
+  [
+    `rolled back from ${s.from} to ${s.version}: serving it after ${s.servingSeconds} s, the graph's embeddings and index restored after ${s.seconds} s`,
+    applied(s),
+  ].join('\n');
 const renderGc = (s: GcSummary) =>
   `deleted ${s.deleted.length} versions (${mb(s.freedBytes)}), kept ${s.kept.length}${s.deleted.length ? `:\n  ${s.deleted.join('\n  ')}` : ''}`;
 

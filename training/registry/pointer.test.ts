@@ -37,6 +37,7 @@ describe('active pointer file', () => {
       model: 'lightgcn',
       dims: 64,
       action: 'publish',
+      graphVersion: A,
     });
     expect(fs.readdirSync(path.dirname(activePointerPath(dataDir)))).toEqual(['active.json']);
   });

@@ -7,14 +7,18 @@
 //     "publishedAt": "2026-11-23T01:30:00.000Z",        // when this version became active (ISO 8601, UTC)
 //     "history": ["lightgcn-...", ...],                 // versions active before it, newest first (at most 20)
 //     "model": "lightgcn", "dims": 64,                   // informative: the model kind and the embedding size
-//     "action": "publish" | "rollback"                   // informative: how this version became active
+//     "action": "publish" | "rollback",                  // informative: how this version became active
+//     "graphVersion": "lightgcn-..."                     // the version whose embeddings are on the (:Product)
+//                                                      // nodes and in the vector index
 //   }
 //
 // The pointer is replaced atomically (written to a temporary file in the same directory, fsynced, then renamed
 // over active.json), so a reader sees either the old or the new pointer, never a half-written one. The file
-// is absent until the first publish: readActiveModel returns null then. When the pointer names a version,
-// that version's embeddings are already on the (:Product) nodes and the vector index is ONLINE: the registry
-// flips the pointer last.
+// is absent until the first publish: readActiveModel returns null then. A publish writes the embeddings first
+// and flips the pointer last, so `graphVersion` equals `version`. A rollback flips first (serving, which ranks
+// from the model files in memory, goes back at once) and then rewrites the graph's embeddings, which takes a
+// minute at 50k products: until it sets `graphVersion` to `version`, the graph still holds the version rolled
+// back from. A pointer without `graphVersion` (written before it existed) means `version`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt } from '../../core';
@@ -29,7 +33,12 @@ export interface ActivePointer {
   model?: string;
   dims?: number;
   action?: 'publish' | 'rollback';
+  /** The version whose embeddings the graph holds; absent means `version`. */
+  graphVersion?: string;
 }
+
+/** The version whose embeddings are on the (:Product) nodes and in the vector index. */
+export const graphVersionOf = (p: ActivePointer): string => p.graphVersion ?? p.version;
 
 export const activePointerPath = (dataDir: string) => path.join(modelsRoot(dataDir), 'active.json');
 
@@ -76,6 +85,7 @@ export function parsePointer(raw: unknown, file = 'active.json'): ActivePointer 
   if (typeof o.model === 'string') p.model = o.model;
   if (typeof o.dims === 'number') p.dims = o.dims;
   if (o.action === 'publish' || o.action === 'rollback') p.action = o.action;
+  if (typeof o.graphVersion === 'string' && o.graphVersion.length > 0) p.graphVersion = o.graphVersion;
   return p;
 }
 
@@ -128,6 +138,7 @@ export function pointerAfterPublish(
     ...(next.model !== undefined ? { model: next.model } : {}),
     ...(next.dims !== undefined ? { dims: next.dims } : {}),
     action: 'publish',
+    graphVersion: next.version,
   };
 }
 

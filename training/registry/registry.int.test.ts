@@ -9,7 +9,7 @@ import { writeModelDir } from '../artifacts/modelDir';
 import { acquireRegistryLock } from './lock';
 import { activePointerPath, readActiveModel } from './pointer';
 import { QUERY_SIMILAR } from './productEmbeddings';
-import { publishModel } from './registry';
+import { publishModel, rollbackModel } from './registry';
 
 const A = 'lightgcn-20261120-010000-aaaaaa';
 const B = 'lightgcn-20261121-010000-bbbbbb';
@@ -252,13 +252,52 @@ describe('model registry on Neo4j', () => {
       products: 250,
       dims: 8,
       index: { dims: 8, recreated: true },
-      active: { version: B, history: [A], action: 'rollback' },
+      active: { version: B, history: [A], action: 'rollback', graphVersion: B },
     });
+    // Serving moved before the graph's embeddings were rewritten.
+    const { servingSeconds, seconds } = res.json() as { servingSeconds: number; seconds: number };
+    expect(servingSeconds).toBeLessThan(seconds);
     expect(await versionCounts()).toEqual({ [B]: 250, none: 50 });
     const p7 = await embeddingOf('p7');
     const expected = Array.from(vectors(251, 8, 22).subarray(7 * 8, 8 * 8));
     p7.v!.forEach((x, j) => expect(x).toBeCloseTo(expected[j], 6));
     expect((await nearest(p7.v!))[0]).toMatchObject({ id: 'p7', version: B });
+  });
+
+  it('serves the restored version before its graph writes, and a rollback that dies midway is finished by publishing it', async () => {
+    expect(runCli(['models', 'publish', C, '--json'], env).status).toBe(0);
+    const seen: Array<{ version?: string; graphVersion?: string }> = [];
+    await expect(
+      rollbackModel(
+        {
+          dataDir,
+          graph: scratch.graph,
+          logger,
+          batchSize: 50,
+          onBatch: (batch) => {
+            const p = readActiveModel(dataDir);
+            seen.push({ version: p?.version, graphVersion: p?.graphVersion });
+            if (batch === 2) throw new Error('the rollback dies here');
+          },
+        },
+        {},
+      ),
+    ).rejects.toThrow('the rollback dies here');
+    // From the first graph write on, the pointer named B: the API had already moved back.
+    expect(seen).toEqual([
+      { version: B, graphVersion: C },
+      { version: B, graphVersion: C },
+    ]);
+    expect(readActiveModel(dataDir)).toMatchObject({ version: B, history: [A], graphVersion: C });
+    const list = runCli(['models', 'list', '--json'], env);
+    expect(list.json()).toMatchObject({ active: B, graphVersion: C });
+    const text = runCli(['models', 'list'], env);
+    expect(text.stdout).toContain(`finish it: graphrec models publish ${B}`);
+
+    const fix = runCli(['models', 'publish', B, '--json'], env);
+    expect(fix.status).toBe(0);
+    expect(fix.json()).toMatchObject({ version: B, active: { version: B, history: [A], graphVersion: B } });
+    expect(await versionCounts()).toEqual({ [B]: 250, none: 50 });
   });
 
   it('rolls back --to a history entry only, and refuses when there is nothing left', async () => {

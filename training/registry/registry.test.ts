@@ -34,7 +34,7 @@ describe('listModels and gcModels', () => {
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('lists nothing in an empty data directory', () => {
-    expect(listModels(dataDir)).toEqual({ active: null, models: [] });
+    expect(listModels(dataDir)).toEqual({ active: null, graphVersion: null, models: [] });
   });
 
   it('lists newest first with metrics, the active flag and the rollback position; a damaged version is flagged', () => {

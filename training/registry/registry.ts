@@ -1,7 +1,10 @@
 // The model registry's operations: list the versions on disk, publish one (verify, write its product
 // embeddings and the vector index into Neo4j, then flip the active pointer), roll back, and collect garbage.
-// Ordering is what makes a failure harmless: the pointer is flipped last, under the registry lock, so a publish
-// that dies midway leaves the previous version active, and running it again completes it.
+// Ordering is what makes a failure harmless: a publish flips the pointer last, under the registry lock, so one
+// that dies midway leaves the previous version active, and running it again completes it. A rollback is the
+// way back from a bad model, so it flips first (serving ranks from the model files and follows the pointer
+// within seconds) and rewrites the graph's embeddings after; the pointer's `graphVersion` says when they
+// match, and `models publish <active version>` finishes a rollback that died midway.
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraphrecError, validationError, type Logger, type Progress } from '../../core';
@@ -9,6 +12,7 @@ import type { GraphClient } from '../../graph';
 import { modelsRoot } from '../artifacts/modelDir';
 import { withRegistryLock, type LockOptions } from './lock';
 import {
+  graphVersionOf,
   planRollback,
   pointerAfterPublish,
   readActiveModel,
@@ -65,6 +69,8 @@ export interface PublishSummary extends ApplySummary {
 export interface RollbackSummary extends ApplySummary {
   from: string;
   active: ActivePointer;
+  /** From the start to the pointer naming the restored version (verification included): when serving moves. */
+  servingSeconds: number;
   seconds: number;
 }
 
@@ -168,19 +174,28 @@ export async function rollbackModel(
         },
       );
     }
+    const from = current as ActivePointer;
     const { m, seconds } = verifyTimed(deps.dataDir, plan.target);
-    const applied = await applyToGraph(deps, m, seconds);
-    const active: ActivePointer = {
+    const serving: ActivePointer = {
       version: plan.target,
       publishedAt: new Date().toISOString(),
       history: plan.history,
       model: m.model,
       dims: m.dims,
       action: 'rollback',
+      graphVersion: graphVersionOf(from),
     };
+    writeActivePointer(deps.dataDir, serving);
+    const servingSeconds = secondsSince(t0);
+    deps.logger.info(
+      { version: plan.target, from: from.version, seconds: servingSeconds },
+      'rolled back: serving the restored version; rewriting the graph embeddings',
+    );
+    const applied = await applyToGraph(deps, m, seconds);
+    const active: ActivePointer = { ...serving, graphVersion: plan.target };
     writeActivePointer(deps.dataDir, active);
-    deps.logger.info({ version: plan.target, from: current?.version }, 'rolled back');
-    return { ...applied, from: (current as ActivePointer).version, active, seconds: secondsSince(t0) };
+    deps.logger.info({ version: plan.target }, 'graph embeddings restored');
+    return { ...applied, from: from.version, active, servingSeconds, seconds: secondsSince(t0) };
   });
 }
 
@@ -199,6 +214,8 @@ export interface ModelEntry {
 
 export interface ModelListing {
   active: string | null;
+  /** The version whose embeddings the graph holds (differs from `active` while a rollback rewrites them). */
+  graphVersion: string | null;
   models: ModelEntry[];
 }
 
@@ -261,7 +278,7 @@ export function listModels(dataDir: string): ModelListing {
   models.sort((a, b) =>
     stamp(a) === stamp(b) ? b.version.localeCompare(a.version) : stamp(b).localeCompare(stamp(a)),
   );
-  return { active: pointer?.version ?? null, models };
+  return { active: pointer?.version ?? null, graphVersion: pointer ? graphVersionOf(pointer) : null, models };
 }
 
 export interface GcSummary {
