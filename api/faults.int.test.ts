@@ -3,11 +3,10 @@
 // hang, and every accepted event must still reach Neo4j once the graph is back.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig, type Config } from '../core';
-import { startScratchNeo4j, type ScratchNeo4j } from '../test/support';
+import { freePort, startScratchNeo4j, type ScratchNeo4j } from '../test/support';
 import { startEventConsumer } from '../events';
 import { startApiServer, type ApiServer } from './index';
 import { loadFixture, publishFixtureModel, type Fixture } from './testing/fixture';
@@ -29,17 +28,6 @@ let redisPort: number;
 let fx: Fixture;
 let dataDir: string;
 const servers: ApiServer[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function configFor(extra: NodeJS.ProcessEnv = {}): Config {
   return loadConfig({

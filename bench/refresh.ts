@@ -12,11 +12,10 @@
 //     [--budget 15] [--rate 50] [--baseline 60] [--write]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { scratchEnv, startScratchNeo4j } from '../test/support';
+import { freePort, scratchEnv, startScratchNeo4j } from '../test/support';
 import type { RunState } from '../jobs';
 
 const root = path.join(__dirname, '..');
@@ -36,17 +35,6 @@ const budget = opt('budget', 15);
 const rate = opt('rate', 50);
 const baseline = opt('baseline', 60);
 const log = (msg: string) => process.stderr.write(`bench refresh: ${msg}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 interface Done {
   code: number | null;

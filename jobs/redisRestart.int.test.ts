@@ -5,12 +5,12 @@
 // BullMQ's state, not training.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { createLogger, loadConfig, type Config } from '../core';
 import { renderRedisConf } from '../stack';
+import { freePort } from '../test/support';
 import {
   bullConnection,
   NIGHTLY_SCHEDULER,
@@ -28,17 +28,6 @@ const prefix = 'test:restart';
 let dir: string;
 let config: Config;
 let redis: ChildProcess | null = null;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startRedis(): Promise<void> {
   redis = spawn('/usr/bin/redis-server', [path.join(dir, 'redis.conf')], { cwd: dir, stdio: 'ignore' });

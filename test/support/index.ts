@@ -52,5 +52,5 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
   return { status: res.status, stdout: res.stdout, stderr: res.stderr, json: () => JSON.parse(res.stdout) };
 }
 
-export { startScratchNeo4j, scratchEnv } from './scratchNeo4j';
+export { startScratchNeo4j, scratchEnv, freePort } from './scratchNeo4j';
 export type { ScratchNeo4j } from './scratchNeo4j';
