@@ -3,11 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validationError, type Config, type Logger } from '../core';
-import { readSyntheticInteractions } from '../etl/split';
+import { readSyntheticInteractions, type InteractionColumns } from '../etl/split';
 import { readModelDir } from '../training';
 import { readActiveModel } from '../training/registry';
 import { createGraphClient } from '../graph';
-import type { InteractionColumns } from '../etl/split';
 import {
   DEFAULT_PSI_THRESHOLD,
   dataDrift,
