@@ -75,5 +75,5 @@ export {
   managedNeo4jPid,
 } from './neo4j';
 export { redisPaths, renderRedisConf, probeRedis, stopRedis } from './redis';
-export { importIntoLocalNeo4j, isLocalStackNeo4j } from './neo4jImport';
+export { cancelImport, importIntoLocalNeo4j, isLocalStackNeo4j, stopForImport } from './neo4jImport';
 export type { ImportGroup, ImportInput, ImportTimings } from './neo4jImport';

@@ -24,6 +24,7 @@ export interface ImportInput {
 }
 
 export interface ImportTimings {
+  /** How long the stop took, wherever it overlapped (see stopForImport). */
   stopSeconds: number;
   importSeconds: number;
   startSeconds: number;
@@ -36,27 +37,47 @@ export function isLocalStackNeo4j(config: Config): boolean {
   return !config.neo4j.external && managedNeo4jPid(config) !== undefined;
 }
 
-export async function importIntoLocalNeo4j(
-  config: Config,
-  input: ImportInput,
-  logger: Logger,
-): Promise<ImportTimings> {
+/**
+ * Stop the local stack's own Neo4j for an import; resolves with the seconds it took. Refuses any other server.
+ * Started early by a caller that has work to do meanwhile (bulk.ts writes its files while the server stops).
+ */
+export async function stopForImport(config: Config, logger: Logger): Promise<number> {
   if (!isLocalStackNeo4j(config))
     throw new GraphrecError(
       'CONFIG',
       `a bulk import needs the local stack's own Neo4j (graphrec stack up), but ${config.neo4j.uri} is ${config.neo4j.external ? 'external (NEO4J_URI)' : 'not one this stack started'}`,
       { field: '--mode' },
     );
+  const t = performance.now();
+  logger.info({ database: config.neo4j.database }, 'stopping Neo4j for the bulk import');
+  await stopNeo4j(config);
+  return Math.round((performance.now() - t) / 100) / 10;
+}
+
+/** Undo a stopForImport whose import will not happen (its files could not be written): start the server again. */
+export async function cancelImport(config: Config, logger: Logger, stopping: Promise<number>): Promise<void> {
+  const stopped = await stopping.then(
+    () => true,
+    () => false,
+  );
+  if (stopped) await startNeo4j(config, logger);
+}
+
+/** `stopping` is a stopForImport already under way; by default the server is stopped here. */
+export async function importIntoLocalNeo4j(
+  config: Config,
+  input: ImportInput,
+  logger: Logger,
+  stopping: Promise<number> = stopForImport(config, logger),
+): Promise<ImportTimings> {
   const p = neo4jPaths(config);
+  const stopSeconds = await stopping;
   let t = performance.now();
   const lap = () => {
     const s = (performance.now() - t) / 1000;
     t = performance.now();
     return Math.round(s * 10) / 10;
   };
-  logger.info({ database: config.neo4j.database }, 'stopping Neo4j for the bulk import');
-  await stopNeo4j(config);
-  const stopSeconds = lap();
   const report = path.join(p.logs, 'import.report');
   const args = [
     // The server is down, so its heap and page-cache budget is free for the importer; no more than that.

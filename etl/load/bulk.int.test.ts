@@ -41,6 +41,8 @@ describe('etl load --mode bulk', () => {
       `p900,${product[1]},${product[2]},${product[3]},12.5,EUR,"Says ""hi"", then
 breaks the line",2024-01-02T03:04:05.000Z,false,true`,
       `p901,${product[1]},${product[2]},b99999,12.5,EUR,x,2024-01-02T03:04:05.000Z,false,true`,
+      // Ties p900 on price in the same category: the import files' price bands must break it by id, as Cypher does.
+      `p8999,${product[1]},${product[2]},${product[3]},12.5,EUR,tie,2024-01-02T03:04:05.000Z,false,true`,
     ]);
     appendLines(path.join(dir, 'users.csv'), ['u900,2021-11-26T19:18:47.110Z,2030,F,benelux,silver,,false']);
     appendLines(path.join(dir, 'events.csv'), ['e9000,s0,u50,p99999,view,2025-11-01T00:35:23.442Z,0,,']);

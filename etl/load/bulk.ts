@@ -2,14 +2,13 @@
 // transactional path (loadSynthetic, same quarantine), but the valid ones go to neo4j-admin import files
 // instead of write transactions. Then the local server is stopped, the files imported into the configured
 // database (replacing it; mode.ts allows that only for an empty one), the server started again, and what the
-// transactional path creates besides the rows is added: the constraints and indexes, and the price bands.
-// Session.eventCount and the EtlCheckpoint nodes are in the import files (bulkSynthetic.ts).
+// transactional path creates besides the rows is added: the constraints and indexes. Session.eventCount, the
+// price bands and the EtlCheckpoint nodes are in the import files (bulkSynthetic.ts).
 import fs from 'node:fs';
 import type { Config } from '../../core';
-import { importIntoLocalNeo4j } from '../../stack';
+import { cancelImport, importIntoLocalNeo4j, stopForImport } from '../../stack';
 import { SyntheticBulkFiles } from './bulkSynthetic';
 import { LoadContext, round } from './loadFile';
-import { assignPriceBands } from './metadata';
 import { ensureSchema } from './schema';
 import { loadSynthetic, SyntheticResult } from './synthetic';
 
@@ -28,35 +27,45 @@ export async function loadSyntheticBulk(
 ): Promise<BulkResult> {
   fs.mkdirSync(importDir, { recursive: true });
   try {
+    // The database is empty (mode.ts) and nothing below reads it, so the server stops while the files are
+    // written instead of after: the stop's seconds come off the load.
+    const stopping = stopForImport(config, ctx.logger);
+    stopping.catch(() => undefined); // awaited by importIntoLocalNeo4j or cancelImport
     const out = new SyntheticBulkFiles(importDir);
-    const r = await loadSynthetic(source, { ...ctx, openSink: (file, id, fp) => out.sink(file, id, fp) });
+    let r: SyntheticResult;
+    let input: Awaited<ReturnType<SyntheticBulkFiles['finish']>>;
     let t = performance.now();
     const lap = () => {
       const s = round((performance.now() - t) / 1000, 1);
       t = performance.now();
       return s;
     };
-    const input = await out.finish();
-    const finishSeconds = lap();
+    let finishSeconds: number;
+    try {
+      r = await loadSynthetic(source, { ...ctx, openSink: (file, id, fp) => out.sink(file, id, fp) });
+      lap();
+      input = await out.finish();
+      finishSeconds = lap();
+    } catch (err) {
+      await cancelImport(config, ctx.logger, stopping);
+      throw err;
+    }
     ctx.logger.info(
       { files: input.nodes.length + input.relationships.length, bytes: input.bytes },
       'import files written',
     );
-    const timings = await importIntoLocalNeo4j(config, input, ctx.logger);
+    const timings = await importIntoLocalNeo4j(config, input, ctx.logger, stopping);
     lap();
     await ensureSchema(ctx.graph);
     const schemaSeconds = lap();
-    const priceBandLinksChanged = await assignPriceBands(ctx.graph);
-    const priceBandSeconds = lap();
     return {
       files: r.files,
       extra: {
-        priceBandLinksChanged,
+        priceBandLinksChanged: out.priceBandLinks,
         importFilesMb: round(input.bytes / 2 ** 20, 1),
         finishFilesSeconds: finishSeconds,
         ...timings,
         schemaSeconds,
-        priceBandSeconds,
       },
     };
   } finally {

@@ -2,8 +2,9 @@
 // that synthetic.ts's Cypher statements create, from the same validated rows (the `params` its validators
 // return). Also the two things the transactional path derives while it writes: Session.eventCount (counted here
 // per session, then appended to the session rows) and one EtlCheckpoint per file at its last line, so that a
-// later transactional run finds every file committed and writes nothing. Price bands are not here: they are
-// computed from the graph after the import, by the same query as always (metadata.ts).
+// later transactional run finds every file committed and writes nothing. And the price bands, which the
+// transactional path computes in Cypher afterwards (metadata.ts BAND_TOP): here the same quintiles, from the
+// rows, so the imported graph needs no post-import pass over every product.
 //
 // Property types: the transactional path passes JS numbers, which the driver stores as FLOAT, so numeric
 // properties are `:double` here too; counts computed in Cypher (eventCount) and timestamp() are INTEGER.
@@ -58,6 +59,7 @@ const RELS = {
   IN_REGION: link('User', 'Region'),
   HAS_TIER: link('User', 'LoyaltyTier'),
   HAD_SESSION: link('User', 'Session'),
+  IN_PRICE_BAND: link('Product', 'PriceBand'),
   VIEWED: [...link('User', 'Product'), ...EVENT],
   ADDED_TO_CART: [...link('User', 'Product'), ...EVENT],
   PURCHASED: [...link('User', 'Product'), ...EVENT],
@@ -76,6 +78,11 @@ export class SyntheticBulkFiles {
   /** Events per session, by the session's row number in the session file (the table's ordinal). */
   private readonly sessionEvents = new IdTable(1);
   private readonly writers: Record<string, (p: Params) => void>;
+  /** What the price bands need: each category's parent and level, each product's category and price. */
+  private readonly categories = new Map<string, { parent: string | null; level: number }>();
+  private readonly productRows: { id: string; category: string; price: number }[] = [];
+  /** IN_PRICE_BAND links written by finish(). */
+  priceBandLinks = 0;
 
   constructor(readonly dir: string) {
     for (const [label, header] of Object.entries(NODES))
@@ -123,6 +130,7 @@ export class SyntheticBulkFiles {
 
   /** Close every file, append eventCount to the session rows, and name the files for neo4j-admin. */
   async finish(): Promise<ImportInput & { bytes: number }> {
+    this.writePriceBands();
     for (const f of [...Object.values(this.nodes), ...Object.values(this.rels)]) f.close();
     const sessions = this.nodes.Session;
     const final = new AdminCsvFile(path.join(this.dir, 'Session.csv'), [...NODES.Session, 'eventCount:long']);
@@ -149,11 +157,42 @@ export class SyntheticBulkFiles {
     };
   }
 
+  /**
+   * BAND_TOP's result without the graph: for each level-1 category, the products in it or up to two levels
+   * below, ordered by (price, id), band floor(5 * rank / n). JS string order is Cypher's (UTF-16 code units).
+   */
+  private writePriceBands(): void {
+    const byTop = new Map<string, { id: string; price: number }[]>();
+    for (const p of this.productRows) {
+      for (let c: string | null = p.category, hops = 0; c !== null && hops <= 2; hops++) {
+        const cat = this.categories.get(c);
+        if (!cat) break;
+        if (cat.level === 1) {
+          const group = byTop.get(c) ?? [];
+          group.push(p);
+          byTop.set(c, group);
+        }
+        c = cat.parent;
+      }
+    }
+    for (const group of byTop.values()) {
+      group.sort((a, b) => a.price - b.price || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const n = group.length;
+      for (let i = 0; i < n; i++)
+        this.rels.IN_PRICE_BAND.write([group[i].id, `pb${Math.floor((5 * i) / n)}`]);
+      this.priceBandLinks += n;
+    }
+  }
+
   private rowWriters(): Record<string, (p: Params) => void> {
     const { nodes: n, rels: r } = this;
     return {
       'categories.csv': (p) => {
         n.Category.write([p.id, p.name, p.level, p.season] as CsvValue[]);
+        this.categories.set(p.id as string, {
+          parent: (p.parent as string | null) ?? null,
+          level: p.level as number,
+        });
         if (p.parent != null) r.CHILD_OF.write([p.id, p.parent] as CsvValue[]);
       },
       'brands.csv': (p) => n.Brand.write([p.id, p.name, p.tier] as CsvValue[]),
@@ -170,6 +209,11 @@ export class SyntheticBulkFiles {
           x.consumable,
         ]);
         r.IN_CATEGORY.write([p.id, p.category] as CsvValue[]);
+        this.productRows.push({
+          id: p.id as string,
+          category: p.category as string,
+          price: x.price as number,
+        });
         r.MADE_BY.write([p.id, p.brand] as CsvValue[]);
       },
       'users.csv': (p) => {

@@ -211,13 +211,22 @@ export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<Synt
   const users = new IdTable(1); // signupAt
   const sessions = new IdTable(3); // user ordinal, startedAt, endedAt
   const events = new IdTable();
-  const known = {
-    categories: await knownIds(ctx.graph, 'Category', 1),
-    brands: await knownIds(ctx.graph, 'Brand'),
-    products: await knownIds(ctx.graph, 'Product'),
-    users: await knownIds(ctx.graph, 'User'),
-    sessions: await knownIds(ctx.graph, 'Session'),
-  };
+  // Bulk mode imports into an empty database (mode.ts), which is being stopped meanwhile: nothing to read.
+  const known = transactional
+    ? {
+        categories: await knownIds(ctx.graph, 'Category', 1),
+        brands: await knownIds(ctx.graph, 'Brand'),
+        products: await knownIds(ctx.graph, 'Product'),
+        users: await knownIds(ctx.graph, 'User'),
+        sessions: await knownIds(ctx.graph, 'Session'),
+      }
+    : {
+        categories: new IdTable(1),
+        brands: new IdTable(),
+        products: new IdTable(),
+        users: new IdTable(),
+        sessions: new IdTable(),
+      };
   const exists = (t: IdTable, k: IdTable, field: string, v: string, what: string) => {
     if (!t.has(v) && !k.has(v))
       throw new FieldError(
