@@ -45,9 +45,14 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
+/** Training seconds until test recall@20 first reached `target`: at a tracked validation, else the final model. */
 function timeTo(o: TrainOutcome, target: number): string {
   const p = o.curve.find((c) => (c.tracked?.['recall@20'] ?? 0) >= target);
-  return p ? p.seconds.toFixed(0) : o.summary.model === 'pop' ? 'n/a' : 'not reached';
+  if (p) return p.seconds.toFixed(0);
+  if (o.summary.model === 'pop') return 'n/a';
+  if (o.summary.metrics['recall@20'] >= target)
+    return `${o.summary.seconds.toFixed(0)}${o.refitSeconds > 0 ? ' (refit)' : ''}`;
+  return 'not reached';
 }
 
 interface KernelFigures {

@@ -20,13 +20,26 @@ describe('train flags (abuse)', () => {
       epochs: '5',
       lr: '0.01',
       init: 'normal',
+      loss: 'bpr',
+      itemDegree: '0.5',
+      spectralPower: '1',
+      refit: false,
     });
     expect(f).toEqual({
       model: 'mf',
       data: 'lightgcn:/d',
       backend: 'auto',
       trackTest: false,
-      options: { epochs: 5, timeBudgetSeconds: 1800, lr: 0.01, init: 'normal' },
+      refit: false,
+      options: {
+        epochs: 5,
+        timeBudgetSeconds: 1800,
+        lr: 0.01,
+        init: 'normal',
+        loss: 'bpr',
+        itemDegreeExponent: 0.5,
+        spectralPower: 1,
+      },
     });
   });
 
@@ -40,6 +53,11 @@ describe('train flags (abuse)', () => {
     [{ data: 'x', epochs: '2.5' }, 'VALIDATION: --epochs must be an integer >= 1, but got: "2.5"'],
     [{ data: 'x', timeBudget: '-1' }, 'VALIDATION: --time-budget must be a number > 0, but got: "-1"'],
     [{ data: 'x', lr: 'fast' }, 'VALIDATION: --lr must be a number > 0 <= 10, but got: "fast"'],
+    [{ data: 'x', itemDegree: '-1' }, 'VALIDATION: --item-degree must be a number >= 0 <= 2, but got: "-1"'],
+    [
+      { data: 'x', loss: 'hinge' },
+      'VALIDATION: --loss must be one of bpr, softmax, full-softmax, but got: "hinge"',
+    ],
     [
       { data: 'x', validUsers: '1.5' },
       'VALIDATION: --valid-users must be a number >= 0 <= 1, but got: "1.5"',

@@ -12,6 +12,8 @@ export interface TrainFlags {
   split?: string;
   backend: BackendChoice;
   trackTest: boolean;
+  /** Benchmark data: refit on the whole train set for the validated step count (see TrainRequest.refit). */
+  refit: boolean;
   options: Partial<TrainerOptions>;
 }
 
@@ -83,13 +85,17 @@ export function parseTrainFlags(raw: Raw): TrainFlags {
   set('patience', num(raw, 'patience', { int: true, min: 1 }));
   set('evalEverySteps', num(raw, 'eval-every', { int: true, min: 0 }));
   set('validUserFraction', num(raw, 'valid-users', { min: 0, max: 1 }));
+  set('itemDegreeExponent', num(raw, 'item-degree', { min: 0, max: 2 }));
+  set('spectralPower', num(raw, 'spectral-power', { min: 0, max: 16 }));
   if (raw.init !== undefined) o.init = oneOf(raw, 'init', ['spectral', 'normal'] as const, 'spectral');
+  if (raw.loss !== undefined) o.loss = oneOf(raw, 'loss', ['bpr', 'softmax', 'full-softmax'] as const, 'bpr');
   return {
     model,
     data: raw.data,
     split: splitFlag(raw, raw.data),
     backend: oneOf(raw, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const, 'auto'),
     trackTest: Boolean(raw.trackTest),
+    refit: raw.refit !== false,
     options: o,
   };
 }

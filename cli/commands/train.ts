@@ -40,6 +40,12 @@ export function registerTrain(program: Command): void {
     .option('--dims <n>', 'embedding dimensions')
     .option('--layers <n>', 'LightGCN propagation layers')
     .option('--init <kind>', 'spectral | normal')
+    .option('--spectral-power <p>', 'with --init spectral: initial filter σ^p (0 = ideal low-pass)')
+    .option('--loss <kind>', 'bpr | softmax | full-softmax')
+    .option(
+      '--item-degree <beta>',
+      'scale final item embeddings by (train degree)^beta (GF-CF output normalisation; needs --loss bpr)',
+    )
     .option('--seed <n>', 'random seed')
     .option('--patience <n>', 'validations without improvement before early stopping')
     .option('--eval-every <steps>', 'validate every this many steps (0: every epoch)')
@@ -51,6 +57,10 @@ export function registerTrain(program: Command): void {
     .option(
       '--track-test',
       'also evaluate test at every validation (benchmarks only; not used for selection)',
+    )
+    .option(
+      '--no-refit',
+      'benchmark data: keep the model fitted without the validation carve-out (default: refit on all of train for the validated steps)',
     )
     .option('--json', 'print one JSON summary on stdout')
     .action(

@@ -66,8 +66,13 @@ function invalidUtf8(buf: Buffer): boolean {
   }
 }
 
-/** Physical lines of a file as strings, with a flag for lines that are not valid UTF-8. */
-async function* physicalLines(file: string): AsyncGenerator<{ text: string; badUtf8: boolean }> {
+type PhysicalLine = { text: string; badUtf8: boolean };
+
+/**
+ * Physical lines of a file as strings, with a flag for lines that are not valid UTF-8, one array per read
+ * chunk (1 MiB): a promise per chunk rather than per line, which the readers below then walk synchronously.
+ */
+async function* physicalLineChunks(file: string): AsyncGenerator<PhysicalLine[]> {
   const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   let rest: Buffer | null = null;
   let first = true;
@@ -77,19 +82,21 @@ async function* physicalLines(file: string): AsyncGenerator<{ text: string; badU
       first = false;
       if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
+    const lines: PhysicalLine[] = [];
     let start = 0;
     for (;;) {
       const nl = buf.indexOf(10, start);
       if (nl < 0) break;
-      yield lineOf(buf.subarray(start, nl));
+      lines.push(lineOf(buf.subarray(start, nl)));
       start = nl + 1;
     }
     rest = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+    if (lines.length > 0) yield lines;
   }
-  if (rest && rest.length > 0) yield lineOf(rest);
+  if (rest && rest.length > 0) yield [lineOf(rest)];
 }
 
-function lineOf(bytes: Buffer): { text: string; badUtf8: boolean } {
+function lineOf(bytes: Buffer): PhysicalLine {
   const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
   const text = bytes.toString('utf8', 0, end);
   // toString replaces bad bytes with U+FFFD; only then pay for a strict decode.
@@ -101,19 +108,29 @@ function lineOf(bytes: Buffer): { text: string; badUtf8: boolean } {
  * field count against the header.
  */
 export async function* readCsv(file: string): AsyncGenerator<CsvItem> {
-  const lines = physicalLines(file);
+  const chunks = physicalLineChunks(file);
+  let chunk: PhysicalLine[] = [];
+  let at = 0;
   // Lines read ahead while looking for the end of a quoted field; replayed when that record turns out bad.
-  const pending: { text: string; badUtf8: boolean; line: number }[] = [];
+  const pending: (PhysicalLine & { line: number })[] = [];
   let lineNo = 0;
   const next = async () => {
     if (pending.length > 0) return pending.shift()!;
-    const r = await lines.next();
-    if (r.done) return undefined;
+    while (at === chunk.length) {
+      const r = await chunks.next();
+      if (r.done) return undefined;
+      chunk = r.value;
+      at = 0;
+    }
+    return nextInChunk();
+  };
+  const nextInChunk = () => {
     lineNo += 1;
-    return { ...r.value, line: lineNo };
+    const l = chunk[at++];
+    return { text: l.text, badUtf8: l.badUtf8, line: lineNo };
   };
   for (;;) {
-    const first = await next();
+    const first = pending.length === 0 && at < chunk.length ? nextInChunk() : await next();
     if (!first) return;
     if (first.text === '') continue;
     if (first.badUtf8) {
@@ -152,16 +169,17 @@ export async function* readCsv(file: string): AsyncGenerator<CsvItem> {
 /** Lines of a plain text file (no quoting) as one-field rows; blank lines skipped, bad UTF-8 reported. */
 export async function* readTextLines(file: string): AsyncGenerator<CsvItem> {
   let line = 0;
-  for await (const l of physicalLines(file)) {
-    line += 1;
-    if (l.badUtf8) yield { kind: 'bad', line, raw: l.text, reason: 'invalid UTF-8 byte sequence' };
-    else if (l.text.length > MAX_RECORD_CHARS * 16)
-      yield {
-        kind: 'bad',
-        line,
-        raw: l.text,
-        reason: `the line is longer than ${MAX_RECORD_CHARS * 16} characters`,
-      };
-    else if (l.text.trim() !== '') yield { kind: 'row', line, fields: [l.text], raw: l.text };
-  }
+  for await (const lines of physicalLineChunks(file))
+    for (const l of lines) {
+      line += 1;
+      if (l.badUtf8) yield { kind: 'bad', line, raw: l.text, reason: 'invalid UTF-8 byte sequence' };
+      else if (l.text.length > MAX_RECORD_CHARS * 16)
+        yield {
+          kind: 'bad',
+          line,
+          raw: l.text,
+          reason: `the line is longer than ${MAX_RECORD_CHARS * 16} characters`,
+        };
+      else if (l.text.trim() !== '') yield { kind: 'row', line, fields: [l.text], raw: l.text };
+    }
 }

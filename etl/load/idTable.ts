@@ -2,8 +2,39 @@
 // Layout: ids of the form <prefix><n> with n < DENSE_LIMIT (every synthetic id: u12, p7, s3, e42, and the
 // numeric ids of RetailRocket and Gowalla) map through a per-prefix Int32Array slot table (n -> ordinal + 1),
 // so no string is kept; other ids go to a Map. Columns are Float64Arrays indexed by ordinal (NaN = unset).
-const DENSE = /^([A-Za-z_:-]{0,16}?)(0|[1-9]\d{0,8})$/;
+// The split is parsed by hand (no RegExp match, no substring per lookup): it runs for every id of every row.
 const DENSE_LIMIT = 400_000_000;
+const MAX_PREFIX = 16;
+const MAX_DIGITS = 9;
+
+/** A prefix character: [A-Za-z_:-]. */
+function prefixChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58 || c === 45;
+}
+
+/**
+ * The length of the prefix of a dense id (<prefix><n>: up to 16 of [A-Za-z_:-], then 0 or a number without
+ * leading zeros of up to 9 digits, n < DENSE_LIMIT), or -1 when the id is not dense.
+ */
+export function densePrefixLength(id: string): number {
+  let i = id.length;
+  while (i > 0) {
+    const c = id.charCodeAt(i - 1);
+    if (c < 48 || c > 57) break;
+    i--;
+  }
+  const digits = id.length - i;
+  if (digits === 0 || digits > MAX_DIGITS || i > MAX_PREFIX) return -1;
+  if (digits > 1 && id.charCodeAt(i) === 48) return -1;
+  for (let k = 0; k < i; k++) if (!prefixChar(id.charCodeAt(k))) return -1;
+  return i;
+}
+
+function denseNumber(id: string, from: number): number {
+  let n = 0;
+  for (let k = from; k < id.length; k++) n = n * 10 + (id.charCodeAt(k) - 48);
+  return n;
+}
 
 export class IdTable {
   private readonly dense = new Map<string, Int32Array>();
@@ -15,13 +46,27 @@ export class IdTable {
     this.cols = Array.from({ length: columns }, () => new Float64Array(1024).fill(NaN));
   }
 
+  // The slot table of the last prefix looked up: ids of one file share their prefix, so the Map is rarely hit.
+  private lastPrefix = '';
+  private lastSlots: Int32Array | undefined;
+
+  private slotsOf(id: string, len: number): Int32Array | undefined {
+    if (len !== this.lastPrefix.length || !id.startsWith(this.lastPrefix)) {
+      this.lastPrefix = id.slice(0, len);
+      this.lastSlots = this.dense.get(this.lastPrefix);
+    }
+    return this.lastSlots;
+  }
+
   /** The id's ordinal, or -1. */
   ordinal(id: string): number {
-    const m = DENSE.exec(id);
-    if (m) {
-      const n = Number(m[2]);
-      const slots = this.dense.get(m[1]);
-      if (n < DENSE_LIMIT) return slots && n < slots.length ? slots[n] - 1 : -1;
+    const len = densePrefixLength(id);
+    if (len >= 0) {
+      const n = denseNumber(id, len);
+      if (n < DENSE_LIMIT) {
+        const slots = this.slotsOf(id, len);
+        return slots && n < slots.length ? slots[n] - 1 : -1;
+      }
     }
     return this.sparse.get(id) ?? -1;
   }
@@ -34,15 +79,16 @@ export class IdTable {
   add(id: string): number {
     if (this.ordinal(id) >= 0) return -1;
     const ord = this.size++;
-    const m = DENSE.exec(id);
-    const n = m ? Number(m[2]) : DENSE_LIMIT;
-    if (m && n < DENSE_LIMIT) {
-      let slots = this.dense.get(m[1]);
+    const len = densePrefixLength(id);
+    const n = len >= 0 ? denseNumber(id, len) : DENSE_LIMIT;
+    if (n < DENSE_LIMIT) {
+      let slots = this.slotsOf(id, len);
       if (!slots || n >= slots.length) {
         const grown = new Int32Array(Math.max(1024, n + 1, (slots?.length ?? 0) * 2));
         if (slots) grown.set(slots);
         slots = grown;
-        this.dense.set(m[1], slots);
+        this.dense.set(this.lastPrefix, slots);
+        this.lastSlots = slots;
       }
       slots[n] = ord + 1;
     } else {

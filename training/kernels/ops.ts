@@ -7,22 +7,47 @@ import { layerMean, spmmChunk8 } from './spmm';
 
 type Adjacency = Csr & { val: Float32Array };
 
-/** The LightGCN layer mean as an op: [N, D] -> [N, D]. Self-adjoint, so backward runs the same kernel on dy. */
+/**
+ * The LightGCN layer mean as an op: [N, D] -> [N, D]. Self-adjoint, so backward runs the same kernel on dy.
+ * With `rowScale`, row n of the output is multiplied by rowScale[n] (a fixed diagonal S after the mean M):
+ * y = S M x, whose backward is M S dy since M is symmetric.
+ */
 export function propagateOp(
   adj: Adjacency,
   layers: number,
   spmm = spmmChunk8,
+  rowScale?: Float32Array,
 ): (x: tf.Tensor2D) => tf.Tensor2D {
-  const run = (t: tf.Tensor): tf.Tensor2D => {
+  const mean = (x: Float32Array, d: number) => layerMean(adj, x, d, layers, spmm);
+  const forward = (t: tf.Tensor): tf.Tensor2D => {
     const [n, d] = t.shape as [number, number];
-    return tf.tensor2d(layerMean(adj, t.dataSync() as Float32Array, d, layers, spmm), [n, d]);
+    const y = mean(t.dataSync() as Float32Array, d);
+    if (rowScale) scaleRows(y, d, rowScale);
+    return tf.tensor2d(y, [n, d]);
+  };
+  const backward = (t: tf.Tensor): tf.Tensor2D => {
+    const [n, d] = t.shape as [number, number];
+    const dy = rowScale
+      ? scaleRows(Float32Array.from(t.dataSync() as Float32Array), d, rowScale)
+      : (t.dataSync() as Float32Array);
+    return tf.tensor2d(mean(dy, d), [n, d]);
   };
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const x = args[0] as tf.Tensor;
     (args[1] as tf.GradSaveFunc)([]);
-    return { value: run(x) as tf.Tensor, gradFunc: (dy: tf.Tensor) => [run(dy)] };
+    return { value: forward(x) as tf.Tensor, gradFunc: (dy: tf.Tensor) => [backward(dy)] };
   });
   return (x: tf.Tensor2D) => op(x) as tf.Tensor2D;
+}
+
+/** In place: row r of a row-major [N, d] table times scale[r]. */
+export function scaleRows(x: Float32Array, d: number, scale: Float32Array): Float32Array {
+  for (let r = 0; r < scale.length; r++) {
+    const f = scale[r];
+    if (f === 1) continue;
+    for (let j = r * d, end = j + d; j < end; j++) x[j] *= f;
+  }
+  return x;
 }
 
 /** Rows of a [N, D] table: forward copies rows, backward scatter-adds dy into a zero [N, D] (typed arrays). */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng } from '../data/rng';
 import { buildPropagationGraph, userItemGraph } from '../graph/propagationGraph';
 import { csrFromTriples } from '../data/csr';
-import { gatherRows, propagateOp } from './ops';
+import { gatherRows, propagateOp, scaleRows } from './ops';
 import { layerMean, spmmChunk8, spmmNaive } from './spmm';
 
 /** A random bipartite graph: nU users, nI items, each user with a few random items. */
@@ -103,14 +103,19 @@ describe('tfjs ops', () => {
     await tf.setBackend('cpu');
   });
 
-  it('propagate and gather gradients match finite differences', () => {
+  // With a row scale, y = S M x is no longer self-adjoint: the backward must scale dy before the mean.
+  it.each([
+    ['without', false],
+    ['with', true],
+  ])('propagate (%s an output row scale) and gather gradients match finite differences', (_, scaled) => {
     const g = randomGraph(6, 5, 4);
     const d = 8;
     const rng = createRng(5);
     const x0 = Float32Array.from({ length: g.nNodes * d }, () => rng.normal());
     const w = Float32Array.from({ length: 3 * d }, () => rng.normal());
     const rows = Int32Array.from([0, 7, 7]);
-    const prop = propagateOp(g.adj, 3);
+    const scale = scaled ? Float32Array.from({ length: g.nNodes }, (_, n) => 0.5 + n / 4) : undefined;
+    const prop = propagateOp(g.adj, 3, undefined, scale);
     // f(X) = Σ W ⊙ gather(prop(X), rows)²: nonlinear so the check exercises dy.
     const f = (x: tf.Tensor) =>
       tf.sum(
@@ -122,6 +127,7 @@ describe('tfjs ops', () => {
     const fx = (x: Float32Array) => {
       // float64 re-implementation of f, for the finite differences.
       const p = layerMean(g.adj, x, d, 3);
+      if (scale) scaleRows(p, d, scale);
       let s = 0;
       rows.forEach((r, b) => {
         for (let j = 0; j < d; j++) s += w[b * d + j] * p[r * d + j] ** 2;

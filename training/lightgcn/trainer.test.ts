@@ -59,6 +59,32 @@ describe('trainEmbeddings', () => {
     },
   );
 
+  it('maxSteps 0 returns the start, and the item degree exponent scales item rows by degree^β', async () => {
+    const train = toyTrain();
+    const options = {
+      ...defaultTrainerOptions('lightgcn'),
+      dims: 4,
+      maxSteps: 0,
+      loss: 'bpr' as const,
+      validUserFraction: 0,
+    };
+    const run = (beta: number) =>
+      trainEmbeddings({
+        graph: userItemGraph(train),
+        fit: train,
+        options: { ...options, itemDegreeExponent: beta },
+      });
+    const [plain, scaled] = [await run(0), await run(1)];
+    expect(plain.steps).toBe(0);
+    expect(plain.stoppedBy).toBe('max-steps');
+    const degree = new Float64Array(40);
+    for (let e = 0; e < train.ptr[60]; e++) degree[train.idx[e]] += 1;
+    for (let r = 0; r < 100 * 4; r++) {
+      const f = r < 60 * 4 ? 1 : Math.max(degree[Math.floor(r / 4) - 60], 1);
+      expect(scaled.embeddings[r]).toBeCloseTo(plain.embeddings[r] * f, 4);
+    }
+  });
+
   it('stops on NaN and names the step', async () => {
     const train = toyTrain();
     const options = {

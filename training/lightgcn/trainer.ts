@@ -13,7 +13,7 @@ import { createRng } from '../data/rng';
 import { BprSampler, UserBlockSampler } from '../data/sampler';
 import { evaluate } from '../eval/evaluate';
 import type { PropagationGraph } from '../graph/propagationGraph';
-import { propagateOp } from '../kernels/ops';
+import { propagateOp, scaleRows } from '../kernels/ops';
 import { layerMean } from '../kernels/spmm';
 import type { TrainerOptions } from './options';
 import { bprLoss, fullSoftmaxLoss, normaliseRows, softmaxLoss } from './losses';
@@ -55,7 +55,7 @@ export interface TrainerResult {
   stepsPerEpoch: number;
   seconds: number;
   initSeconds: number;
-  stoppedBy: 'epochs' | 'time-budget' | 'early-stopping' | 'aborted';
+  stoppedBy: 'epochs' | 'max-steps' | 'time-budget' | 'early-stopping' | 'aborted';
 }
 
 export function diverged(where: string): GraphrecError {
@@ -96,10 +96,19 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
   input.log?.('initialised', { init: o.init, seconds: initSeconds });
 
   const e0 = tf.variable(tf.tensor2d(init, [graph.nNodes, d]), true, 'e0');
-  const encode = layers > 0 ? propagateOp(graph.adj, layers) : (x: tf.Tensor2D) => x;
+  const outScale =
+    o.itemDegreeExponent > 0 ? itemDegreeScale(graph.nNodes, fit, o.itemDegreeExponent) : undefined;
+  const scaleT = outScale && layers === 0 ? tf.tensor2d(outScale, [graph.nNodes, 1]) : undefined;
+  const encode =
+    layers > 0
+      ? propagateOp(graph.adj, layers, undefined, outScale)
+      : scaleT
+        ? (x: tf.Tensor2D) => tf.mul(x, scaleT) as tf.Tensor2D
+        : (x: tf.Tensor2D) => x;
   const finalEmbeddings = (): Float32Array => {
     const x = e0.dataSync() as Float32Array;
     const e = layers > 0 ? layerMean(graph.adj, x, d, layers) : Float32Array.from(x);
+    if (outScale) scaleRows(e, d, outScale);
     if (o.loss !== 'bpr') normaliseRows(e, d);
     return e;
   };
@@ -154,11 +163,18 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
   };
 
   try {
+    // The starting point is a candidate too: a spectral start can already beat what a short budget trains.
+    epoch = 0;
+    if (input.valid && input.valid.users.length > 0) validate();
     outer: for (epoch = 1; epoch <= o.epochs; epoch++) {
       sampler.shuffle();
       for (let batch = sampler.next(o.batchSize); batch; batch = sampler.next(o.batchSize)) {
         if (input.signal?.aborted) {
           stoppedBy = 'aborted';
+          break outer;
+        }
+        if (step >= o.maxSteps) {
+          stoppedBy = 'max-steps';
           break outer;
         }
         const b =
@@ -206,6 +222,7 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
     if (stoppedBy !== 'early-stopping' && curve[curve.length - 1]?.step !== step) validate();
   } finally {
     e0.dispose();
+    scaleT?.dispose();
     optimizer.dispose();
   }
   return {
@@ -224,4 +241,17 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
 /** Users are rows [0, nU) of the node table, items the next range. */
 export function scorerOf(emb: Float32Array, nU: number, d: number) {
   return { dims: d, users: emb.subarray(0, nU * d), items: emb.subarray(nU * d) };
+}
+
+/**
+ * Output scale of each node: items (rows [nU, nU + nI)) by max(train degree, 1)^β, every other node 1. It is
+ * GF-CF's D_I^β on the item side (Shen et al. 2021): a low-pass filter of the symmetric-normalised graph
+ * under-scores popular items by d_i^-1/2, and this gives it back.
+ */
+export function itemDegreeScale(nNodes: number, fit: Csr, beta: number): Float32Array {
+  const scale = new Float32Array(nNodes).fill(1);
+  const deg = new Float64Array(fit.nCols);
+  for (let e = 0; e < fit.ptr[fit.nRows]; e++) deg[fit.idx[e]] += 1;
+  for (let i = 0; i < fit.nCols; i++) scale[fit.nRows + i] = Math.max(deg[i], 1) ** beta;
+  return scale;
 }

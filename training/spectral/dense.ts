@@ -1,8 +1,30 @@
 // Small dense linear algebra for the randomized SVD: tall [n, l] row-major Float32Array panels (n up to a few
-// hundred thousand, l ~ 100) and l x l Float64Array matrices. Only what the SVD needs, no general library.
+// hundred thousand, l up to ~600) and l x l Float64Array matrices. Only what the SVD needs. The three panel
+// products (YᵀY, Y·W, and the triangular solve as Y·L^-T) go to a tfjs matMul once a panel is big enough: on
+// wasm (XNNPACK) that is far faster than these scalar loops, in float32, which CholeskyQR2's second pass
+// tolerates (tested against the loops). The l x l work (Cholesky, Jacobi) stays float64 here.
+import * as tf from '@tensorflow/tfjs';
+
+/** Panels with n·l² above this use tfjs (below it the loops win: no tensor copies). */
+export const TF_PANEL_WORK = 2e7;
+
+/** OUT = A[n, k] · B[k, m] by tfjs, without transposed-operand flags (slow on wasm, see kernels/ops.ts). */
+function tfTimes(a: Float32Array, n: number, k: number, b: Float32Array, m: number): Float32Array {
+  const at = tf.tensor2d(a, [n, k]);
+  const bt = tf.tensor2d(b, [k, m]);
+  const out = tf.matMul(at, bt);
+  const data = out.dataSync() as Float32Array;
+  tf.dispose([at, bt, out]);
+  return data;
+}
 
 /** G = Yᵀ Y (l x l, float64) for a row-major [n, l] panel. */
-export function gram(y: Float32Array, n: number, l: number): Float64Array {
+export function gram(y: Float32Array, n: number, l: number, tfAbove = TF_PANEL_WORK): Float64Array {
+  if (n * l * l > tfAbove) {
+    const yt = new Float32Array(l * n);
+    for (let r = 0; r < n; r++) for (let j = 0; j < l; j++) yt[j * n + r] = y[r * l + j];
+    return Float64Array.from(tfTimes(yt, l, n, y, l));
+  }
   const g = new Float64Array(l * l);
   const row = new Float64Array(l);
   for (let r = 0; r < n; r++) {
@@ -40,7 +62,21 @@ export function cholesky(a: Float64Array, l: number): Float64Array {
 }
 
 /** In place: each row y of Y becomes y L^-T (solve L qᵀ = yᵀ), i.e. Y := Y R^-1 with R = Lᵀ. */
-export function solveRowsLowerT(y: Float32Array, n: number, l: number, c: Float64Array): void {
+export function solveRowsLowerT(
+  y: Float32Array,
+  n: number,
+  l: number,
+  c: Float64Array,
+  tfAbove = TF_PANEL_WORK,
+): void {
+  if (n * l * l > tfAbove) {
+    // Y L^-T as one product: invert the small triangle (float64), then Y · (L^-1)ᵀ.
+    const inv = lowerInverse(c, l);
+    const invT = new Float32Array(l * l);
+    for (let i = 0; i < l; i++) for (let j = 0; j <= i; j++) invT[j * l + i] = inv[i * l + j];
+    y.set(tfTimes(y, n, l, invT, l));
+    return;
+  }
   const q = new Float64Array(l);
   for (let r = 0; r < n; r++) {
     const o = r * l;
@@ -54,15 +90,44 @@ export function solveRowsLowerT(y: Float32Array, n: number, l: number, c: Float6
   }
 }
 
+/** L^-1 of a lower-triangular l x l matrix (row-major), by forward substitution per column. */
+export function lowerInverse(c: Float64Array, l: number): Float64Array {
+  const inv = new Float64Array(l * l);
+  for (let j = 0; j < l; j++) {
+    inv[j * l + j] = 1 / c[j * l + j];
+    for (let i = j + 1; i < l; i++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= c[i * l + k] * inv[k * l + j];
+      inv[i * l + j] = s / c[i * l + i];
+    }
+  }
+  return inv;
+}
+
 /** Orthonormalise the columns of Y in place by Cholesky-QR. `passes` = 2 is CholeskyQR2: the second pass fixes
  * the loss of orthogonality the first leaves when Y is ill-conditioned; inside power iterations one pass is
  * enough (the next iteration re-orthonormalises anyway). */
-export function orthonormalize(y: Float32Array, n: number, l: number, passes = 2): void {
-  for (let pass = 0; pass < passes; pass++) solveRowsLowerT(y, n, l, cholesky(gram(y, n, l), l));
+export function orthonormalize(
+  y: Float32Array,
+  n: number,
+  l: number,
+  passes = 2,
+  tfAbove = TF_PANEL_WORK,
+): void {
+  for (let pass = 0; pass < passes; pass++)
+    solveRowsLowerT(y, n, l, cholesky(gram(y, n, l, tfAbove), l), tfAbove);
 }
 
 /** OUT[n, m] = Y[n, l] · W[l, m] (W float64, row-major). */
-export function panelTimes(y: Float32Array, n: number, l: number, w: Float64Array, m: number): Float32Array {
+export function panelTimes(
+  y: Float32Array,
+  n: number,
+  l: number,
+  w: Float64Array,
+  m: number,
+  tfAbove = TF_PANEL_WORK,
+): Float32Array {
+  if (n * l * m > tfAbove) return tfTimes(y, n, l, Float32Array.from(w), m);
   const out = new Float32Array(n * m);
   const acc = new Float64Array(m);
   for (let r = 0; r < n; r++) {
