@@ -208,13 +208,16 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
               },
       });
       let embeddings = result.embeddings;
-      if (req.refit !== false && split && result.best && result.stoppedBy !== 'aborted') {
-        const steps = result.best.step;
-        deps.logger.info({ steps }, 'refit on the whole train set');
+      const best = req.refit !== false && split && result.stoppedBy !== 'aborted' ? result.best : undefined;
+      // The refit costs about what reaching the best point did; it runs only if that fits the time budget.
+      if (best && result.seconds + best.seconds > options.timeBudgetSeconds)
+        deps.logger.info({ bestSeconds: best.seconds }, 'refit skipped: it would not fit the time budget');
+      else if (best) {
+        deps.logger.info({ steps: best.step }, 'refit on the whole train set');
         const refit = await trainEmbeddings({
           graph: userItemGraph(ds.train),
           fit: ds.train,
-          options: { ...options, maxSteps: steps, timeBudgetSeconds: Infinity, epochs: Infinity },
+          options: { ...options, maxSteps: best.step, timeBudgetSeconds: Infinity, epochs: Infinity },
           signal: deps.signal,
           log: (msg, fields) => deps.logger.info({ refit: true, ...fields }, msg),
         });
