@@ -32,24 +32,21 @@ export async function loadSyntheticBulk(
     const stopping = stopForImport(config, ctx.logger);
     stopping.catch(() => undefined); // awaited by importIntoLocalNeo4j or cancelImport
     const out = new SyntheticBulkFiles(importDir);
-    let r: SyntheticResult;
-    let input: Awaited<ReturnType<SyntheticBulkFiles['finish']>>;
     let t = performance.now();
     const lap = () => {
       const s = round((performance.now() - t) / 1000, 1);
       t = performance.now();
       return s;
     };
-    let finishSeconds: number;
-    try {
-      r = await loadSynthetic(source, { ...ctx, openSink: (file, id, fp) => out.sink(file, id, fp) });
+    const writeFiles = async () => {
+      const r = await loadSynthetic(source, { ...ctx, openSink: (file, id, fp) => out.sink(file, id, fp) });
       lap();
-      input = await out.finish();
-      finishSeconds = lap();
-    } catch (err) {
+      return { r, input: await out.finish(), finishSeconds: lap() };
+    };
+    const { r, input, finishSeconds } = await writeFiles().catch(async (err: unknown) => {
       await cancelImport(config, ctx.logger, stopping);
       throw err;
-    }
+    });
     ctx.logger.info(
       { files: input.nodes.length + input.relationships.length, bytes: input.bytes },
       'import files written',

@@ -130,6 +130,7 @@ export async function* readCsv(file: string): AsyncGenerator<CsvItem> {
     return { text: l.text, badUtf8: l.badUtf8, line: lineNo };
   };
   for (;;) {
+    // The common case (no replay, lines left in the chunk) takes no promise.
     const first = pending.length === 0 && at < chunk.length ? nextInChunk() : await next();
     if (!first) return;
     if (first.text === '') continue;

@@ -77,12 +77,14 @@ export class IdTable {
 
   /** Add an id; returns its new ordinal, or -1 when it was already there. */
   add(id: string): number {
-    if (this.ordinal(id) >= 0) return -1;
-    const ord = this.size++;
+    // One parse of the id for both the lookup and the insert: this runs for every row of a load.
     const len = densePrefixLength(id);
     const n = len >= 0 ? denseNumber(id, len) : DENSE_LIMIT;
+    let ord: number;
     if (n < DENSE_LIMIT) {
       let slots = this.slotsOf(id, len);
+      if (slots && n < slots.length && slots[n] > 0) return -1;
+      ord = this.size++;
       if (!slots || n >= slots.length) {
         const grown = new Int32Array(Math.max(1024, n + 1, (slots?.length ?? 0) * 2));
         if (slots) grown.set(slots);
@@ -92,6 +94,8 @@ export class IdTable {
       }
       slots[n] = ord + 1;
     } else {
+      if (this.sparse.has(id)) return -1;
+      ord = this.size++;
       this.sparse.set(id, ord);
     }
     for (let c = 0; c < this.columns; c++) {
