@@ -4,6 +4,7 @@ import { validationError } from '../core';
 import type { BackendChoice } from './kernels/backend';
 import type { TrainerOptions } from './lightgcn/options';
 import { MODEL_KINDS, type ModelKind } from './run';
+import type { WarmStartRequest } from './warmStart';
 
 export interface TrainFlags {
   model: ModelKind;
@@ -15,6 +16,8 @@ export interface TrainFlags {
   /** Benchmark data: refit on the whole train set for the validated step count (see TrainRequest.refit). */
   refit: boolean;
   options: Partial<TrainerOptions>;
+  /** `--warm-start VERSION|DIR|active`: asked for by name, so any problem with it is an error. */
+  warmStart?: WarmStartRequest;
 }
 
 type Raw = Record<string, unknown>;
@@ -97,7 +100,26 @@ export function parseTrainFlags(raw: Raw): TrainFlags {
     trackTest: Boolean(raw.trackTest),
     refit: raw.refit !== false,
     options: o,
+    ...warmStartFlag(raw, model),
   };
+}
+
+const EMBEDDING_MODELS: ModelKind[] = ['lightgcn', 'mf', 'lightgcn-meta', 'ranker'];
+
+function warmStartFlag(raw: Raw, model: ModelKind): { warmStart?: WarmStartRequest } {
+  const v = raw.warmStart;
+  if (v === undefined) return {};
+  if (typeof v !== 'string' || v === '')
+    throw validationError(
+      `--warm-start must be a model version, a model directory or "active", but got: ${JSON.stringify(v)}`,
+      { field: 'warm-start' },
+    );
+  if (!EMBEDDING_MODELS.includes(model))
+    throw validationError(
+      `--warm-start starts embeddings from a stored table, so it needs --model ${EMBEDDING_MODELS.join(' | ')}, but got: --model ${model}`,
+      { field: 'warm-start' },
+    );
+  return { warmStart: { from: v, onProblem: 'error' } };
 }
 
 /** The files' sources compute their split from the files; only the graph needs a persisted one. */

@@ -20,6 +20,8 @@ import { popularityTables } from './models/popularity';
 import { evaluateShopVersion, runShop } from './context/shopRun';
 import type { ShopModel } from './context/shopTrain';
 import { loadDataSource, parseDataSource, shopSource } from './source';
+import { e0Files } from './artifacts/e0File';
+import { prepareWarmStart, type WarmStartRecord, type WarmStartRequest } from './warmStart';
 
 export type ModelKind = 'lightgcn' | 'mf' | 'pop' | Exclude<ShopModel, 'lightgcn' | 'mf' | 'pop'>;
 export const MODEL_KINDS: ModelKind[] = [
@@ -57,6 +59,11 @@ export interface TrainRequest {
    * many steps (default true). Validation's carve-out holds back about 3% of train; the refit gives it back.
    */
   refit?: boolean;
+  /**
+   * Start E0 from a stored model's table (rows matched by node id) instead of the usual init. Embedding models
+   * only (lightgcn, mf, lightgcn-meta, ranker); ignored by the others.
+   */
+  warmStart?: WarmStartRequest;
 }
 
 export interface TrainDeps {
@@ -73,6 +80,8 @@ export interface TrainSummary {
   peakRssMb: number;
   metrics: Record<string, number>;
   segments: Record<string, Record<string, number>>;
+  /** Present when a warm start was asked for: where it started from and how many rows it reused. */
+  warmStart?: WarmStartRecord;
 }
 
 export interface TrainOutcome {
@@ -120,6 +129,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
         dataDir: req.dataDir,
         codeVersion: codeVersion(req.home),
         save: req.save,
+        warmStart: req.warmStart,
       },
       deps,
     );
@@ -159,6 +169,8 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
   let stoppedBy: string | undefined;
   let refitSeconds = 0;
   let options: TrainerOptions | undefined;
+  let e0: Float32Array | undefined;
+  let warmStart: WarmStartRecord | undefined;
   const tTrain = Date.now();
   let trainSeconds: number;
   if (req.model === 'pop') {
@@ -178,6 +190,22 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
           })
         : undefined;
     const fit = split?.fit ?? ds.train;
+    const warm = req.warmStart
+      ? prepareWarmStart(
+          req.warmStart,
+          req.dataDir,
+          {
+            model: kind,
+            dims: options.dims,
+            nodes: [
+              { type: 'user', ids: ds.userIds },
+              { type: 'item', ids: ds.itemIds },
+            ],
+          },
+          deps.logger,
+        )
+      : undefined;
+    warmStart = warm?.record;
     const progress = deps.progress?.(`train ${req.model}`, 1);
     const ckptDir = path.join(req.dataDir, 'models', '.checkpoints', version);
     try {
@@ -186,6 +214,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
         fit,
         valid: split ? { truth: split.valid, users: split.users } : undefined,
         options,
+        initial: warm?.initial,
         progress,
         signal: deps.signal,
         log: (msg, fields) => deps.logger.info(fields ?? {}, msg),
@@ -208,6 +237,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
               },
       });
       let embeddings = result.embeddings;
+      e0 = result.e0;
       const best = req.refit !== false && split && result.stoppedBy !== 'aborted' ? result.best : undefined;
       // The refit costs about what reaching the best point did; it runs only if that fits the time budget.
       if (best && result.seconds + best.seconds > options.timeBudgetSeconds)
@@ -218,10 +248,12 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
           graph: userItemGraph(ds.train),
           fit: ds.train,
           options: { ...options, maxSteps: best.step, timeBudgetSeconds: Infinity, epochs: Infinity },
+          initial: warm?.initial,
           signal: deps.signal,
           log: (msg, fields) => deps.logger.info({ refit: true, ...fields }, msg),
         });
         embeddings = refit.embeddings;
+        e0 = refit.e0;
         refitSeconds = refit.seconds;
       }
       scorer = scorerOf(embeddings, ds.nUsers, options.dims);
@@ -251,6 +283,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
     peakRssMb: peakRssMb(),
     metrics,
     segments: {},
+    ...(warmStart ? { warmStart } : {}),
   };
   let dir: string | undefined;
   if (req.save !== false) {
@@ -265,6 +298,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
       options: options ?? null,
       stoppedBy: stoppedBy ?? null,
       refitSeconds,
+      warmStart: warmStart ?? null,
       createdAt: new Date().toISOString(),
     };
     dir = writeModelDir(req.dataDir, version, {
@@ -284,7 +318,21 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
         curve,
         config,
       }),
-      extra: curve.length > 0 ? { 'curve.svg': curveSvg(curve) } : {},
+      extra: {
+        ...(curve.length > 0 ? { 'curve.svg': curveSvg(curve) } : {}),
+        ...(e0 && options
+          ? e0Files({
+              model: options.model,
+              layers: options.layers,
+              dims: options.dims,
+              types: [
+                { type: 'user', ids: ds.userIds },
+                { type: 'item', ids: ds.itemIds },
+              ],
+              table: e0,
+            })
+          : {}),
+      },
     });
     fs.rmSync(path.join(req.dataDir, 'models', '.checkpoints', version), { recursive: true, force: true });
   }

@@ -53,6 +53,10 @@ export function registerTrain(program: Command): void {
       '--valid-users <fraction>',
       'share of users that give train items to the validation set (0: none)',
     )
+    .option(
+      '--warm-start <version|dir|active>',
+      "start from a stored model's E0 table (rows matched by node id; new nodes from their neighbours)",
+    )
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu')
     .option(
       '--track-test',

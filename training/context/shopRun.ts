@@ -27,6 +27,7 @@ import {
   type SplitOptions,
 } from './shopTrain';
 import { buildContextTables } from './tables';
+import { shopE0Files, shopWarmStart, type WarmStartRecord, type WarmStartRequest } from '../warmStart';
 
 /** A shop from somewhere other than a directory's files (the Neo4j export); `spec` goes into the model's config. */
 export interface ShopReader {
@@ -47,6 +48,8 @@ export interface ShopRunRequest {
   codeVersion: string;
   save?: boolean;
   backend?: BackendChoice;
+  /** Warm start of the embedding models (training/warmStart.ts). */
+  warmStart?: WarmStartRequest;
 }
 
 export interface ShopRunResult {
@@ -58,6 +61,7 @@ export interface ShopRunResult {
     peakRssMb: number;
     metrics: Record<string, number>;
     segments: Record<string, Record<string, number>>;
+    warmStart?: WarmStartRecord;
   };
   dir?: string;
   stoppedBy?: string;
@@ -110,6 +114,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
   const { shop, split } = await loadShopSplit(source, req.split, deps.logger);
   const out: ShopRunResult[] = [];
   let metaFit: EmbeddingFit | undefined;
+  const warmOf = new Map<EmbeddingFit, WarmStartRecord>();
   for (const m of req.models) {
     const t0 = Date.now();
     const version = versionName(m);
@@ -127,19 +132,24 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
         reusedSeconds = fit.seconds;
       } else {
         const progress = deps.progress?.(`train ${kind}`, 1);
+        const overrides = { ...req.options, ...req.perModel?.[m], ...req.perModel?.[kind] };
+        const warm = req.warmStart
+          ? shopWarmStart(req.warmStart, req.dataDir, shop, kind, overrides, deps.logger)
+          : undefined;
         try {
           fit = await fitEmbeddings(
             shop,
             split,
             kind,
-            { ...req.options, ...req.perModel?.[m], ...req.perModel?.[kind] },
-            { logger: deps.logger, progress, signal: deps.signal },
+            overrides,
+            { logger: deps.logger, progress, signal: deps.signal, initial: warm?.initial },
             version,
           );
         } finally {
           progress?.stop();
         }
         if (kind === 'lightgcn-meta') metaFit = fit;
+        if (warm) warmOf.set(fit, warm.record);
       }
       const emb = embeddingScorer(shop, split, fit.model, split.test);
       dispose = emb.dispose;
@@ -166,6 +176,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
       peakRssMb: peakRssMb(),
       metrics: round(r.metrics),
       segments: Object.fromEntries(Object.entries(r.segments).map(([k, v]) => [k, round(v)])),
+      ...(fit && warmOf.has(fit) ? { warmStart: warmOf.get(fit) } : {}),
     };
     deps.logger.info(
       { model: m, ndcg20: summary.metrics['ndcg@20'], evalSeconds: r.seconds },
@@ -193,6 +204,7 @@ function saveShopModel(
   const d = fit?.model.dims ?? 0;
   const extra: Record<string, string | Buffer> = {};
   if (fit?.model.meta) Object.assign(extra, metaFiles(d, fit.model.meta));
+  if (fit) Object.assign(extra, shopE0Files(shop, fit));
   if (m === 'ranker' || m === 'trend' || m === 'covisit') {
     // Serving tables from every event of the data (the test window included): what the API ranks with.
     const tables = buildContextTables(shop, shop.bounds.end + 1);
@@ -216,6 +228,7 @@ function saveShopModel(
     splitId: shop.manifest.id,
     options: fit?.options ?? null,
     stoppedBy: fit?.stoppedBy ?? null,
+    warmStart: summary.warmStart ?? null,
     ranker: ranker ?? null,
     createdAt: new Date().toISOString(),
   };

@@ -34,6 +34,7 @@ import {
 } from '../inductive';
 import { defaultTrainerOptions, type TrainerOptions } from '../lightgcn/options';
 import { trainEmbeddings, type CurvePoint } from '../lightgcn/trainer';
+import type { InitialTable } from '../lightgcn/warmStart';
 import {
   rankScores,
   tuneRanker,
@@ -332,6 +333,8 @@ export interface EmbeddingFit {
   seconds: number;
   stoppedBy: string;
   options: TrainerOptions;
+  /** The trainable table E0 at the kept point, graph row order (stored for later warm starts). */
+  e0: Float32Array;
 }
 
 /** Train mf / lightgcn / lightgcn-meta on the train window; early stopping on validation users. */
@@ -340,7 +343,8 @@ export async function fitEmbeddings(
   split: ShopSplit,
   kind: 'mf' | 'lightgcn' | 'lightgcn-meta',
   overrides: Partial<TrainerOptions>,
-  deps: { logger: Logger; progress?: Progress; signal?: AbortSignal },
+  // initial: warm start (training/warmStart.ts builds it over the graph's nodes: users, items, meta layout).
+  deps: { logger: Logger; progress?: Progress; signal?: AbortSignal; initial?: InitialTable },
   version: string = kind,
 ): Promise<EmbeddingFit> {
   const base = kind === 'mf' ? 'mf' : 'lightgcn';
@@ -358,6 +362,7 @@ export async function fitEmbeddings(
     progress: deps.progress,
     signal: deps.signal,
     log: (msg, fields) => deps.logger.info(fields ?? {}, msg),
+    initial: deps.initial,
   });
   const d = options.dims;
   const nU = shop.nUsers;
@@ -405,6 +410,7 @@ export async function fitEmbeddings(
     seconds: result.seconds,
     stoppedBy: result.stoppedBy,
     options,
+    e0: result.e0,
   };
 }
 

@@ -6,7 +6,7 @@
 // few steps that each carry a lot: a spectral start, and a full softmax over every item for a block of users
 // (docs/training.md has the log of what was tried).
 import * as tf from '@tensorflow/tfjs';
-import { GraphrecError } from '../../core';
+import { GraphrecError, validationError } from '../../core';
 import type { Progress } from '../../core';
 import type { Csr } from '../data/csr';
 import { createRng } from '../data/rng';
@@ -18,6 +18,7 @@ import { layerMean } from '../kernels/spmm';
 import type { TrainerOptions } from './options';
 import { bprLoss, fullSoftmaxLoss, normaliseRows, softmaxLoss } from './losses';
 import { spectralInit } from './spectralInit';
+import { warmStartRows, type InitialTable } from './warmStart';
 
 export interface CurvePoint {
   epoch: number;
@@ -43,11 +44,15 @@ export interface TrainerInput {
   /** Called when validation improves, to checkpoint the best embeddings. */
   checkpoint?: (embeddings: Float32Array, point: CurvePoint) => void;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Warm start: E0 from a previous model's table (warmStart.ts) instead of `options.init`. */
+  initial?: InitialTable;
 }
 
 export interface TrainerResult {
   /** Final (propagated) embeddings of the best validation point, [nNodes, dims] row-major. */
   embeddings: Float32Array;
+  /** The trainable table E0 at that point, [nNodes, dims] (what a later training can warm-start from). */
+  e0: Float32Array;
   curve: CurvePoint[];
   best?: CurvePoint;
   epochs: number;
@@ -77,8 +82,14 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
   let excluded = 0; // milliseconds spent in the track hook
   const now = () => (Date.now() - t0 - excluded) / 1000;
 
-  const init =
-    o.init === 'spectral'
+  if (input.initial && input.initial.dims !== d)
+    throw validationError(
+      `the warm-start table has ${input.initial.dims} dims, but this training has ${d} (--dims)`,
+      { field: 'warm-start' },
+    );
+  const init = input.initial
+    ? warmStartRows(input.initial, graph.adj, rng, o.initScale)
+    : o.init === 'spectral'
       ? spectralInit(
           fit,
           {
@@ -93,7 +104,11 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
         ).embeddings
       : Float32Array.from({ length: graph.nNodes * d }, () => rng.normal() * o.initScale);
   const initSeconds = now();
-  input.log?.('initialised', { init: o.init, seconds: initSeconds });
+  input.log?.('initialised', {
+    init: input.initial ? 'warm' : o.init,
+    ...(input.initial ? { reusedRows: input.initial.remap.reused, rows: graph.nNodes } : {}),
+    seconds: initSeconds,
+  });
 
   const e0 = tf.variable(tf.tensor2d(init, [graph.nNodes, d]), true, 'e0');
   const outScale =
@@ -105,8 +120,7 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
       : scaleT
         ? (x: tf.Tensor2D) => tf.mul(x, scaleT) as tf.Tensor2D
         : (x: tf.Tensor2D) => x;
-  const finalEmbeddings = (): Float32Array => {
-    const x = e0.dataSync() as Float32Array;
+  const finalEmbeddings = (x: Float32Array = e0.dataSync() as Float32Array): Float32Array => {
     const e = layers > 0 ? layerMean(graph.adj, x, d, layers) : Float32Array.from(x);
     if (outScale) scaleRows(e, d, outScale);
     if (o.loss !== 'bpr') normaliseRows(e, d);
@@ -123,6 +137,7 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
   const curve: CurvePoint[] = [];
   let best: CurvePoint | undefined;
   let bestEmb: Float32Array | undefined;
+  let bestE0: Float32Array | undefined;
   let sinceBest = 0;
   let step = 0;
   let epoch = 0;
@@ -131,7 +146,8 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
   input.progress?.setTotal(Number.isFinite(totalSteps) ? totalSteps : stepsPerEpoch);
 
   const validate = (): boolean => {
-    const emb = finalEmbeddings();
+    const x = Float32Array.from(e0.dataSync() as Float32Array);
+    const emb = finalEmbeddings(x);
     for (let j = 0; j < emb.length; j++)
       if (!Number.isFinite(emb[j])) throw diverged(`epoch ${epoch}, step ${step}`);
     const point: CurvePoint = { epoch, step, seconds: 0, loss: lossAvg, valid: {} };
@@ -156,6 +172,7 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
     if (!best || score > (best.valid['ndcg@20'] ?? -best.loss)) {
       best = point;
       bestEmb = emb;
+      bestE0 = x;
       sinceBest = 0;
       input.checkpoint?.(emb, point);
     } else sinceBest++;
@@ -220,13 +237,18 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
     if (epoch > o.epochs) epoch = o.epochs;
     // The last stretch since the previous validation may hold the best point.
     if (stoppedBy !== 'early-stopping' && curve[curve.length - 1]?.step !== step) validate();
+    if (!bestE0) {
+      bestE0 = Float32Array.from(e0.dataSync() as Float32Array);
+      bestEmb = finalEmbeddings(bestE0);
+    }
   } finally {
     e0.dispose();
     scaleT?.dispose();
     optimizer.dispose();
   }
   return {
-    embeddings: bestEmb ?? finalEmbeddings(),
+    embeddings: bestEmb!,
+    e0: bestE0,
     curve,
     best,
     epochs: epoch,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { e0Files } from '../artifacts/e0File';
 import { writeModelDir } from '../artifacts/modelDir';
 import { firstNonFinite, verifyModel } from './verify';
 
@@ -46,8 +47,52 @@ describe('verifyModel', () => {
       dims: 4,
       itemIds: ['p1', 'p2', 'p3'],
       checksummed: false,
+      e0Rows: 0,
     });
     expect(m.vectors).toHaveLength(12);
+  });
+
+  it('verifies the E0 table (e0.json + e0.bin) when the version has one', () => {
+    const dir = writeModel(dataDir);
+    const files = e0Files({
+      model: 'lightgcn',
+      layers: 3,
+      dims: 4,
+      types: [
+        { type: 'user', ids: ['u1', 'u2'] },
+        { type: 'item', ids: ['p1', 'p2', 'p3'] },
+      ],
+      table: Float32Array.from({ length: 20 }, (_, j) => j / 10),
+    });
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+    expect(verifyModel(dataDir, V).e0Rows).toBe(5);
+    // A flipped value in e0.bin that is not finite any more.
+    const bin = fs.readFileSync(path.join(dir, 'e0.bin'));
+    bin.writeFloatLE(Number.NaN, 32 + 4 * 9);
+    fs.writeFileSync(path.join(dir, 'e0.bin'), bin);
+    expect(() => verifyModel(dataDir, V)).toThrow(
+      expect.objectContaining({
+        kind: 'CORRUPT',
+        message: expect.stringMatching(/^row 2, dimension 1 is NaN/),
+      }),
+    );
+    // Half of the pair.
+    fs.rmSync(path.join(dir, 'e0.bin'));
+    expect(() => verifyModel(dataDir, V)).toThrow(
+      expect.objectContaining({ kind: 'CORRUPT', message: expect.stringMatching(/^e0\.bin is missing/) }),
+    );
+    // Another model's dims.
+    const other = e0Files({
+      model: 'lightgcn',
+      layers: 3,
+      dims: 2,
+      types: [{ type: 'user', ids: ['u1'] }],
+      table: Float32Array.from([1, 2]),
+    });
+    for (const [name, content] of Object.entries(other)) fs.writeFileSync(path.join(dir, name), content);
+    expect(() => verifyModel(dataDir, V)).toThrow(
+      expect.objectContaining({ kind: 'CORRUPT', message: 'e0.bin has 2 dims, but embeddings.bin has 4' }),
+    );
   });
 
   it('says NOT_FOUND for a version that does not exist', () => {

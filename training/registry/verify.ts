@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt, GraphrecError, notFound } from '../../core';
 import { modelsRoot, readModelDir, checkVersionName, type StoredModel } from '../artifacts/modelDir';
+import { readE0Files } from '../artifacts/e0File';
 
 /** Neo4j 5 vector indexes accept 1..4096 dimensions. */
 export const MAX_VECTOR_DIMS = 4096;
@@ -22,6 +23,8 @@ export interface VerifiedModel {
   /** nItems x dims, row-major (the item table of embeddings.bin). */
   vectors: Float32Array;
   checksummed: boolean;
+  /** Rows of the stored E0 table (e0.bin, for warm starts); 0 for a version without one (older versions). */
+  e0Rows: number;
 }
 
 /** The first non-finite value in a row-major table, as [row, column], or null. */
@@ -127,6 +130,14 @@ export function verifyModel(dataDir: string, version: string): VerifiedModel {
     seen.add(id);
     itemIds[row] = id;
   });
+  // E0 (e0.json + e0.bin) is optional, but when present it must be whole: readE0Files refuses a missing half,
+  // counts or dims that disagree and non-finite values. It must also be the model's own table (same dims).
+  const e0 = readE0Files(dir);
+  if (e0 && e0.dims !== e.dims)
+    throw corrupt(`e0.bin has ${e0.dims} dims, but embeddings.bin has ${e.dims}`, {
+      file: path.join(dir, 'e0.bin'),
+    });
+  const e0Rows = e0 ? e0.table.length / e0.dims : 0;
   const model = typeof stored.config.model === 'string' ? stored.config.model : version.split('-')[0];
-  return { version, dir, model, dims: e.dims, itemIds, vectors: e.items, checksummed };
+  return { version, dir, model, dims: e.dims, itemIds, vectors: e.items, checksummed, e0Rows };
 }
