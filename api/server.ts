@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -129,7 +130,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // The catalogue and popularity are background/cached loads that may legitimately take seconds: no deadline.
   const catalog = createCatalog(rawGraph, logger);
   const popularity = createPopularity(rawGraph, catalog, logger);
-  const model = watchActiveModel(config.dataDir, config.serving.modelPollMs, logger);
+  const model = watchActiveModel(
+    config.dataDir,
+    config.serving.modelPollMs,
+    logger,
+    config.serving.annProbes,
+  );
   const cache = createResultCache(redis, config.serving.cacheTtlSeconds, metrics, logger);
   const experiments = await startExperimentRuntime({
     redis,
@@ -137,7 +143,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     logger,
     onLogFailure: (kind) => metrics.experimentLogFailures.inc({ kind }),
   });
-  const pinnedModels = createPinnedModels(config.dataDir, config.experiments.maxPinnedModels, model, logger);
+  const pinnedModels = createPinnedModels(
+    config.dataDir,
+    config.experiments.maxPinnedModels,
+    model,
+    logger,
+    config.serving.annProbes,
+  );
   // Load the versions the running experiment pins as soon as it starts, not on a request.
   const preload = (e: Experiment | undefined) =>
     pinnedModels.ensure(
@@ -257,7 +269,13 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     formatError,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(config.serving.maxDepth)],
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), metricsPlugin(services)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      metricsPlugin(services),
+      // No HTTP cache hints are served (answers are per user); the default cache-control plugin would still
+      // wrap every resolver with a willResolveField hook.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
   app.use(

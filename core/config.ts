@@ -58,6 +58,8 @@ export const envSchema = z.object({
   API_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(8),
   API_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
   API_VECTOR_INDEX: z.enum(['memory', 'neo4j']).default('memory'),
+  // IVF lists scanned per in-process search (api/model/ivfIndex.ts); 0 = the exact full scan.
+  API_ANN_PROBES: z.coerce.number().int().min(0).max(100_000).default(32),
   API_MODEL_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   EVENTS_STREAM: z
     .string()
@@ -87,6 +89,8 @@ export const envSchema = z.object({
     .gt(0)
     .max(24 * 60)
     .default(15),
+  // The train stage starts from the active model's E0 (rows matched by node id); `off` trains from scratch.
+  REFRESH_WARM_START: z.enum(['active', 'off']).default('active'),
   REFRESH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   REFRESH_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   GATE_MAX_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.02),
@@ -156,6 +160,8 @@ export interface Config {
     maxDepth: number;
     maxCost: number;
     vectorIndex: 'memory' | 'neo4j';
+    /** IVF lists scanned per in-process search; 0 = exact scan. */
+    annProbes: number;
     modelPollMs: number;
   };
   /** Durable event ingestion (events/): the Redis stream and the consumer's batch size. */
@@ -172,6 +178,8 @@ export interface Config {
     refreshModel: Env['REFRESH_MODEL'];
     /** Training time budget of the refresh's train stage, in minutes. */
     refreshTimeBudgetMinutes: number;
+    /** `active`: warm-start the train stage from the active model (cold, with a warning, when it cannot). */
+    refreshWarmStart: 'active' | 'off';
     attempts: number;
     backoffMs: number;
     /** Largest allowed relative NDCG@20 drop versus the active model, overall and per cold-start segment. */
@@ -263,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       maxDepth: e.API_MAX_DEPTH,
       maxCost: e.API_MAX_COST,
       vectorIndex: e.API_VECTOR_INDEX,
+      annProbes: e.API_ANN_PROBES,
       modelPollMs: e.API_MODEL_POLL_MS,
     },
     events: { stream: e.EVENTS_STREAM, batchSize: e.EVENTS_BATCH_SIZE },
@@ -274,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       refreshData: e.REFRESH_DATA ?? null,
       refreshModel: e.REFRESH_MODEL,
       refreshTimeBudgetMinutes: e.REFRESH_TIME_BUDGET_MIN,
+      refreshWarmStart: e.REFRESH_WARM_START,
       attempts: e.REFRESH_ATTEMPTS,
       backoffMs: e.REFRESH_BACKOFF_MS,
       gateMaxNdcgDrop: e.GATE_MAX_NDCG_DROP,

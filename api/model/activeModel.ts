@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core';
 import { loadInductiveModel, modelsRoot, type InductiveModel } from '../../training';
-import { rowNorms, type ItemTable } from './embeddingIndex';
+import { rowNorms, startAnnBuild, type ItemTable } from './embeddingIndex';
 
 export interface LoadedModel {
   version: string;
@@ -35,16 +35,43 @@ export interface ActiveModel {
   stop(): void;
 }
 
-export function loadModel(dataDir: string, version: string): LoadedModel {
+/**
+ * Load a version's tables. With `ann.probes` > 0 the item table's IVF index is then built in the background
+ * (searches scan exactly until it is attached).
+ */
+export function loadModel(
+  dataDir: string,
+  version: string,
+  ann?: { probes: number; logger: Logger },
+): LoadedModel {
   const m = loadInductiveModel(dataDir, version);
   const nItems = m.itemIds.length;
+  const table: ItemTable = { dims: m.dims, nItems, items: m.items, norms: rowNorms(m.items, nItems, m.dims) };
+  if (ann && ann.probes > 0) {
+    const started = performance.now();
+    startAnnBuild(table, ann.probes).then(
+      () =>
+        table.ann &&
+        ann.logger.info(
+          {
+            version,
+            lists: table.ann.index.nLists,
+            probes: ann.probes,
+            ms: Math.round(performance.now() - started),
+          },
+          'IVF index built',
+        ),
+      (err: unknown) =>
+        ann.logger.error({ version, err: (err as Error).message }, 'IVF index build failed; searches scan'),
+    );
+  }
   return {
     version,
     loadedAt: Date.now(),
     dims: m.dims,
     users: m.users,
     userRow: m.userRow,
-    table: { dims: m.dims, nItems, items: m.items, norms: rowNorms(m.items, nItems, m.dims) },
+    table,
     itemIds: m.itemIds,
     itemRow: m.itemRow,
     inductive: m,
@@ -59,7 +86,12 @@ export function readActivePointer(dataDir: string): { version: string } | undefi
   return { version: parsed.version };
 }
 
-export function watchActiveModel(dataDir: string, pollMs: number, logger: Logger): ActiveModel {
+export function watchActiveModel(
+  dataDir: string,
+  pollMs: number,
+  logger: Logger,
+  annProbes = 0,
+): ActiveModel {
   const file = path.join(modelsRoot(dataDir), 'active.json');
   let state: ModelState = { phase: 'none', reason: `no active model (${file} does not exist)` };
   let lastMtime = -1;
@@ -84,7 +116,7 @@ export function watchActiveModel(dataDir: string, pollMs: number, logger: Logger
       } else if (before?.version === pointer.version) {
         state = { phase: 'ready', model: before };
       } else {
-        const model = loadModel(dataDir, pointer.version);
+        const model = loadModel(dataDir, pointer.version, { probes: annProbes, logger });
         state = { phase: 'ready', model };
         logger.info(
           { version: model.version, items: model.table.nItems, users: model.users.length / model.dims },

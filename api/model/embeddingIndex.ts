@@ -1,17 +1,21 @@
-// Brute-force top-k over the item table, in process. Layout: `items` is row-major, nItems x dims Float32,
-// row r = item r of ids.json; `norms[r]` is the L2 norm of row r (precomputed once per model). At 50k x 64 a
-// full scan is ~3.2 M multiply-adds, a few ms, and needs no index build when a model is swapped in.
+// Top-k over the item table, in process. Layout: `items` is row-major, nItems x dims Float32, row r = item r
+// of ids.json; `norms[r]` is the L2 norm of row r (precomputed once per model). The exact scan reads every row
+// (at 50k x 64, ~3.2 M multiply-adds, ~10 ms here); serving uses the IVF index (ivfIndex.ts) once it is built
+// in the background after a model loads, and the exact scan until then.
 
-export interface Neighbour {
-  row: number;
-  score: number;
-}
+import { dotAt } from './dot';
+import { buildIvfIndex, searchIvf, type IvfIndex } from './ivfIndex';
+import { TopHeap, type Neighbour } from './topHeap';
+
+export type { Neighbour } from './topHeap';
 
 export interface ItemTable {
   dims: number;
   nItems: number;
   items: Float32Array;
   norms: Float32Array;
+  /** The IVF index once its background build is done (see `startAnnBuild`); until then searches scan. */
+  ann?: { index: IvfIndex; probes: number };
 }
 
 export function rowNorms(table: Float32Array, rows: number, dims: number): Float32Array {
@@ -26,9 +30,8 @@ export function rowNorms(table: Float32Array, rows: number, dims: number): Float
 }
 
 /**
- * The k rows with the highest score against `query`: dot product (LightGCN's own score) or cosine. `skip`
- * rows are never returned (the query item itself, items already bought). A bounded min-heap keeps it
- * O(n log k) without sorting all n scores.
+ * The exact k rows with the highest score against `query`: dot product (LightGCN's own score) or cosine.
+ * `skip` rows are never returned (the query item itself, items already bought).
  */
 export function topK(
   t: ItemTable,
@@ -44,55 +47,49 @@ export function topK(
     for (let d = 0; d < dims; d++) qn += query[d] * query[d];
     qn = Math.sqrt(qn) || 1;
   }
-  const heapRows = new Int32Array(k);
-  const heapScores = new Float64Array(k);
-  let size = 0;
+  const heap = new TopHeap(k);
   for (let r = 0; r < nItems; r++) {
-    const o = r * dims;
-    let s = 0;
-    for (let d = 0; d < dims; d++) s += items[o + d] * query[d];
+    let s = dotAt(items, r * dims, query, dims);
     if (metric === 'cosine') s /= (norms[r] || 1) * qn;
-    if (size === k && s <= heapScores[0]) continue;
+    if (!heap.beats(s)) continue;
     if (skip && skip(r)) continue;
-    if (size < k) {
-      // sift up
-      let i = size++;
-      heapRows[i] = r;
-      heapScores[i] = s;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (heapScores[p] <= heapScores[i]) break;
-        swap(heapRows, heapScores, i, p);
-        i = p;
-      }
-    } else {
-      heapRows[0] = r;
-      heapScores[0] = s;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const rr = l + 1;
-        let m = i;
-        if (l < size && heapScores[l] < heapScores[m]) m = l;
-        if (rr < size && heapScores[rr] < heapScores[m]) m = rr;
-        if (m === i) break;
-        swap(heapRows, heapScores, i, m);
-        i = m;
-      }
-    }
+    heap.push(r, s);
   }
-  const out: Neighbour[] = [];
-  for (let i = 0; i < size; i++) out.push({ row: heapRows[i], score: heapScores[i] });
-  return out.sort((a, b) => b.score - a.score);
+  return heap.sorted();
 }
 
-function swap(rows: Int32Array, scores: Float64Array, i: number, j: number): void {
-  const r = rows[i];
-  rows[i] = rows[j];
-  rows[j] = r;
-  const s = scores[i];
-  scores[i] = scores[j];
-  scores[j] = s;
+/** The serving search: the IVF index when it is built (approximate), the exact scan otherwise. */
+export function nearestItems(
+  t: ItemTable,
+  query: Float32Array,
+  k: number,
+  metric: 'dot' | 'cosine',
+  skip?: (row: number) => boolean,
+): Neighbour[] {
+  return t.ann
+    ? searchIvf(t.ann.index, query, k, metric, t.ann.probes, skip)
+    : topK(t, query, k, metric, skip);
+}
+
+// Below this many items the exact scan is already well under a millisecond.
+const ANN_MIN_ITEMS = 4096;
+const builds = new WeakMap<ItemTable, Promise<void>>();
+
+/**
+ * Build the table's IVF index in the background (slices of a few ms between requests) and attach it when
+ * done. `probes` 0 (or a small table) keeps the exact scan. Returns the same promise for the same table.
+ */
+export function startAnnBuild(t: ItemTable, probes: number): Promise<void> {
+  const running = builds.get(t);
+  if (running) return running;
+  const p =
+    probes > 0 && t.nItems >= ANN_MIN_ITEMS
+      ? buildIvfIndex(t).then((index) => {
+          t.ann = { index, probes };
+        })
+      : Promise.resolve();
+  builds.set(t, p);
+  return p;
 }
 
 /** Mean of some item rows (the fallback embedding of a product added after training). */

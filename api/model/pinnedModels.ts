@@ -19,6 +19,7 @@ export function createPinnedModels(
   max: number,
   active: ActiveModel,
   logger: Logger,
+  annProbes = 0,
 ): PinnedModels {
   // Insertion order of a Map is the LRU order: a hit re-inserts the entry at the end.
   const held = new Map<string, LoadedModel>();
@@ -29,7 +30,7 @@ export function createPinnedModels(
     loading.delete(version);
     if (held.has(version) || active.current()?.version === version) return;
     try {
-      const m = loadModel(dataDir, version);
+      const m = loadModel(dataDir, version, { probes: annProbes, logger });
       held.set(version, m);
       while (held.size > max) {
         const oldest = held.keys().next().value as string;

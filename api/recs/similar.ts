@@ -9,7 +9,7 @@ import { inferProductEmbedding } from '../../training';
 import type { Catalog } from '../catalog';
 import type { Breaker } from '../guard';
 import type { LoadedModel } from '../model/activeModel';
-import { meanOfRows, rowOf, topK } from '../model/embeddingIndex';
+import { meanOfRows, nearestItems, rowOf } from '../model/embeddingIndex';
 import { SEED_NEIGHBOURS } from './queries';
 import type { Source } from './rank';
 
@@ -89,7 +89,7 @@ export async function similarProducts(
       }
     }
     const self = model.itemRow.get(productId);
-    const hits = topK(model.table, pv.vector, first, 'cosine', (r) => r === self);
+    const hits = nearestItems(model.table, pv.vector, first, 'cosine', (r) => r === self);
     return {
       items: hits.map((h) => ({
         productId: model.itemIds[h.row],
