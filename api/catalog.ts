@@ -16,6 +16,11 @@ export interface CatalogProduct {
   brandId: string | null;
   /** The leaf category and its ancestors, leaf first. */
   categoryPath: string[];
+  /** Display details (absent in test catalogues built by hand). */
+  description?: string | null;
+  currency?: string | null;
+  brandName?: string | null;
+  brandTier?: string | null;
 }
 
 export interface CatalogCategory {
@@ -33,7 +38,8 @@ MATCH (p:Product)
 OPTIONAL MATCH (p)-[:IN_CATEGORY]->(c:Category)
 OPTIONAL MATCH (p)-[:MADE_BY]->(b:Brand)
 RETURN p.id AS id, p.name AS name, p.price AS price, coalesce(p.inStock, true) AS inStock,
-       coalesce(p.consumable, false) AS consumable, p.launchedAt AS launchedAt, c.id AS categoryId, b.id AS brandId`,
+       coalesce(p.consumable, false) AS consumable, p.launchedAt AS launchedAt, c.id AS categoryId, b.id AS brandId,
+       p.description AS description, p.currency AS currency, b.name AS brandName, b.tier AS brandTier`,
 };
 
 const PRODUCT_BY_ID = {
@@ -44,7 +50,8 @@ MATCH (p:Product {id: pid})
 OPTIONAL MATCH (p)-[:IN_CATEGORY]->(c:Category)
 OPTIONAL MATCH (p)-[:MADE_BY]->(b:Brand)
 RETURN p.id AS id, p.name AS name, p.price AS price, coalesce(p.inStock, true) AS inStock,
-       coalesce(p.consumable, false) AS consumable, p.launchedAt AS launchedAt, c.id AS categoryId, b.id AS brandId`,
+       coalesce(p.consumable, false) AS consumable, p.launchedAt AS launchedAt, c.id AS categoryId, b.id AS brandId,
+       p.description AS description, p.currency AS currency, b.name AS brandName, b.tier AS brandTier`,
 };
 
 const CATEGORIES = {
@@ -59,6 +66,11 @@ type ProductRow = Omit<CatalogProduct, 'categoryPath'>;
 
 export interface Catalog {
   get(id: string): CatalogProduct | undefined;
+  /**
+   * A product as the API shows it, from memory: ranked lists (recommendations, similar, trending) are described
+   * from the same snapshot their filters used, so a cache hit never waits on Neo4j. Undefined if not loaded.
+   */
+  details(id: string): ProductDetails | undefined;
   /** Resolve ids not in memory with one query (ids known to be missing are skipped for a while). */
   ensure(ids: string[]): Promise<void>;
   category(id: string): CatalogCategory | undefined;
@@ -69,6 +81,35 @@ export interface Catalog {
   /** Products by leaf category, for the new-product fallback embedding. */
   inCategory(categoryId: string): CatalogProduct[];
   stop(): void;
+}
+
+/** The API's Product (loaders.ts ProductRow), from the catalogue. */
+export interface ProductDetails {
+  id: string;
+  name: string | null;
+  description: string | null;
+  price: number | null;
+  currency: string | null;
+  inStock: boolean | null;
+  consumable: boolean | null;
+  launchedAt: number | null;
+  categoryId: string | null;
+  brand: { id: string; name: string | null; tier: string | null } | null;
+}
+
+export function productDetails(p: CatalogProduct): ProductDetails {
+  return {
+    id: p.id,
+    name: p.name,
+    description: p.description ?? null,
+    price: p.price,
+    currency: p.currency ?? null,
+    inStock: p.inStock,
+    consumable: p.consumable,
+    launchedAt: p.launchedAt,
+    categoryId: p.categoryId,
+    brand: p.brandId ? { id: p.brandId, name: p.brandName ?? null, tier: p.brandTier ?? null } : null,
+  };
 }
 
 export function createCatalog(graph: GraphClient, logger: Logger, reloadMs = 300_000): Catalog {
@@ -128,6 +169,10 @@ export function createCatalog(graph: GraphClient, logger: Logger, reloadMs = 300
 
   return {
     get: (id) => products.get(id),
+    details(id) {
+      const p = products.get(id);
+      return p ? productDetails(p) : undefined;
+    },
     async ensure(ids) {
       const now = Date.now();
       const want = ids.filter((id) => !products.has(id) && (missing.get(id) ?? 0) < now);

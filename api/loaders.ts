@@ -165,23 +165,7 @@ export function createLoaders(graph: GraphClient, catalog: Catalog, maxList: num
         // Neo4j down, slow or failing: the in-memory catalogue still knows the essentials of every product,
         // and one failing lookup must not fail a whole recommendation page.
         void err;
-        return ids.map((id) => {
-          const p = catalog.get(id);
-          return p
-            ? {
-                id: p.id,
-                name: p.name,
-                description: null,
-                price: p.price,
-                currency: 'EUR',
-                inStock: p.inStock,
-                consumable: p.consumable,
-                launchedAt: p.launchedAt,
-                categoryId: p.categoryId,
-                brand: p.brandId ? { id: p.brandId, name: null, tier: null } : null,
-              }
-            : null;
-        });
+        return ids.map((id) => catalog.details(id) ?? null);
       }
     }),
     category: new DataLoader<string, CategoryRow | null>(async (ids) =>

@@ -51,8 +51,14 @@ const productOf = (ctx: ApiContext, id: string) => ctx.services.catalog.get(id);
  * replica's (a cached answer) while this one cannot reach Neo4j and has not loaded its own: answer with the id
  * and no details rather than fail the whole page on a non-null field.
  */
+// Ranked items are described from the in-memory catalogue (the snapshot the filters used; a cache hit then
+// costs no Neo4j query); a product the catalogue does not know yet is looked up in Neo4j.
 async function rankedProduct(it: { productId: string }, _: Args, ctx: ApiContext): Promise<ProductRow> {
-  return (await ctx.loaders.product.load(it.productId)) ?? idOnlyProduct(it.productId);
+  return (
+    ctx.services.catalog.details(it.productId) ??
+    (await ctx.loaders.product.load(it.productId)) ??
+    idOnlyProduct(it.productId)
+  );
 }
 
 export const resolvers = {
