@@ -3,11 +3,13 @@
 //                                 Int32 ptr[nRows+1], Int32 idx[nnz], Float32 val[nnz], little-endian
 //   seasonal.bin                  "GRECSN01", u32 1, u32 nItems, u32 nCategories, then Float32 popularity[nItems],
 //                                 trending[nItems], itemShare[nItems], seasonal[nCategories x 53], Int32 itemCategory[nItems]
-//   ranker.json                   RankerWeights + the cutoff the tables were built at
+//   ranker.json                   { weights: RankerWeights, newArrivals?: { slots, days }, cutoff, recentItems }
+//                                 (no newArrivals: a version from before the quota, which is then off)
 // Sizes are checked on load: a truncated file is refused as CORRUPT.
 import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt, notFound } from '../../core';
+import { newArrivalsOf, newArrivalsOff, type NewArrivals } from '../context/ranker';
 import type { ContextTables, ItemGraph } from '../context/tables';
 import { WEEKS } from '../context/tables';
 
@@ -133,4 +135,15 @@ export function readContextFiles(dir: string) {
     covisit: decodeItemGraph(read('covisit.bin'), file('covisit.bin')),
     ...s,
   };
+}
+
+/** The new-arrivals quota of a model dir's ranker.json: off when the dir has none or it predates the quota. */
+export function readNewArrivals(dir: string): NewArrivals {
+  const file = path.join(dir, 'ranker.json');
+  if (!fs.existsSync(file)) return newArrivalsOff;
+  try {
+    return newArrivalsOf(JSON.parse(fs.readFileSync(file, 'utf8')));
+  } catch {
+    throw corrupt('model artifact is not valid JSON', { file });
+  }
 }

@@ -4,6 +4,13 @@
 // from the session's recent items, C co-visitation item-kNN from them, T recency-decayed trending, P seasonal
 // popularity of the item's category at the request's week. Each signal except gnn is scaled to max 1 per request.
 // Weights are tuned on the validation window (tuneRanker: coordinate search over a small grid).
+//
+// New arrivals: products launched within `days` of the request have no events yet, so every history-based
+// signal is 0 for them and a warm product always outranks them. `reserveNewArrivals` gives them a quota: of
+// every LIST_SIZE slots, `slots` go to the best-scoring new arrivals (by the same score, i.e. mostly their
+// inductive embedding), placed at the bottom of the list, where they displace the warm items ranked last.
+// The quota is tuned on validation like the weights (tuneNewArrivals), so it stays 0 unless it pays.
+import { topK } from '../eval/topk';
 import type { ContextTables, ItemGraph } from './tables';
 import { addFromRecent, seasonalScores } from './tables';
 
@@ -87,6 +94,119 @@ export function rankScores(
     add(scratch.p, w.season);
   }
   return out;
+}
+
+/** The new-arrivals quota, stored in ranker.json as `newArrivals` (missing: off). */
+export interface NewArrivals {
+  /** Slots of every LIST_SIZE reserved for new arrivals (0: off). */
+  slots: number;
+  /** A product is a new arrival while it is less than `days` days on sale at the request time. */
+  days: number;
+}
+export const LIST_SIZE = 20;
+export const NEW_ARRIVAL_DAYS = 28;
+export const NEW_ARRIVAL_SLOTS = [0, 1, 2, 3, 4, 5] as const;
+export const newArrivalsOff: NewArrivals = { slots: 0, days: NEW_ARRIVAL_DAYS };
+const DAY_MS = 86_400_000;
+
+/** Launched at most `days` days before `at` (and not after it). NaN launch dates are never new. */
+export const isNewArrival = (launch: number, at: number, days: number): boolean =>
+  launch <= at && at - launch < days * DAY_MS;
+
+/** The quota for a list of `first` items: `slots` per LIST_SIZE, rounded (so 20 items get exactly `slots`). */
+export const newArrivalQuota = (slots: number, first: number): number =>
+  Math.min(first, Math.round((slots * first) / LIST_SIZE));
+
+/** Parse ranker.json's `newArrivals`; anything missing or malformed (an older model) means off. */
+export function newArrivalsOf(ranker: unknown): NewArrivals {
+  const na = (ranker as { newArrivals?: { slots?: unknown; days?: unknown } } | null)?.newArrivals;
+  if (!na || typeof na.slots !== 'number' || typeof na.days !== 'number') return newArrivalsOff;
+  if (!(na.slots >= 0) || !(na.days > 0)) return newArrivalsOff;
+  return { slots: Math.floor(na.slots), days: na.days };
+}
+
+/**
+ * Pure: rewrite `scores` (one user's row; -Infinity = excluded) so that its top `k` holds at least `quota`
+ * items with `isNew[i]`: the best-scoring new items outside the natural top k replace the lowest-ranked old
+ * items of it and go to its end, in score order. The final top k get scores above every other item (their
+ * order kept); the rest are untouched. Returns how many items were promoted.
+ */
+export function reserveNewArrivals(
+  scores: Float32Array,
+  isNew: Uint8Array,
+  quota: number,
+  k: number = LIST_SIZE,
+): number {
+  if (quota <= 0) return 0;
+  const n = scores.length;
+  const top = new Int32Array(k);
+  const heap = new Float32Array(k);
+  const nTop = topK(scores, 0, n, k, top, heap);
+  let have = 0;
+  for (let j = 0; j < nTop; j++) have += isNew[top[j]];
+  const want = Math.min(quota, k) - have;
+  if (want <= 0) return 0;
+  // The best new items outside the natural top k.
+  const inTop = new Set(top.subarray(0, nTop));
+  const fresh = new Float32Array(n).fill(-Infinity);
+  for (let i = 0; i < n; i++) if (isNew[i] && !inTop.has(i)) fresh[i] = scores[i];
+  const add = new Int32Array(want);
+  const nAdd = topK(fresh, 0, n, want, add, new Float32Array(want));
+  if (nAdd === 0) return 0;
+  // Drop the nAdd lowest-ranked old items of the top (there are enough when the list is full; a short list
+  // just grows).
+  const keep: number[] = [];
+  let drop = Math.max(0, nTop + nAdd - k);
+  for (let j = nTop - 1; j >= 0; j--) {
+    if (drop > 0 && !isNew[top[j]]) drop--;
+    else keep.push(top[j]);
+  }
+  keep.reverse();
+  const list = [...keep, ...add.subarray(0, nAdd)];
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) if (scores[i] > hi) hi = scores[i];
+  for (let p = 0; p < list.length; p++) scores[list[p]] = hi + (list.length - p);
+  return nAdd;
+}
+
+/**
+ * Tune the quota on validation. Every slot count of the grid is scored; those within `ndcgBudget` (relative)
+ * of the best NDCG@20 qualify, and of them the one with the highest cold-item recall@20 wins (ties: fewer
+ * slots). With the default budget 0 that is plain NDCG@20 tuning, like the weights: the quota stays 0 unless
+ * it pays for itself; a budget > 0 is an explicit price, in validation NDCG@20, for showing new arrivals.
+ */
+export function tuneNewArrivals(
+  objective: (na: NewArrivals) => { ndcg: number; coldRecall: number },
+  ndcgBudget = 0,
+  days: number = NEW_ARRIVAL_DAYS,
+  log?: (na: NewArrivals, value: { ndcg: number; coldRecall: number }) => void,
+): {
+  newArrivals: NewArrivals;
+  value: number;
+  coldRecall: number;
+  /** Every slot count's validation figures, for reports. */
+  sweep: Array<{ slots: number; ndcg: number; coldRecall: number }>;
+} {
+  const scored = NEW_ARRIVAL_SLOTS.map((slots) => {
+    const na = { slots, days };
+    const v = objective(na);
+    log?.(na, v);
+    return { na, ...v };
+  });
+  const top = Math.max(...scored.map((c) => c.ndcg));
+  let best = scored[0];
+  let first = true;
+  for (const c of scored) {
+    if (!(c.ndcg >= top * (1 - ndcgBudget))) continue;
+    if (first || c.coldRecall > best.coldRecall) best = c;
+    first = false;
+  }
+  return {
+    newArrivals: best.na,
+    value: best.ndcg,
+    coldRecall: best.coldRecall,
+    sweep: scored.map((c) => ({ slots: c.na.slots, ndcg: c.ndcg, coldRecall: c.coldRecall })),
+  };
 }
 
 export const RANKER_GRID = [0, 0.05, 0.1, 0.2, 0.5, 1] as const;

@@ -7,7 +7,8 @@ import { decodeItemGraph, encodeItemGraph, readContextFiles } from '../artifacts
 import { readMetaFiles } from '../artifacts/metaFile';
 import { readShop } from '../data/shop';
 import { evaluateShopVersion, runShop } from './shopRun';
-import { segmentsOf, shopSplit } from './shopTrain';
+import { NEW_ARRIVAL_SLOTS, type NewArrivals } from './ranker';
+import { newArrivalMask, segmentsOf, shopSplit } from './shopTrain';
 
 const logger = createLogger('silent');
 const DAY = 86_400_000;
@@ -114,6 +115,34 @@ describe('shop trainer', () => {
       { logger },
     );
     expect(again.metrics['ndcg@20']).toBeCloseTo(r.summary.metrics['ndcg@20'], 4);
+  });
+
+  it('tunes a new-arrivals quota, stores it in ranker.json, and evaluates a version without one as off', async () => {
+    const shop = await readShop(tmp(writeShop(normalEvents())));
+    const split = shopSplit(shop);
+    // p7 launched a day into the test window: new when the test window is judged, not in validation's.
+    expect(Array.from(newArrivalMask(shop, split.test.freshAt, 28))).toEqual([0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(Array.from(newArrivalMask(shop, split.validation.freshAt, 28))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    const dataDir = tmp(fs.mkdtempSync(path.join(os.tmpdir(), 't2-data-')));
+    const [r] = await runShop(
+      { dir: shop.dir, models: ['ranker'], options: quick, dataDir, codeVersion: 'test' },
+      { logger },
+    );
+    const stored = (readContextFiles(r.dir!)?.ranker as { newArrivals: NewArrivals }).newArrivals;
+    expect(stored.days).toBe(28);
+    expect(NEW_ARRIVAL_SLOTS).toContain(stored.slots);
+    expect(r.newArrivals).toEqual(stored);
+    // A version trained before the quota existed: ranker.json without newArrivals loads and evaluates.
+    const file = path.join(r.dir!, 'ranker.json');
+    const old = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    delete old.newArrivals;
+    fs.chmodSync(file, 0o644);
+    fs.writeFileSync(file, JSON.stringify(old));
+    const again = await evaluateShopVersion(
+      { version: r.summary.version, dir: shop.dir, dataDir },
+      { logger },
+    );
+    expect(Number.isFinite(again.metrics['ndcg@20'])).toBe(true);
   });
 
   it('stops on NaN during training, reports the step, and writes no version', async () => {

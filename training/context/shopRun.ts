@@ -12,7 +12,7 @@ import type { ShopEvalResult } from '../eval/shopEval';
 import { inductiveModelOf, type InductiveModel } from '../inductive';
 import { useBackend, type BackendChoice } from '../kernels/backend';
 import type { TrainerOptions } from '../lightgcn/options';
-import type { RankerWeights } from './ranker';
+import { newArrivalsOf, type NewArrivals, type RankerWeights } from './ranker';
 import {
   contextScorer,
   embeddingScorer,
@@ -48,6 +48,13 @@ export interface ShopRunRequest {
   codeVersion: string;
   save?: boolean;
   backend?: BackendChoice;
+  /**
+   * How much validation NDCG@20 (relative) the ranker's new-arrivals quota may cost (tuneNewArrivals);
+   * 0 (default): the quota must pay for itself.
+   */
+  newArrivalsBudget?: number;
+  /** Also score the test window with every slot count of the quota (a report; the choice stays validation's). */
+  newArrivalsSweep?: boolean;
   /** Warm start of the embedding models (training/warmStart.ts). */
   warmStart?: WarmStartRequest;
 }
@@ -66,6 +73,16 @@ export interface ShopRunResult {
   dir?: string;
   stoppedBy?: string;
   ranker?: RankerWeights;
+  /** The ranker's tuned new-arrivals quota. */
+  newArrivals?: NewArrivals;
+  /** With `newArrivalsSweep`: validation and test figures of every slot count, same embeddings and weights. */
+  newArrivalsSweep?: NewArrivalsSweepRow[];
+}
+
+export interface NewArrivalsSweepRow {
+  slots: number;
+  validation: { ndcg: number; coldRecall: number };
+  test: { ndcg: number; recall: number; coldRecall: number };
 }
 
 export interface ShopDeps {
@@ -120,6 +137,8 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
     const version = versionName(m);
     let fit: EmbeddingFit | undefined;
     let ranker: RankerWeights | undefined;
+    let newArrivals: NewArrivals | undefined;
+    let sweep: NewArrivalsSweepRow[] | undefined;
     let reusedSeconds = 0;
     let score: (block: Int32Array, o: Float32Array) => void;
     let dispose = () => {};
@@ -154,10 +173,28 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
       const emb = embeddingScorer(shop, split, fit.model, split.test);
       dispose = emb.dispose;
       if (m === 'ranker') {
-        const tuned = tuneRankerWeights(shop, split, fit.model, deps.logger);
+        const tuned = tuneRankerWeights(shop, split, fit.model, deps.logger, req.newArrivalsBudget ?? 0);
         ranker = tuned.weights;
+        newArrivals = tuned.newArrivals;
         deps.logger.info({ ...tuned }, 'ranker weights tuned on validation');
-        score = contextScorer(shop, split.test, 'ranker', ranker, emb.score);
+        if (req.newArrivalsSweep) {
+          const w = tuned.weights;
+          sweep = tuned.newArrivalsSweep.map((v) => {
+            const na = { slots: v.slots, days: tuned.newArrivals.days };
+            const t = evalPhase(
+              shop,
+              split,
+              split.test,
+              contextScorer(shop, split.test, 'ranker', w, emb.score, na),
+            ).metrics;
+            return {
+              slots: v.slots,
+              validation: { ndcg: v.ndcg, coldRecall: v.coldRecall },
+              test: { ndcg: t['ndcg@20'], recall: t['recall@20'], coldRecall: t['coldItemRecall@20'] },
+            };
+          });
+        }
+        score = contextScorer(shop, split.test, 'ranker', ranker, emb.score, newArrivals);
       } else score = emb.score;
     }
     // Training seconds: this model's own work, plus the shared embedding training it reused.
@@ -182,9 +219,10 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
       { model: m, ndcg20: summary.metrics['ndcg@20'], evalSeconds: r.seconds },
       'test evaluation',
     );
-    const res: ShopRunResult = { summary, stoppedBy: fit?.stoppedBy, ranker };
+    const res: ShopRunResult = { summary, stoppedBy: fit?.stoppedBy, ranker, newArrivals };
+    if (sweep) res.newArrivalsSweep = sweep;
     if (req.save !== false)
-      res.dir = saveShopModel(req, source.spec, shop, split, m, version, summary, fit, ranker);
+      res.dir = saveShopModel(req, source.spec, shop, split, m, version, summary, fit, ranker, newArrivals);
     out.push(res);
   }
   return out;
@@ -200,6 +238,7 @@ function saveShopModel(
   summary: ShopRunResult['summary'],
   fit: EmbeddingFit | undefined,
   ranker: RankerWeights | undefined,
+  newArrivals: NewArrivals | undefined,
 ): string {
   const d = fit?.model.dims ?? 0;
   const extra: Record<string, string | Buffer> = {};
@@ -212,6 +251,7 @@ function saveShopModel(
       extra,
       contextFiles(tables, shop.items.category, {
         weights: ranker ?? null,
+        ...(newArrivals ? { newArrivals } : {}),
         cutoff: new Date(tables.cutoff).toISOString(),
         recentItems: 5,
       }),
@@ -230,6 +270,7 @@ function saveShopModel(
     stoppedBy: fit?.stoppedBy ?? null,
     warmStart: summary.warmStart ?? null,
     ranker: ranker ?? null,
+    newArrivals: newArrivals ?? null,
     createdAt: new Date().toISOString(),
   };
   const lines = [
@@ -311,7 +352,10 @@ export async function evaluateShopVersion(
     dispose = emb.dispose;
     const ctx = m === 'ranker' ? readContextFiles(stored.dir) : undefined;
     const weights = (ctx?.ranker as { weights?: RankerWeights } | undefined)?.weights;
-    score = weights ? contextScorer(shop, split.test, 'ranker', weights, emb.score) : emb.score;
+    // An older version has no newArrivals in ranker.json: the quota is off, as it was trained.
+    score = weights
+      ? contextScorer(shop, split.test, 'ranker', weights, emb.score, newArrivalsOf(ctx?.ranker))
+      : emb.score;
   }
   try {
     const r = evalPhase(

@@ -36,9 +36,18 @@ import { defaultTrainerOptions, type TrainerOptions } from '../lightgcn/options'
 import { trainEmbeddings, type CurvePoint } from '../lightgcn/trainer';
 import type { InitialTable } from '../lightgcn/warmStart';
 import {
+  isNewArrival,
+  newArrivalQuota,
+  newArrivalsOff,
   rankScores,
+  reserveNewArrivals,
+  tuneNewArrivals,
   tuneRanker,
   defaultRankerWeights,
+  LIST_SIZE,
+  NEW_ARRIVAL_DAYS,
+  NEW_ARRIVAL_SLOTS,
+  type NewArrivals,
   type RankerWeights,
   type RankerTables,
 } from './ranker';
@@ -51,6 +60,11 @@ export const RECENT = 5;
 export interface Phase {
   name: 'validation' | 'test';
   cutoff: number;
+  /**
+   * When "launched recently" is judged: the window's last instant. One ranked list stands for the whole
+   * window, so a product launched during it is a new arrival for the part of the window it is on sale.
+   */
+  freshAt: number;
   /** Items the user had before the window (excluded from ranking). */
   history: Csr;
   truth: Csr;
@@ -59,11 +73,14 @@ export interface Phase {
   recent: Int32Array;
   users: Int32Array;
   tables: ContextTables;
+  /** Products launched in this window (no events before it): what its cold-item recall counts. */
+  coldItems: Uint8Array;
 }
 
 export interface ShopSplit {
   fit: Csr & { val: Float32Array };
   trainEvents: Int32Array;
+  /** The test window's cold items (test.coldItems). */
   coldItems: Uint8Array;
   validation: Phase;
   test: Phase;
@@ -145,6 +162,15 @@ export function shopSplit(shop: ShopData, o: SplitOptions = defaultSplitOptions)
   const trainEvents = new Int32Array(shop.nUsers);
   for (let e = 0; e < ev.n; e++) if (ev.ts[e] < vs) trainEvents[ev.user[e]]++;
   const histTest = distinct(shop, (e) => ev.ts[e] < ts);
+  const itemIndex = new Map(shop.itemIds.map((id, i) => [id, i]));
+  const maskOf = (ids: string[]) => {
+    const m = new Uint8Array(shop.nItems);
+    for (const id of ids) {
+      const i = itemIndex.get(id);
+      if (i !== undefined) m[i] = 1;
+    }
+    return m;
+  };
   const phase = (
     name: Phase['name'],
     cutoff: number,
@@ -152,6 +178,7 @@ export function shopSplit(shop: ShopData, o: SplitOptions = defaultSplitOptions)
     history: Csr,
     max: number,
     seed: number,
+    coldItems: Uint8Array,
   ): Phase => {
     const truth = distinct(shop, (e) => ev.ts[e] >= cutoff && ev.ts[e] < end, history);
     const purchases = distinct(
@@ -164,21 +191,38 @@ export function shopSplit(shop: ShopData, o: SplitOptions = defaultSplitOptions)
     return {
       name,
       cutoff,
+      freshAt: Math.min(end, shop.bounds.end + 1) - 1,
       history,
       truth,
       purchases,
       recent: recentBefore(shop, cutoff),
       users: sample(us, max, seed),
       tables: buildContextTables(shop, cutoff),
+      coldItems,
     };
   };
-  const validation = phase('validation', vs, ts, fit, o.maxValidUsers, o.seed);
-  const test = phase('test', ts, Infinity, histTest, o.maxEvalUsers, o.seed + 1);
+  const segs = shop.manifest.segments;
+  const validation = phase(
+    'validation',
+    vs,
+    ts,
+    fit,
+    o.maxValidUsers,
+    o.seed,
+    maskOf(segs.coldValidationProducts),
+  );
+  const test = phase(
+    'test',
+    ts,
+    Infinity,
+    histTest,
+    o.maxEvalUsers,
+    o.seed + 1,
+    maskOf(segs.coldTestProducts),
+  );
   const stop: number[] = [];
   for (let u = 0; u < shop.nUsers; u++)
     if (validation.truth.ptr[u + 1] > validation.truth.ptr[u] && fit.ptr[u + 1] > fit.ptr[u]) stop.push(u);
-  const coldItems = new Uint8Array(shop.nItems);
-  for (const id of shop.manifest.segments.coldTestProducts) coldItems[Number(id.slice(1))] = 1;
   if (test.users.length === 0)
     throw validationError('the split has no test users: no events in the test window', { field: 'data' });
   if (fit.ptr[fit.nRows] === 0)
@@ -186,7 +230,7 @@ export function shopSplit(shop: ShopData, o: SplitOptions = defaultSplitOptions)
   return {
     fit,
     trainEvents,
-    coldItems,
+    coldItems: test.coldItems,
     validation,
     test,
     stopUsers: sample(stop, o.maxValidUsers, o.seed + 2),
@@ -260,6 +304,11 @@ export function rankerTablesOf(t: ContextTables, shop: ShopData): RankerTables {
   return { ...t, itemCategory: shop.items.category };
 }
 
+/** Products that are new arrivals at `at` (launched less than `days` days before it). */
+export function newArrivalMask(shop: ShopData, at: number, days: number): Uint8Array {
+  return Uint8Array.from(shop.items.launch, (l) => (isNewArrival(l, at, days) ? 1 : 0));
+}
+
 /** Scores of the non-embedding baselines and of the ranker (given an embedding scorer). */
 export function contextScorer(
   shop: ShopData,
@@ -267,6 +316,7 @@ export function contextScorer(
   kind: 'pop' | 'trend' | 'covisit' | 'ranker',
   weights: RankerWeights = defaultRankerWeights,
   gnn?: (block: Int32Array, out: Float32Array) => void,
+  newArrivals: NewArrivals = newArrivalsOff,
 ) {
   const nI = shop.nItems;
   const t = phase.tables;
@@ -280,6 +330,8 @@ export function contextScorer(
   const trend = norm(t.trending);
   const season = norm(seasonalScores(t, shop.items.category, phase.cutoff, new Float32Array(nI)));
   const scratch = { s: new Float32Array(nI), p: new Float32Array(nI) };
+  const quota = kind === 'ranker' ? newArrivalQuota(newArrivals.slots, LIST_SIZE) : 0;
+  const isNew = quota > 0 ? newArrivalMask(shop, phase.freshAt, newArrivals.days) : undefined;
   return (block: Int32Array, out: Float32Array) => {
     if (kind === 'ranker' && gnn) gnn(block, out);
     for (let r = 0; r < block.length; r++) {
@@ -294,6 +346,12 @@ export function contextScorer(
       } else {
         const g = Float32Array.from(o);
         rankScores(tables, weights, { gnn: g, recent: recentOf(phase, u), at: phase.cutoff }, o, scratch);
+        if (isNew) {
+          // The quota counts in the list the user sees: what they already had is excluded first.
+          for (let e = phase.history.ptr[u]; e < phase.history.ptr[u + 1]; e++)
+            o[phase.history.idx[e]] = -Infinity;
+          reserveNewArrivals(o, isNew, quota);
+        }
       }
     }
   };
@@ -316,7 +374,7 @@ export function evalPhase(
     itemCategory: shop.items.category,
     itemPrice: shop.items.price,
     popularity: phase.tables.popularity,
-    coldItems: split.coldItems,
+    coldItems: phase.coldItems,
     segments: segmentsOf(shop, split),
     score,
     onBlock: (n) => progress?.update(n),
@@ -414,23 +472,60 @@ export async function fitEmbeddings(
   };
 }
 
-/** Tune the ranker's weights on the validation window (NDCG@20), given the embedding model. */
+/**
+ * Tune the ranker on the validation window (NDCG@20), given the embedding model: the signal weights first
+ * (coordinate search), then the new-arrivals quota with those weights (tuneNewArrivals: 0 slots unless more
+ * pay, or cost at most `newArrivalsBudget` of validation NDCG@20 when one is given).
+ */
 export function tuneRankerWeights(
   shop: ShopData,
   split: ShopSplit,
   model: InductiveModel,
   logger: Logger,
-): { weights: RankerWeights; value: number; tried: number } {
+  newArrivalsBudget = 0,
+): {
+  weights: RankerWeights;
+  newArrivals: NewArrivals;
+  value: number;
+  tried: number;
+  /** Validation NDCG@20 and cold-item recall@20 of every slot count. */
+  newArrivalsSweep: Array<{ slots: number; ndcg: number; coldRecall: number }>;
+} {
   const phase = split.validation;
   const emb = embeddingScorer(shop, split, model, phase);
   try {
-    return tuneRanker(
+    const w = tuneRanker(
       (w) =>
         evalPhase(shop, split, phase, contextScorer(shop, phase, 'ranker', w, emb.score)).metrics['ndcg@20'],
       defaultRankerWeights,
       1,
       (w, v) => logger.info({ weights: w, ndcg20: v }, 'ranker candidate'),
     );
+    const na = tuneNewArrivals(
+      (na) => {
+        const m = evalPhase(
+          shop,
+          split,
+          phase,
+          contextScorer(shop, phase, 'ranker', w.weights, emb.score, na),
+        ).metrics;
+        return { ndcg: m['ndcg@20'], coldRecall: m['coldItemRecall@20'] };
+      },
+      newArrivalsBudget,
+      NEW_ARRIVAL_DAYS,
+      (na, v) =>
+        logger.info(
+          { newArrivals: na, ndcg20: v.ndcg, coldItemRecall20: v.coldRecall },
+          'ranker new-arrivals candidate',
+        ),
+    );
+    return {
+      weights: w.weights,
+      newArrivals: na.newArrivals,
+      value: na.value,
+      tried: w.tried + NEW_ARRIVAL_SLOTS.length,
+      newArrivalsSweep: na.sweep,
+    };
   } finally {
     emb.dispose();
   }

@@ -1,5 +1,14 @@
 import { addFromRecent, topPairs, weekOfYear } from './tables';
-import { rankScores, tuneRanker } from './ranker';
+import { topK } from '../eval/topk';
+import {
+  isNewArrival,
+  newArrivalQuota,
+  newArrivalsOf,
+  rankScores,
+  reserveNewArrivals,
+  tuneNewArrivals,
+  tuneRanker,
+} from './ranker';
 
 describe('context tables', () => {
   it('aggregates pairs, keeps the heaviest per row and scales rows to max 1', () => {
@@ -49,5 +58,74 @@ describe('context tables', () => {
     const tuned = tuneRanker((c) => -Math.abs(c.session - 0.5) - c.trend, w);
     expect(tuned.weights.session).toBe(0.5);
     expect(tuned.weights.trend).toBe(0);
+  });
+});
+
+describe('new arrivals', () => {
+  const DAY = 86_400_000;
+
+  it('are the products on sale for less than `days` days at the request time', () => {
+    const at = Date.parse('2026-10-31T23:59:59.999Z');
+    expect(isNewArrival(at - 3 * DAY, at, 28)).toBe(true);
+    expect(isNewArrival(at, at, 28)).toBe(true);
+    expect(isNewArrival(at - 28 * DAY, at, 28)).toBe(false);
+    expect(isNewArrival(at + 1, at, 28)).toBe(false); // not launched yet
+    expect(isNewArrival(NaN, at, 28)).toBe(false);
+  });
+
+  it('get `slots` of every 20 places, rounded, never more than the list', () => {
+    expect(newArrivalQuota(3, 20)).toBe(3);
+    expect(newArrivalQuota(2, 10)).toBe(1);
+    expect(newArrivalQuota(0, 50)).toBe(0);
+    expect(newArrivalQuota(5, 2)).toBe(1);
+  });
+
+  it('fill reserved slots at the end of the top k, displacing the lowest-ranked old items', () => {
+    // Old items 0..5 score 1.0 .. 0.5; new items 6, 7, 8 score 0.3, 0.45, 0.1; item 9 (new) is excluded.
+    const scores = Float32Array.from([1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0.45, 0.1, -Infinity]);
+    const isNew = Uint8Array.from([0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+    expect(reserveNewArrivals(scores, isNew, 2, 4)).toBe(2);
+    const top = new Int32Array(4);
+    topK(scores, 0, 10, 4, top, new Float32Array(4));
+    // 0 and 1 keep their places; 2 and 3 give way to the two best new items, best first.
+    expect(Array.from(top)).toEqual([0, 1, 7, 6]);
+    expect(scores[9]).toBe(-Infinity);
+    expect(scores[2]).toBeCloseTo(0.8); // displaced items keep their score, below the list
+  });
+
+  it('count new items already in the top k, and change nothing when the quota is met or 0', () => {
+    const scores = Float32Array.from([1, 0.9, 0.8, 0.7]);
+    const isNew = Uint8Array.from([0, 1, 0, 1]);
+    const before = Float32Array.from(scores);
+    expect(reserveNewArrivals(scores, isNew, 1, 2)).toBe(0);
+    expect(reserveNewArrivals(scores, isNew, 0, 2)).toBe(0);
+    expect(Array.from(scores)).toEqual(Array.from(before));
+    // Quota 2 of 2: new item 1 stays, and old item 0, the only one, gives way to new item 3.
+    expect(reserveNewArrivals(scores, isNew, 2, 2)).toBe(1);
+    const top = new Int32Array(2);
+    topK(scores, 0, 4, 2, top, new Float32Array(2));
+    expect(Array.from(top)).toEqual([1, 3]);
+  });
+
+  it('read an older ranker.json (no newArrivals) or a malformed one as off', () => {
+    expect(newArrivalsOf({ weights: {} })).toEqual({ slots: 0, days: 28 });
+    expect(newArrivalsOf(null)).toEqual({ slots: 0, days: 28 });
+    expect(newArrivalsOf({ newArrivals: { slots: 'x', days: 28 } })).toEqual({ slots: 0, days: 28 });
+    expect(newArrivalsOf({ newArrivals: { slots: 3, days: 14 } })).toEqual({ slots: 3, days: 14 });
+  });
+
+  it('tune the quota on NDCG@20, or on cold-item recall within an NDCG@20 budget', () => {
+    // NDCG falls with every slot, cold-item recall rises.
+    const f = (na: { slots: number }) => ({ ndcg: 0.1 - 0.0004 * na.slots, coldRecall: 0.05 * na.slots });
+    expect(tuneNewArrivals(f).newArrivals).toEqual({ slots: 0, days: 28 });
+    // A 1% budget allows 0.099 and above: 2 slots (0.0992), not 3 (0.0988).
+    expect(tuneNewArrivals(f, 0.01).newArrivals.slots).toBe(2);
+    // A quota that pays for itself is kept without a budget; ties go to fewer slots.
+    const pays = (na: { slots: number }) => ({
+      ndcg: na.slots === 2 || na.slots === 4 ? 1 : 0,
+      coldRecall: 0,
+    });
+    expect(tuneNewArrivals(pays).newArrivals.slots).toBe(2);
+    expect(tuneNewArrivals(() => ({ ndcg: 0.5, coldRecall: 0 })).newArrivals.slots).toBe(0);
   });
 });

@@ -25,6 +25,8 @@ export interface InductiveModel {
   userRow: Map<string, number>;
   itemRow: Map<string, number>;
   meta?: MetaTables;
+  /** The model dir it was loaded from (loadInductiveModel), for its other artifacts. */
+  dir?: string;
 }
 
 export interface NewProduct {
@@ -69,13 +71,14 @@ export function inductiveModelOf(
 export function loadInductiveModel(dataDir: string, version: string): InductiveModel {
   const m = readModelDir(dataDir, version);
   const e = m.embeddings;
-  return inductiveModelOf(version, e.dims, {
+  const model = inductiveModelOf(version, e.dims, {
     users: e.users,
     items: e.items,
     userIds: m.ids.users.map(String),
     itemIds: m.ids.items.map(String),
     meta: readMetaFiles(m.dir, e.dims),
   });
+  return { ...model, dir: m.dir };
 }
 
 class Acc {
