@@ -1,4 +1,7 @@
 import { passesFilter, rankCandidates, type Candidate } from './rank';
+import { newArrivalCandidates, newArrivalsOf } from './recommend';
+import type { Catalog } from '../catalog';
+import type { LoadedModel } from '../model/activeModel';
 import type { CatalogProduct } from '../catalog';
 import { parseFilter } from '../validate';
 
@@ -79,5 +82,113 @@ describe('rankCandidates', () => {
     expect(passesFilter(catalog.get('p5')!, f, new Set())).toBe(false);
     expect(passesFilter(catalog.get('p1')!, f, new Set())).toBe(true);
     expect(passesFilter(catalog.get('p1')!, parseFilter({ categoryIds: ['c2'] }), new Set())).toBe(false);
+  });
+
+  describe('new arrivals (the trained ranker quota)', () => {
+    const NOW = Date.parse('2026-10-31T12:00:00Z');
+    const DAY = 86_400_000;
+    const shop = new Map<string, CatalogProduct>(
+      ['o1', 'o2', 'o3', 'o4', 'n1', 'n2', 'n3'].map((id, k) => [
+        id,
+        product(id, {
+          categoryId: `c${k}`,
+          categoryPath: [`c${k}`],
+          launchedAt: id.startsWith('n') ? NOW - (k - 3) * DAY : NOW - 400 * DAY,
+        }),
+      ]),
+    );
+    const input = {
+      ...base,
+      product: (id: string) => shop.get(id),
+      first: 4,
+      // Old items first by score; the new ones (no history) score lowest.
+      candidates: [
+        ['o1', 1],
+        ['o2', 0.9],
+        ['o3', 0.8],
+        ['o4', 0.7],
+        ['n1', 0.3],
+        ['n2', 0.5],
+        ['n3', 0.1],
+      ].map(([p, w]) => ({ productId: p as string, source: 'embedding' as const, weight: w as number })),
+    };
+    const isNew = (p: CatalogProduct) => p.launchedAt !== null && NOW - p.launchedAt < 28 * DAY;
+
+    it('puts the best new arrivals at the end of the list, in place of the lowest-ranked others', () => {
+      const out = rankCandidates({ ...input, newArrivals: { quota: 2, isNew } });
+      expect(out.map((i) => i.productId)).toEqual(['o1', 'o2', 'n2', 'n1']);
+    });
+
+    it('changes nothing with quota 0, without the setting, or when the list already holds enough', () => {
+      const plain = ['o1', 'o2', 'o3', 'o4'];
+      expect(rankCandidates(input).map((i) => i.productId)).toEqual(plain);
+      expect(rankCandidates({ ...input, newArrivals: { quota: 0, isNew } }).map((i) => i.productId)).toEqual(
+        plain,
+      );
+      const withNew = {
+        ...input,
+        candidates: [...input.candidates, { productId: 'n3', source: 'copurchase' as const, weight: 9 }],
+      };
+      // n3 is second on its own merit (co-purchase); a quota of 1 is met, so nothing moves.
+      expect(
+        rankCandidates({ ...withNew, newArrivals: { quota: 1, isNew } }).map((i) => i.productId),
+      ).toEqual(['o1', 'n3', 'o2', 'o3']);
+    });
+
+    it('never promotes a new arrival the filters drop', () => {
+      const out = rankCandidates({
+        ...input,
+        exclude: new Set(['n2']),
+        newArrivals: { quota: 1, isNew },
+      });
+      expect(out.map((i) => i.productId)).toEqual(['o1', 'o2', 'o3', 'n1']);
+    });
+  });
+});
+
+describe('newArrivalCandidates', () => {
+  const NOW = Date.now();
+  const DAY = 86_400_000;
+  const products = [
+    product('n1', { launchedAt: NOW - 2 * DAY }),
+    product('n2', { launchedAt: NOW - 5 * DAY }),
+    product('n3', { launchedAt: NOW - 3 * DAY, categoryId: null }), // no row, no category: no embedding
+    product('old', { launchedAt: NOW - 90 * DAY }),
+    product('soon', { launchedAt: NOW + DAY }),
+  ];
+  const catalog = {
+    categories: () => [{ id: 'c1', name: 'c1', level: 3, season: null, parentId: null }],
+    inCategory: (c: string) => (c === 'c1' ? products : []),
+  } as unknown as Catalog;
+  const items = Float32Array.from([1, 0, 0, 1, 1, 1, 0.5, 0.5]); // rows: n1, n2, old, soon
+  const model = {
+    version: 'v',
+    dims: 2,
+    itemRow: new Map([
+      ['n1', 0],
+      ['n2', 1],
+      ['old', 2],
+      ['soon', 3],
+    ]),
+    table: { dims: 2, nItems: 4, items, norms: new Float32Array(4) },
+    inductive: { version: 'v' },
+  } as unknown as LoadedModel;
+
+  it('scores the products launched within the window by query · row, best first', () => {
+    const out = newArrivalCandidates(
+      model,
+      catalog,
+      Float32Array.from([0.2, 1]),
+      { slots: 2, days: 28 },
+      NOW,
+    );
+    expect(out.map((c) => c.productId)).toEqual(['n2', 'n1']);
+    expect(out[0].source).toBe('embedding');
+    expect(out[0].weight).toBeCloseTo(1);
+    expect(out[1].weight).toBeCloseTo(0.2);
+  });
+
+  it('reads a model without a dir (or without newArrivals) as quota off', () => {
+    expect(newArrivalsOf(model)).toEqual({ slots: 0, days: 28 });
   });
 });

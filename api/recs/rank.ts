@@ -47,6 +47,12 @@ export interface RankInput {
   perCategoryCap?: number;
   /** Source weights that replace SOURCE_WEIGHTS (an experiment variant's ranker settings). */
   sourceWeights?: Partial<Record<Source, number>>;
+  /**
+   * The trained ranker's new-arrivals quota (training/context/ranker.ts, `reserveNewArrivals`): at least
+   * `quota` of the list are products for which `isNew` holds, the best-scoring ones, placed at the end of the
+   * list where they displace the lowest-ranked other items. 0 or absent: off.
+   */
+  newArrivals?: { quota: number; isNew: (p: CatalogProduct) => boolean };
 }
 
 export function passesFilter(p: CatalogProduct, filter: RecFilter, purchased: Set<string>): boolean {
@@ -113,5 +119,29 @@ export function rankCandidates(input: RankInput): RankedItem[] {
     if (out.length >= input.first) break;
     out.push(it);
   }
-  return out;
+  return reserveNewArrivals(out, eligible, input);
+}
+
+/** The new-arrivals quota over the diversified list, the same rule as the offline ranker's. */
+function reserveNewArrivals(out: RankedItem[], eligible: RankedItem[], input: RankInput): RankedItem[] {
+  const na = input.newArrivals;
+  const quota = Math.min(na?.quota ?? 0, input.first);
+  if (!na || quota <= 0) return out;
+  const isNew = (it: RankedItem) => {
+    const p = input.product(it.productId);
+    return p !== undefined && na.isNew(p);
+  };
+  const inList = new Set(out.map((it) => it.productId));
+  const want = quota - out.filter(isNew).length;
+  if (want <= 0) return out;
+  // `eligible` is in score order: the best new arrivals not in the list yet.
+  const add = eligible.filter((it) => !inList.has(it.productId) && isNew(it)).slice(0, want);
+  if (add.length === 0) return out;
+  let drop = Math.max(0, out.length + add.length - input.first);
+  const keep: RankedItem[] = [];
+  for (let j = out.length - 1; j >= 0; j--) {
+    if (drop > 0 && !isNew(out[j])) drop--;
+    else keep.push(out[j]);
+  }
+  return [...keep.reverse(), ...add];
 }

@@ -5,8 +5,16 @@ import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Logger } from '../../core';
 import type { GraphClient } from '../../graph';
+import {
+  inferProductEmbedding,
+  isNewArrival,
+  newArrivalQuota,
+  newArrivalsOff,
+  readNewArrivals,
+  type NewArrivals,
+} from '../../training';
 import { recentKey, sessionSubject, userSubject, type RecentEvent } from '../../events';
-import type { Catalog } from '../catalog';
+import type { Catalog, CatalogProduct } from '../catalog';
 import { withTimeout, type Breaker } from '../guard';
 import type { ActiveModel, LoadedModel } from '../model/activeModel';
 import { meanOfRows, rowOf, topK } from '../model/embeddingIndex';
@@ -114,6 +122,88 @@ export function queryVector(
   return q;
 }
 
+const newArrivalsByModel = new WeakMap<LoadedModel, NewArrivals>();
+
+/** The model's trained new-arrivals quota (its ranker.json), read once per loaded model; none or older: off. */
+export function newArrivalsOf(model: LoadedModel, logger?: Logger): NewArrivals {
+  let na = newArrivalsByModel.get(model);
+  if (!na) {
+    try {
+      na = model.inductive.dir ? readNewArrivals(model.inductive.dir) : newArrivalsOff;
+    } catch (err) {
+      logger?.warn({ err: (err as Error).message, version: model.version }, 'ranker.json unreadable');
+      na = newArrivalsOff;
+    }
+    newArrivalsByModel.set(model, na);
+  }
+  return na;
+}
+
+const launchCache = new WeakMap<Catalog, { at: number; since: number; products: CatalogProduct[] }>();
+
+/** Catalogue products launched since `since` (rebuilt at most once a minute). */
+function launchedSince(catalog: Catalog, since: number, now: number): CatalogProduct[] {
+  const hit = launchCache.get(catalog);
+  if (hit && now - hit.at < 60_000 && hit.since <= since) return hit.products;
+  const products: CatalogProduct[] = [];
+  for (const c of catalog.categories())
+    for (const p of catalog.inCategory(c.id))
+      if (p.launchedAt !== null && p.launchedAt >= since) products.push(p);
+  launchCache.set(catalog, { at: now, since, products });
+  return products;
+}
+
+const newItemRows = new WeakMap<LoadedModel, Map<string, Float32Array | null>>();
+
+/** A product's embedding: its trained (or, unseen in training, inductive) row, else inferred from its metadata. */
+function productVector(model: LoadedModel, p: CatalogProduct): Float32Array | null {
+  const row = model.itemRow.get(p.id);
+  if (row !== undefined) return rowOf(model.table.items, model.dims, row);
+  let cache = newItemRows.get(model);
+  if (!cache) newItemRows.set(model, (cache = new Map()));
+  let v = cache.get(p.id);
+  if (v === undefined) {
+    try {
+      v = p.categoryId
+        ? inferProductEmbedding(model.inductive, {
+            categoryId: p.categoryId,
+            brandId: p.brandId ?? undefined,
+            price: p.price ?? undefined,
+          })
+        : null;
+    } catch {
+      v = null; // metadata the model does not know (a new brand): no embedding
+    }
+    cache.set(p.id, v);
+  }
+  return v;
+}
+
+/**
+ * Embedding candidates among the new arrivals at `at` (launched less than `days` days before): scored like
+ * every embedding candidate (query · product row), so that the quota can pick the best of them; the embedding
+ * top 200 rarely holds them, because products with history outrank them.
+ */
+export function newArrivalCandidates(
+  model: LoadedModel,
+  catalog: Catalog,
+  q: Float32Array,
+  na: NewArrivals,
+  at: number,
+  k = 50,
+): Candidate[] {
+  const scored: Candidate[] = [];
+  for (const p of launchedSince(catalog, at - na.days * 86_400_000, Date.now())) {
+    if (p.launchedAt === null || !isNewArrival(p.launchedAt, at, na.days)) continue;
+    const v = productVector(model, p);
+    if (!v) continue;
+    let s = 0;
+    for (let d = 0; d < model.dims; d++) s += q[d] * v[d];
+    scored.push({ productId: p.id, source: 'embedding', weight: Math.max(0, s) + 1e-6 });
+  }
+  return scored.sort((a, b) => b.weight - a.weight).slice(0, k);
+}
+
 export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResult> {
   const { graph, graphBreaker, catalog, popularity, logger } = deps;
   const reasons: string[] = [];
@@ -165,6 +255,7 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
 
   const candidates: Candidate[] = [];
   const tasks: Array<Promise<void>> = [];
+  const newArrivals = model ? newArrivalsOf(model, logger) : newArrivalsOff;
 
   // 1. Embeddings
   if (model) {
@@ -176,6 +267,12 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
           source: 'embedding',
           weight: Math.max(0, n.score) + 1e-6,
         });
+      }
+      // 1b. New arrivals, for the trained ranker's quota (they have no history, so the top 200 misses them).
+      if (newArrivals.slots > 0) {
+        const have = new Set(candidates.map((c) => c.productId));
+        for (const c of newArrivalCandidates(model, catalog, q, newArrivals, req.context.ts))
+          if (!have.has(c.productId)) candidates.push(c);
       }
     }
   } else {
@@ -250,6 +347,10 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     first: req.first,
     sourceWeights: req.ranker?.sourceWeights,
     perCategoryCap: req.ranker?.perCategoryCap,
+    newArrivals: {
+      quota: newArrivalQuota(newArrivals.slots, req.first),
+      isNew: (p) => p.launchedAt !== null && isNewArrival(p.launchedAt, req.context.ts, newArrivals.days),
+    },
   });
   return {
     recId: crypto.randomUUID(),
