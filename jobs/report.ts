@@ -11,6 +11,7 @@ export function renderRefreshReport(s: RunState): string {
     `- trigger: ${s.trigger}; started ${s.createdAt}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`,
     `- status: **${s.status}**${s.reason ? ` - ${s.reason}` : ''}`,
     `- active model before: ${s.activeBefore ?? 'none'}; after: ${s.activeAfter ?? s.activeBefore ?? 'none'}`,
+    ...warmStartLine(s),
     '',
     '| stage | status | attempts | seconds | result / error |',
     '|---|---|---|---|---|',
@@ -39,6 +40,17 @@ export function renderRefreshReport(s: RunState): string {
       );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** How the train stage started: from which version, and how many E0 rows it reused; or cold, and why. */
+function warmStartLine(s: RunState): string[] {
+  const r = s.stages.train.result;
+  if (!r || !('warmStartFrom' in r)) return [];
+  if (typeof r.warmStartFrom === 'string')
+    return [
+      `- warm start: from ${r.warmStartFrom}, ${String(r.reusedRows)} of ${String(r.rows)} E0 rows reused (the rest initialised from their neighbours)`,
+    ];
+  return [`- warm start: none, trained ${String(r.warmStartNote ?? 'cold')}`];
 }
 
 function summarise(r: Record<string, unknown>): string {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type Redis from 'ioredis';
 import { createProgress, unavailable, type Config, type Logger } from '../core';
 import type { GraphClient } from '../graph';
-import { evaluateVersion, parseDataSource, trainModel } from '../training';
+import { evaluateVersion, parseDataSource, trainModel, type WarmStartRecord } from '../training';
 import { publishModel, QUERY_SIMILAR, readActiveModel } from '../training/registry';
 import { CONSUMER_GROUP } from '../events';
 import { refreshFeatures } from '../etl/features';
@@ -114,10 +114,19 @@ async function exportData(ctx: StageContext): Promise<StageOutcome> {
   return done({ data: 'neo4j:', source: 'graph' });
 }
 
-/** train: a new version from the exported data. */
+/** Models that learn an embedding table, so they can start from the active model's (training/warmStart.ts). */
+const WARM_STARTABLE = ['lightgcn', 'mf', 'lightgcn-meta', 'ranker'];
+
+/**
+ * train: a new version from the exported data, warm-started from the active model's E0 (REFRESH_WARM_START,
+ * default `active`). The active pointer is read once, here; when its model cannot be a start (none active, a
+ * version without E0, other dims or model, a corrupt table) the stage trains cold and records why.
+ */
 async function train(ctx: StageContext): Promise<StageOutcome> {
   const data = String(resultOf(ctx.state, 'export').data);
   const model = ctx.state.options.model ?? ctx.config.jobs.refreshModel;
+  const active = readActiveModel(ctx.config.dataDir);
+  const warm = ctx.config.jobs.refreshWarmStart === 'active' && WARM_STARTABLE.includes(model);
   const out = await trainModel(
     {
       model,
@@ -127,6 +136,8 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
       neo4j: ctx.config.neo4j,
       // The nightly window is bounded: training stops at the budget and keeps its best validated state.
       options: { timeBudgetSeconds: ctx.config.jobs.refreshTimeBudgetMinutes * 60 },
+      // The version itself, not `active`: a publish between here and the read cannot change what we record.
+      warmStart: warm ? { from: active?.version ?? 'active', onProblem: 'cold' } : undefined,
     },
     {
       logger: ctx.logger,
@@ -140,9 +151,27 @@ async function train(ctx: StageContext): Promise<StageOutcome> {
     seconds: out.summary.seconds,
     epochs: out.summary.epochs,
     metrics: out.summary.metrics,
-    // Warm start from the active model's embeddings is not in training's API yet: every refresh trains cold.
-    warmStart: false,
+    ...warmStartResult(
+      out.summary.warmStart,
+      ctx.config.jobs.refreshWarmStart === 'off'
+        ? 'REFRESH_WARM_START=off'
+        : `${model} learns no embedding table to start from`,
+    ),
   });
+}
+
+/** The train stage's record of its start: flat fields, so the report's stage table shows them. */
+function warmStartResult(
+  w: WarmStartRecord | undefined,
+  whyNot: string,
+): Record<string, string | number | null> {
+  if (!w) return { warmStartFrom: null, warmStartNote: `cold: ${whyNot}` };
+  return {
+    warmStartFrom: w.from,
+    reusedRows: w.reusedRows,
+    rows: w.rows,
+    ...(w.fallback ? { warmStartNote: `cold: ${w.fallback}` } : {}),
+  };
 }
 
 /** evaluate: the candidate and the active model on the same (latest) test split. */
