@@ -32,5 +32,8 @@ export {
   scoreItems,
 } from './inductive';
 export type { InductiveModel, NewProduct, NewUser } from './inductive';
+export { readNewArrivals } from './artifacts/contextFiles';
+export { isNewArrival, newArrivalQuota, newArrivalsOff, LIST_SIZE } from './context/ranker';
+export type { NewArrivals } from './context/ranker';
 export { readShop } from './data/shop';
 export type { ShopData } from './data/shop';
