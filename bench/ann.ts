@@ -17,6 +17,8 @@ import { loadModel, readActivePointer } from '../api/model/activeModel';
 import { rowNorms, topK, type ItemTable } from '../api/model/embeddingIndex';
 import { buildIvfIndexSync, searchIvf, type IvfIndex } from '../api/model/ivfIndex';
 import { createRng } from '../training/data/rng';
+import { createGraphClient } from '../graph';
+import { VECTOR_QUERY } from '../api/recs/similar';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,7 +36,7 @@ interface Row {
   items: number;
   kind: 'similar' | 'recs';
   k: number;
-  probes: number | 'exact';
+  probes: number | 'exact' | 'neo4j';
   lists: number;
   buildS: number;
   medianMs: number;
@@ -151,6 +153,10 @@ async function main(): Promise<void> {
         scoreRatio: 1,
       });
       progress.update(++done, { kind });
+      if (scale === 1 && kind === 'similar' && !process.argv.includes('--no-neo4j')) {
+        const row = await neo4jRow(config, model.version, table, queries, k, truth, model.itemRow);
+        if (row) rows.push(row);
+      }
       for (const probes of probeList) {
         const m = measure(table, index, queries, metric, k, probes, truth);
         rows.push({
@@ -180,6 +186,73 @@ async function main(): Promise<void> {
   if (process.argv.includes('--write-docs')) writeDocs(summary);
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${render(rows)}\n`);
+}
+
+/**
+ * The same similar queries through Neo4j's vector index (`db.index.vector.queryNodes` on product_embedding, an
+ * HNSW index), as API_VECTOR_INDEX=neo4j runs them, round trip included. Only when the graph holds this
+ * model's vectors (it was published to this Neo4j).
+ */
+async function neo4jRow(
+  config: ReturnType<typeof loadConfig>,
+  version: string,
+  table: ItemTable,
+  queries: Array<{ q: Float32Array; self: number }>,
+  k: number,
+  truth: Array<{ kth: number; sum: number }>,
+  ids: Map<string, number>,
+): Promise<Row | undefined> {
+  const graph = createGraphClient(config.neo4j, { app: 'bench-ann' });
+  try {
+    const times: number[] = [];
+    let hit = 0;
+    let got = 0;
+    let best = 0;
+    for (let i = 0; i < queries.length; i++) {
+      const { q, self } = queries[i];
+      const t = process.hrtime.bigint();
+      const res = await graph.read<{ productId: string; version: string | null; score: number }>(
+        VECTOR_QUERY,
+        {
+          k: k + 1,
+          vector: Array.from(q),
+        },
+      );
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (res.some((r) => r.version !== version)) return undefined; // the graph holds another version
+      const qn = Math.sqrt(q.reduce((a, x) => a + x * x, 0)) || 1;
+      let n = 0;
+      for (const r of res) {
+        const row = ids.get(r.productId);
+        if (row === undefined || row === self || n >= k) continue;
+        n++;
+        // Neo4j reports (1 + cos) / 2; recompute the cosine from the model's vectors.
+        let dotp = 0;
+        for (let d = 0; d < table.dims; d++) dotp += table.items[row * table.dims + d] * q[d];
+        const cos = dotp / ((table.norms[row] || 1) * qn);
+        got += cos;
+        if (cos >= truth[i].kth - 1e-6) hit++;
+      }
+      best += truth[i].sum;
+    }
+    return {
+      items: table.nItems,
+      kind: 'similar',
+      k,
+      probes: 'neo4j',
+      lists: 0,
+      buildS: 0,
+      medianMs: round(median(times), 3),
+      p99Ms: round(p99(times), 3),
+      recall: round(hit / (queries.length * k), 4),
+      scoreRatio: round(got / best, 4),
+    };
+  } catch (err) {
+    process.stderr.write(`bench ann: Neo4j vector index not measured: ${(err as Error).message}\n`);
+    return undefined;
+  } finally {
+    await graph.close();
+  }
 }
 
 function render(rows: Row[]): string {
