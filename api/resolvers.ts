@@ -121,6 +121,7 @@ export const resolvers = {
               redis: services.redis,
               catalog: services.catalog,
               popularity: services.popularity,
+              seedNeighbours: services.seedNeighbours,
               model: { current: () => model },
               logger: services.logger,
             },

@@ -29,6 +29,7 @@ import { createMetrics } from './metrics';
 import { watchActiveModel } from './model/activeModel';
 import { createPinnedModels } from './model/pinnedModels';
 import { createPopularity } from './recs/popularity';
+import { createSeedNeighbourCache } from './recs/seedNeighbours';
 import { createApiRedis } from './redis';
 import { resolvers } from './resolvers';
 import { typeDefs } from './schema';
@@ -171,6 +172,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     chooseVariant: opts.chooseVariant ?? ((req) => experiments.choose(req)),
     experiments,
     pinnedModels,
+    seedNeighbours: createSeedNeighbourCache(
+      config.serving.neighbourTtlSeconds * 1000,
+      50_000,
+      Date.now,
+      (hits, misses) => {
+        if (hits > 0) metrics.cacheRequests.inc({ cache: 'seed-neighbours', result: 'hit' }, hits);
+        if (misses > 0) metrics.cacheRequests.inc({ cache: 'seed-neighbours', result: 'miss' }, misses);
+      },
+    ),
   };
   const setModelMetrics = () => {
     const m = model.current();

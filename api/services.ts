@@ -11,6 +11,7 @@ import type { Metrics } from './metrics';
 import type { ActiveModel } from './model/activeModel';
 import type { PinnedModels } from './model/pinnedModels';
 import type { Popularity } from './recs/popularity';
+import type { SeedNeighbourCache } from './recs/seedNeighbours';
 import type { ChooseVariant } from './variant';
 
 export interface Services {
@@ -30,4 +31,6 @@ export interface Services {
   experiments: ExperimentRuntime;
   /** Model versions pinned by experiment variants. */
   pinnedModels: PinnedModels;
+  /** Seed products' graph neighbours, reused for API_NEIGHBOUR_TTL_S. */
+  seedNeighbours: SeedNeighbourCache;
 }

@@ -60,6 +60,8 @@ export const envSchema = z.object({
   API_VECTOR_INDEX: z.enum(['memory', 'neo4j']).default('memory'),
   // IVF lists scanned per in-process search (api/model/ivfIndex.ts); 0 = the exact full scan.
   API_ANN_PROBES: z.coerce.number().int().min(0).max(100_000).default(32),
+  // How long a seed product's graph neighbours are reused (api/recs/seedNeighbours.ts); 0 = always query.
+  API_NEIGHBOUR_TTL_S: z.coerce.number().int().min(0).max(86_400).default(60),
   API_MODEL_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   EVENTS_STREAM: z
     .string()
@@ -162,6 +164,8 @@ export interface Config {
     vectorIndex: 'memory' | 'neo4j';
     /** IVF lists scanned per in-process search; 0 = exact scan. */
     annProbes: number;
+    /** Seconds a seed's graph neighbours are reused; 0 = always query Neo4j. */
+    neighbourTtlSeconds: number;
     modelPollMs: number;
   };
   /** Durable event ingestion (events/): the Redis stream and the consumer's batch size. */
@@ -272,6 +276,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       maxCost: e.API_MAX_COST,
       vectorIndex: e.API_VECTOR_INDEX,
       annProbes: e.API_ANN_PROBES,
+      neighbourTtlSeconds: e.API_NEIGHBOUR_TTL_S,
       modelPollMs: e.API_MODEL_POLL_MS,
     },
     events: { stream: e.EVENTS_STREAM, batchSize: e.EVENTS_BATCH_SIZE },

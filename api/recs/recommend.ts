@@ -17,10 +17,11 @@ import { recentKey, sessionSubject, userSubject, type RecentEvent } from '../../
 import type { Catalog, CatalogProduct } from '../catalog';
 import { withTimeout, type Breaker } from '../guard';
 import type { ActiveModel, LoadedModel } from '../model/activeModel';
-import { meanOfRows, rowOf, topK } from '../model/embeddingIndex';
+import { meanOfRows, nearestItems, rowOf } from '../model/embeddingIndex';
 import type { Context, RecFilter } from '../validate';
 import type { Popularity } from './popularity';
-import { SEED_NEIGHBOURS, SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './queries';
+import { SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './queries';
+import type { SeedNeighbourCache } from './seedNeighbours';
 import { rankCandidates, type Candidate, type Source } from './rank';
 
 export interface RecDeps {
@@ -32,6 +33,8 @@ export interface RecDeps {
   /** The model that serves this request: the active one, or the version an experiment variant pins. */
   model: Pick<ActiveModel, 'current'>;
   logger: Logger;
+  /** Seed products' graph neighbours (co-purchase, co-view, category), reused for a short TTL. */
+  seedNeighbours: SeedNeighbourCache;
 }
 
 export interface RecRequest {
@@ -261,7 +264,7 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   if (model) {
     const q = queryVector(model, req.userId, seedList.slice(0, 10));
     if (q) {
-      for (const n of topK(model.table, q, 200, 'dot')) {
+      for (const n of nearestItems(model.table, q, 200, 'dot')) {
         candidates.push({
           productId: model.itemIds[n.row],
           source: 'embedding',
@@ -282,14 +285,7 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   // 2. Graph traversals from the seeds
   if (seeds.length > 0) {
     tasks.push(
-      g(
-        () =>
-          graph.read<{ seed: string; productId: string; source: Source; w: number }>(SEED_NEIGHBOURS, {
-            seeds,
-          }),
-        'graph candidates',
-        [],
-      ).then((rows) => {
+      g(() => deps.seedNeighbours.rows(graph, seeds), 'graph candidates', []).then((rows) => {
         for (const r of rows) {
           // Co-views from what this very session touched are "session neighbours".
           const fromSession = r.source === 'coview' && recent.some((e) => e.p === r.seed);
