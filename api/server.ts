@@ -125,6 +125,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     app: 'graphrec-api',
     connectionTimeoutMs: 1000,
     maxRetryTimeMs: 1000,
+    autoCommitReads: true,
   });
   const graph = guardGraph(rawGraph, graphBreaker, 2500);
   const redis = createApiRedis(config.redis.url, logger);

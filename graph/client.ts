@@ -49,6 +49,12 @@ export interface ClientOptions {
   /** Fail fast when connecting (used by readiness probes and `stack status`). */
   connectionTimeoutMs?: number;
   maxRetryTimeMs?: number;
+  /**
+   * Reads run as auto-commit transactions: RUN and PULL in one round trip, instead of a managed transaction's
+   * BEGIN, RUN, PULL and COMMIT, and without the driver's retries. For the API, whose reads are single
+   * statements that degrade instead of retrying.
+   */
+  autoCommitReads?: boolean;
 }
 
 export function createGraphClient(config: Config['neo4j'], opts: ClientOptions = {}): GraphClient {
@@ -70,6 +76,8 @@ export function createGraphClient(config: Config['neo4j'], opts: ClientOptions =
     });
     const work = async (tx: ManagedTransaction) => rows<T>(await tx.run(q.cypher, params));
     try {
+      if (mode === 'READ' && opts.autoCommitReads)
+        return rows<T>(await session.run(q.cypher, params, txConfig(q.name)));
       return await (mode === 'READ'
         ? session.executeRead(work, txConfig(q.name))
         : session.executeWrite(work, txConfig(q.name)));
