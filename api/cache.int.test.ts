@@ -1,0 +1,53 @@
+// The result cache against the real Redis: hits, the generation bump that retires an entry, coalesced misses,
+// and the script sent by hash surviving a SCRIPT FLUSH (as after a Redis restart).
+import { createLogger } from '../core';
+import { generationKey } from '../events';
+import { testRedis, uniqueNamespace } from '../test/support';
+import { createResultCache } from './cache';
+import { createMetrics } from './metrics';
+
+const redis = testRedis();
+const ns = uniqueNamespace('cache');
+const cache = createResultCache(redis, 60, createMetrics(), createLogger('silent', 'cache-test'));
+
+afterAll(async () => {
+  const keys = [...(await redis.keys(`graphrec:rc:${ns}*`)), generationKey(`user:${ns}`)];
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('result cache (Redis)', () => {
+  it('computes once, then hits; a generation bump recomputes', async () => {
+    let computed = 0;
+    const compute = async () => ({ n: ++computed });
+    const subject = `user:${ns}`;
+    await redis.ping();
+    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toEqual({
+      value: { n: 1 },
+      hit: false,
+    });
+    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toEqual({ value: { n: 1 }, hit: true });
+    await redis.incr(generationKey(subject));
+    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toEqual({
+      value: { n: 2 },
+      hit: false,
+    });
+  });
+
+  it('still reads after SCRIPT FLUSH (falls back from EVALSHA to EVAL)', async () => {
+    const compute = async () => 'v';
+    await cache.getOrCompute([], ns, 'flush', compute);
+    await redis.script('FLUSH');
+    expect(await cache.getOrCompute([], ns, 'flush', compute)).toEqual({ value: 'v', hit: true });
+  });
+
+  it('coalesces concurrent misses of one key into one computation', async () => {
+    let computed = 0;
+    const compute = () => new Promise<number>((resolve) => setTimeout(() => resolve(++computed), 50));
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => cache.getOrCompute([], ns, 'together', compute)),
+    );
+    expect(all.map((r) => r.value)).toEqual([1, 1, 1, 1, 1]);
+    expect(computed).toBe(1);
+  });
+});
