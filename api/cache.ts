@@ -3,10 +3,9 @@
 // the event append (events/append.ts): a new event changes the key, so the user's old entry is never read
 // again (it expires by TTL) and the next request recomputes with the fresh session. Reading the generations
 // and the entry is one Lua call (one round trip). Concurrent misses for one key share one computation.
-import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Logger } from '../core';
-import { generationKey } from '../events';
+import { generationKey, redisScript, runScript } from '../events';
 import type { Metrics } from './metrics';
 
 const GET_SCRIPT = `
@@ -16,23 +15,7 @@ local key = ARGV[1] .. table.concat(g, '.') .. ARGV[2]
 return {key, redis.call('GET', key)}
 `;
 
-// Sent by hash (EVALSHA): the script text goes over the wire only when Redis does not know it yet (NOSCRIPT,
-// after a restart or on first use).
-const GET_SHA = crypto.createHash('sha1').update(GET_SCRIPT).digest('hex');
-
-async function evalGet(
-  redis: Redis,
-  keys: string[],
-  prefix: string,
-  suffix: string,
-): Promise<[string, string | null]> {
-  try {
-    return (await redis.evalsha(GET_SHA, keys.length, ...keys, prefix, suffix)) as [string, string | null];
-  } catch (err) {
-    if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
-    return (await redis.eval(GET_SCRIPT, keys.length, ...keys, prefix, suffix)) as [string, string | null];
-  }
-}
+const GET = redisScript(GET_SCRIPT);
 
 export interface ResultCache {
   /** Return the cached value or compute it once (concurrent callers of the same key wait for the same). */
@@ -57,7 +40,10 @@ export function createResultCache(
       if (ttlSeconds > 0 && redis.status === 'ready') {
         try {
           const gens = subjects.map(generationKey);
-          const [k, raw] = await evalGet(redis, gens, `graphrec:rc:${prefix}:`, `:${suffix}`);
+          const [k, raw] = (await runScript(redis, GET, gens, [`graphrec:rc:${prefix}:`, `:${suffix}`])) as [
+            string,
+            string | null,
+          ];
           key = k;
           if (raw !== null) {
             metrics.cacheRequests.inc({ cache: 'recommendations', result: 'hit' });

@@ -3,6 +3,7 @@
 // Redis runs with AOF on (appendfsync everysec, stack/redis.ts): an acknowledged append survives a Redis
 // crash except for the last second of writes on a machine crash; see docs/api.md.
 import type Redis from 'ioredis';
+import { redisScript, runScript } from './redisScript';
 import type { TrackedEvent } from './types';
 import { generationKey, idempotencyKey, recentKey, sequenceKey, sessionSubject, userSubject } from './keys';
 
@@ -26,7 +27,7 @@ export const defaultAppendOptions = (stream: string): AppendOptions => ({
 // KEYS are passed per event (idempotency, recent lists, generations, sequence) so the script only touches
 // keys it was given. ARGV: stream, idemTtl, recentTtl, recentLen, then one JSON payload and the event's
 // recent-entry JSON per event. Returns per event: the stream id, or 0 for a duplicate.
-const SCRIPT = `
+const SCRIPT = redisScript(`
 local stream = ARGV[1]
 local idemTtl = tonumber(ARGV[2])
 local recentTtl = tonumber(ARGV[3])
@@ -56,7 +57,7 @@ for i = 0, n - 1 do
   end
 end
 return out
-`;
+`);
 
 /** What the session state holds per recent event (newest first). */
 export interface RecentEvent {
@@ -98,7 +99,7 @@ export async function appendEvents(
     const recent: RecentEvent = { p: e.productId, t: e.type, ts: e.ts };
     argv.push(JSON.stringify(e), JSON.stringify(recent));
   }
-  const res = (await redis.eval(SCRIPT, keys.length, ...keys, ...argv)) as Array<string | number>;
+  const res = (await runScript(redis, SCRIPT, keys, argv)) as Array<string | number>;
   const out: AppendResult = { accepted: [], duplicates: [] };
   res.forEach((r, i) => (r === 0 ? out.duplicates : out.accepted).push(events[i].eventId));
   return out;

@@ -8,3 +8,5 @@ export { writeEvents } from './write';
 export { EVENT_TYPES, REL_FOR } from './types';
 export type { EventType, TrackedEvent, UntaggedEvent } from './types';
 export * from './keys';
+export { redisScript, runScript } from './redisScript';
+export type { RedisScript } from './redisScript';
