@@ -83,7 +83,7 @@ export interface Catalog {
   stop(): void;
 }
 
-/** The API's Product (loaders.ts ProductRow), from the catalogue. */
+/** A product as the API returns it (loaders.ts ProductRow is this type). */
 export interface ProductDetails {
   id: string;
   name: string | null;

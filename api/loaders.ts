@@ -3,7 +3,7 @@
 // 60. `alignByKey` puts the rows back in the order of the keys (DataLoader's contract), null for a miss.
 import DataLoader from 'dataloader';
 import type { GraphClient, NamedQuery } from '../graph';
-import type { Catalog } from './catalog';
+import type { Catalog, ProductDetails } from './catalog';
 
 export function alignByKey<K, R>(keys: readonly K[], rows: R[], keyOf: (r: R) => K): Array<R | null> {
   const byKey = new Map<K, R>();
@@ -11,18 +11,8 @@ export function alignByKey<K, R>(keys: readonly K[], rows: R[], keyOf: (r: R) =>
   return keys.map((k) => byKey.get(k) ?? null);
 }
 
-export interface ProductRow {
-  id: string;
-  name: string | null;
-  description: string | null;
-  price: number | null;
-  currency: string | null;
-  inStock: boolean | null;
-  consumable: boolean | null;
-  launchedAt: number | null;
-  categoryId: string | null;
-  brand: { id: string; name: string | null; tier: string | null } | null;
-}
+/** A product as the API returns it (the catalogue holds the same shape: catalog.ts ProductDetails). */
+export type ProductRow = ProductDetails;
 /** A product known only by its id: every detail unknown (Neo4j and the catalogue both unavailable). */
 export function idOnlyProduct(id: string): ProductRow {
   return {

@@ -13,3 +13,9 @@ export function dotAt(table: Float32Array, o: number, q: Float32Array, dims: num
   for (; d < dims; d++, o++) s0 += table[o] * q[d];
   return s0 + s1;
 }
+
+/** The query's L2 norm for a cosine search (1 for a dot-product search, or a zero query). */
+export function queryNorm(q: Float32Array, dims: number, metric: 'dot' | 'cosine'): number {
+  if (metric === 'dot') return 1;
+  return Math.sqrt(dotAt(q, 0, q, dims)) || 1;
+}

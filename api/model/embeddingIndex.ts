@@ -3,7 +3,7 @@
 // (at 50k x 64, ~3.2 M multiply-adds, ~10 ms here); serving uses the IVF index (ivfIndex.ts) once it is built
 // in the background after a model loads, and the exact scan until then.
 
-import { dotAt } from './dot';
+import { dotAt, queryNorm } from './dot';
 import { buildIvfIndex, searchIvf, type IvfIndex } from './ivfIndex';
 import { TopHeap, type Neighbour } from './topHeap';
 
@@ -41,12 +41,7 @@ export function topK(
   skip?: (row: number) => boolean,
 ): Neighbour[] {
   const { dims, nItems, items, norms } = t;
-  let qn = 1;
-  if (metric === 'cosine') {
-    qn = 0;
-    for (let d = 0; d < dims; d++) qn += query[d] * query[d];
-    qn = Math.sqrt(qn) || 1;
-  }
+  const qn = queryNorm(query, dims, metric);
   const heap = new TopHeap(k);
   for (let r = 0; r < nItems; r++) {
     let s = dotAt(items, r * dims, query, dims);

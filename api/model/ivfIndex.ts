@@ -12,7 +12,7 @@
 // The build runs in slices of a few milliseconds between which the event loop serves requests, so a model swap
 // never stalls serving; until it finishes, callers use the exact scan.
 import { createRng } from '../../training/data/rng';
-import { dotAt } from './dot';
+import { dotAt, queryNorm } from './dot';
 import { TopHeap, type Neighbour } from './topHeap';
 
 /** The item table an index is built from (embeddingIndex's ItemTable). */
@@ -205,12 +205,7 @@ export function searchIvf(
     bestScores[i] = s;
     bestLists[i] = c;
   }
-  let qn = 1;
-  if (metric === 'cosine') {
-    qn = 0;
-    for (let d = 0; d < dims; d++) qn += query[d] * query[d];
-    qn = Math.sqrt(qn) || 1;
-  }
+  const qn = queryNorm(query, dims, metric);
   const heap = new TopHeap(k);
   for (let j = 0; j < p; j++) {
     const c = bestLists[j];
