@@ -71,8 +71,31 @@ describe('train flags (abuse)', () => {
       'VALIDATION: --split applies to --data neo4j (shop: and lightgcn: sources split their own files), but got: --data shop:/d',
     ],
     [{ data: 'neo4j', split: '' }, 'VALIDATION: --split must be a manifest file or a split id, but got: ""'],
+    [
+      { data: 'shop:/d', model: 'ranker', newArrivalsBudget: '1' },
+      'VALIDATION: --new-arrivals-budget must be a number >= 0 < 1, but got: "1"',
+    ],
+    [
+      { data: 'shop:/d', model: 'ranker', newArrivalsBudget: '-0.01' },
+      'VALIDATION: --new-arrivals-budget must be a number >= 0 < 1, but got: "-0.01"',
+    ],
+    [
+      { data: 'shop:/d', model: 'ranker', newArrivalsBudget: '2%' },
+      'VALIDATION: --new-arrivals-budget must be a number >= 0 < 1, but got: "2%"',
+    ],
+    [
+      { data: 'shop:/d', model: 'lightgcn-meta', newArrivalsBudget: '0.02' },
+      "VALIDATION: --new-arrivals-budget tunes the ranker's new-arrivals quota, so it needs --model ranker, but got: --model lightgcn-meta",
+    ],
   ])('refuses %j', (raw, expected) => {
     expect(message(() => parseTrainFlags(raw))).toBe(expected);
+  });
+
+  it('passes --new-arrivals-budget through for the ranker (0 = pure NDCG tuning; absent = the default)', () => {
+    const ranker = { model: 'ranker', data: 'shop:/d' };
+    expect(parseTrainFlags({ ...ranker, newArrivalsBudget: '0' }).newArrivalsBudget).toBe(0);
+    expect(parseTrainFlags({ ...ranker, newArrivalsBudget: '0.05' }).newArrivalsBudget).toBe(0.05);
+    expect(parseTrainFlags(ranker)).not.toHaveProperty('newArrivalsBudget');
   });
 
   it('requires --version and --data for eval', () => {

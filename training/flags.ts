@@ -18,6 +18,11 @@ export interface TrainFlags {
   options: Partial<TrainerOptions>;
   /** `--warm-start VERSION|DIR|active`: asked for by name, so any problem with it is an error. */
   warmStart?: WarmStartRequest;
+  /**
+   * `--new-arrivals-budget F` (ranker): the share of validation NDCG@20 its new-arrivals quota may cost, in
+   * [0, 1); 0 = pure NDCG@20 tuning. Absent: DEFAULT_NEW_ARRIVALS_BUDGET (context/ranker.ts).
+   */
+  newArrivalsBudget?: number;
 }
 
 type Raw = Record<string, unknown>;
@@ -25,7 +30,7 @@ type Raw = Record<string, unknown>;
 function num(
   raw: Raw,
   flag: string,
-  rule: { int?: boolean; min?: number; max?: number; gt?: number },
+  rule: { int?: boolean; min?: number; max?: number; gt?: number; lt?: number },
 ): number | undefined {
   const key = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
   const v = raw[key];
@@ -38,13 +43,15 @@ function num(
     (!rule.int || Number.isInteger(n)) &&
     (rule.min === undefined || n >= rule.min) &&
     (rule.max === undefined || n <= rule.max) &&
-    (rule.gt === undefined || n > rule.gt);
+    (rule.gt === undefined || n > rule.gt) &&
+    (rule.lt === undefined || n < rule.lt);
   if (!ok) {
     const what = [
       rule.int ? 'an integer' : 'a number',
       rule.min !== undefined ? `>= ${rule.min}` : '',
       rule.gt !== undefined ? `> ${rule.gt}` : '',
       rule.max !== undefined ? `<= ${rule.max}` : '',
+      rule.lt !== undefined ? `< ${rule.lt}` : '',
     ]
       .filter(Boolean)
       .join(' ');
@@ -101,7 +108,20 @@ export function parseTrainFlags(raw: Raw): TrainFlags {
     refit: raw.refit !== false,
     options: o,
     ...warmStartFlag(raw, model),
+    ...newArrivalsBudgetFlag(raw, model),
   };
+}
+
+/** Only the ranker has a new-arrivals quota, so the flag on another model is a mistake, not a no-op. */
+function newArrivalsBudgetFlag(raw: Raw, model: ModelKind): { newArrivalsBudget?: number } {
+  const v = num(raw, 'new-arrivals-budget', { min: 0, lt: 1 });
+  if (v === undefined) return {};
+  if (model !== 'ranker')
+    throw validationError(
+      `--new-arrivals-budget tunes the ranker's new-arrivals quota, so it needs --model ranker, but got: --model ${model}`,
+      { field: 'new-arrivals-budget' },
+    );
+  return { newArrivalsBudget: v };
 }
 
 const EMBEDDING_MODELS: ModelKind[] = ['lightgcn', 'mf', 'lightgcn-meta', 'ranker'];

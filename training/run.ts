@@ -64,6 +64,8 @@ export interface TrainRequest {
    * only (lightgcn, mf, lightgcn-meta, ranker); ignored by the others.
    */
   warmStart?: WarmStartRequest;
+  /** Ranker: the share of validation NDCG@20 its new-arrivals quota may cost (default 0.02; see runShop). */
+  newArrivalsBudget?: number;
 }
 
 export interface TrainDeps {
@@ -130,6 +132,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
         codeVersion: codeVersion(req.home),
         save: req.save,
         warmStart: req.warmStart,
+        newArrivalsBudget: req.newArrivalsBudget,
       },
       deps,
     );

@@ -57,6 +57,10 @@ export function registerTrain(program: Command): void {
       '--warm-start <version|dir|active>',
       "start from a stored model's E0 table (rows matched by node id; new nodes from their neighbours)",
     )
+    .option(
+      '--new-arrivals-budget <fraction>',
+      'ranker: share of validation NDCG@20 its new-arrivals quota may cost, in [0, 1) (default 0.02; 0 = pure NDCG tuning)',
+    )
     .option('--backend <name>', 'auto | tensorflow | wasm | cpu')
     .option(
       '--track-test',

@@ -12,7 +12,7 @@ import type { ShopEvalResult } from '../eval/shopEval';
 import { inductiveModelOf, type InductiveModel } from '../inductive';
 import { useBackend, type BackendChoice } from '../kernels/backend';
 import type { TrainerOptions } from '../lightgcn/options';
-import { newArrivalsOf, type NewArrivals, type RankerWeights } from './ranker';
+import { DEFAULT_NEW_ARRIVALS_BUDGET, newArrivalsOf, type NewArrivals, type RankerWeights } from './ranker';
 import {
   contextScorer,
   embeddingScorer,
@@ -50,7 +50,7 @@ export interface ShopRunRequest {
   backend?: BackendChoice;
   /**
    * How much validation NDCG@20 (relative) the ranker's new-arrivals quota may cost (tuneNewArrivals);
-   * 0 (default): the quota must pay for itself.
+   * default DEFAULT_NEW_ARRIVALS_BUDGET (0.02); 0: the quota must pay for itself.
    */
   newArrivalsBudget?: number;
   /** Also score the test window with every slot count of the quota (a report; the choice stays validation's). */
@@ -173,7 +173,13 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
       const emb = embeddingScorer(shop, split, fit.model, split.test);
       dispose = emb.dispose;
       if (m === 'ranker') {
-        const tuned = tuneRankerWeights(shop, split, fit.model, deps.logger, req.newArrivalsBudget ?? 0);
+        const tuned = tuneRankerWeights(
+          shop,
+          split,
+          fit.model,
+          deps.logger,
+          req.newArrivalsBudget ?? DEFAULT_NEW_ARRIVALS_BUDGET,
+        );
         ranker = tuned.weights;
         newArrivals = tuned.newArrivals;
         deps.logger.info({ ...tuned }, 'ranker weights tuned on validation');

@@ -44,6 +44,7 @@ import {
   tuneNewArrivals,
   tuneRanker,
   defaultRankerWeights,
+  DEFAULT_NEW_ARRIVALS_BUDGET,
   LIST_SIZE,
   NEW_ARRIVAL_DAYS,
   NEW_ARRIVAL_SLOTS,
@@ -474,15 +475,16 @@ export async function fitEmbeddings(
 
 /**
  * Tune the ranker on the validation window (NDCG@20), given the embedding model: the signal weights first
- * (coordinate search), then the new-arrivals quota with those weights (tuneNewArrivals: 0 slots unless more
- * pay, or cost at most `newArrivalsBudget` of validation NDCG@20 when one is given).
+ * (coordinate search), then the new-arrivals quota with those weights (tuneNewArrivals: the slot count with
+ * the best cold-item recall among those within `newArrivalsBudget` of the best validation NDCG@20; default
+ * DEFAULT_NEW_ARRIVALS_BUDGET, 0 = pure NDCG@20 tuning).
  */
 export function tuneRankerWeights(
   shop: ShopData,
   split: ShopSplit,
   model: InductiveModel,
   logger: Logger,
-  newArrivalsBudget = 0,
+  newArrivalsBudget = DEFAULT_NEW_ARRIVALS_BUDGET,
 ): {
   weights: RankerWeights;
   newArrivals: NewArrivals;

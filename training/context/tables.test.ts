@@ -8,6 +8,7 @@ import {
   reserveNewArrivals,
   tuneNewArrivals,
   tuneRanker,
+  DEFAULT_NEW_ARRIVALS_BUDGET,
 } from './ranker';
 
 describe('context tables', () => {
@@ -117,15 +118,24 @@ describe('new arrivals', () => {
   it('tune the quota on NDCG@20, or on cold-item recall within an NDCG@20 budget', () => {
     // NDCG falls with every slot, cold-item recall rises.
     const f = (na: { slots: number }) => ({ ndcg: 0.1 - 0.0004 * na.slots, coldRecall: 0.05 * na.slots });
-    expect(tuneNewArrivals(f).newArrivals).toEqual({ slots: 0, days: 28 });
+    // Budget 0: pure NDCG@20 tuning keeps no slot.
+    expect(tuneNewArrivals(f, 0).newArrivals).toEqual({ slots: 0, days: 28 });
     // A 1% budget allows 0.099 and above: 2 slots (0.0992), not 3 (0.0988).
     expect(tuneNewArrivals(f, 0.01).newArrivals.slots).toBe(2);
+    // Without a budget the default is 2%: 0.098 and above, so 2 slots (0.0984), not 3 (0.0976).
+    expect(DEFAULT_NEW_ARRIVALS_BUDGET).toBe(0.02);
+    const steeper = (na: { slots: number }) => ({
+      ndcg: 0.1 - 0.0008 * na.slots,
+      coldRecall: 0.05 * na.slots,
+    });
+    expect(tuneNewArrivals(steeper).newArrivals).toEqual({ slots: 2, days: 28 });
+    expect(tuneNewArrivals(steeper, 0).newArrivals.slots).toBe(0);
     // A quota that pays for itself is kept without a budget; ties go to fewer slots.
     const pays = (na: { slots: number }) => ({
       ndcg: na.slots === 2 || na.slots === 4 ? 1 : 0,
       coldRecall: 0,
     });
-    expect(tuneNewArrivals(pays).newArrivals.slots).toBe(2);
+    expect(tuneNewArrivals(pays, 0).newArrivals.slots).toBe(2);
     expect(tuneNewArrivals(() => ({ ndcg: 0.5, coldRecall: 0 })).newArrivals.slots).toBe(0);
   });
 });
