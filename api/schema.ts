@@ -186,6 +186,8 @@ export const typeDefs = /* GraphQL */ `
     degraded: Boolean!
     degradedReasons: [String!]!
     cached: Boolean!
+    "What ordered the items: trained (the model's tuned ranker, ranker.json) or source-weights (fixed per-source weights)."
+    ranker: String
     items: [RecItem!]!
   }
   type RecItem {

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core';
 import { loadInductiveModel, modelsRoot, type InductiveModel } from '../../training';
+import { readContextFiles } from '../../training/artifacts/contextFiles';
+import { trainedRankerOf, type TrainedRanker } from '../recs/trainedRanker';
 import { rowNorms, startAnnBuild, type ItemTable } from './embeddingIndex';
 
 export interface LoadedModel {
@@ -19,6 +21,13 @@ export interface LoadedModel {
   itemRow: Map<string, number>;
   /** The same tables plus the metadata rows, for inductive embeddings of new products and users. */
   inductive: InductiveModel;
+  /**
+   * The version's trained ranker (ranker.json weights and its tables), when it has one; undefined for older
+   * or non-ranker versions, and when its files could not be read (`rankerError`): recommend then merges its
+   * sources with fixed weights.
+   */
+  ranker?: TrainedRanker;
+  rankerError?: string;
 }
 
 export type ModelState =
@@ -36,7 +45,7 @@ export interface ActiveModel {
 }
 
 /**
- * Load a version's tables. With `ann.probes` > 0 the item table's IVF index is then built in the background
+ * Load a version's tables, and its trained ranker when the dir has one (ranker.json). With `ann.probes` > 0 the item table's IVF index is then built in the background
  * (searches scan exactly until it is attached).
  */
 export function loadModel(
@@ -65,6 +74,19 @@ export function loadModel(
         ann.logger.error({ version, err: (err as Error).message }, 'IVF index build failed; searches scan'),
     );
   }
+  let ranker: TrainedRanker | undefined;
+  let rankerError: string | undefined;
+  try {
+    const files = m.dir ? readContextFiles(m.dir) : undefined;
+    ranker = files ? trainedRankerOf(files, nItems) : undefined;
+  } catch (err) {
+    // The embeddings serve on their own: a bad ranker file must not keep the version from serving.
+    rankerError = (err as Error).message;
+    ann?.logger.error(
+      { version, err: rankerError },
+      'trained ranker could not be loaded; this version ranks with fixed source weights',
+    );
+  }
   return {
     version,
     loadedAt: Date.now(),
@@ -75,6 +97,8 @@ export function loadModel(
     itemIds: m.itemIds,
     itemRow: m.itemRow,
     inductive: m,
+    ranker,
+    rankerError,
   };
 }
 
@@ -119,7 +143,12 @@ export function watchActiveModel(
         const model = loadModel(dataDir, pointer.version, { probes: annProbes, logger });
         state = { phase: 'ready', model };
         logger.info(
-          { version: model.version, items: model.table.nItems, users: model.users.length / model.dims },
+          {
+            version: model.version,
+            items: model.table.nItems,
+            users: model.users.length / model.dims,
+            ranker: model.ranker ? 'trained' : 'source-weights',
+          },
           'model loaded',
         );
       }

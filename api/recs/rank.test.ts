@@ -84,6 +84,22 @@ describe('rankCandidates', () => {
     expect(passesFilter(catalog.get('p1')!, parseFilter({ categoryIds: ['c2'] }), new Set())).toBe(false);
   });
 
+  it('orders by a given trained score, the source-weighted sum breaking its ties, with the same rules', () => {
+    const candidates: Candidate[] = [
+      { productId: 'p1', source: 'embedding', weight: 1 },
+      { productId: 'p6', source: 'copurchase', weight: 1, via: 'p9' },
+      { productId: 'p4', source: 'popular', weight: 1 },
+      { productId: 'p2', source: 'popular', weight: 0.5 },
+      { productId: 'p3', source: 'embedding', weight: 1 }, // out of stock
+    ];
+    const trained: Record<string, number> = { p1: 0.1, p6: 0.9, p4: 0.5, p2: 0.5, p3: 5 };
+    const out = rankCandidates({ ...base, candidates, scoreOf: (id) => trained[id] });
+    // p4 and p2 tie on the trained score; p4's popular weight is the larger.
+    expect(out.map((i) => i.productId)).toEqual(['p6', 'p4', 'p2', 'p1']);
+    expect(out.map((i) => i.score)).toEqual([0.9, 0.5, 0.5, 0.1]);
+    expect(out[0].via).toEqual({ copurchase: 'p9' });
+  });
+
   describe('new arrivals (the trained ranker quota)', () => {
     const NOW = Date.parse('2026-10-31T12:00:00Z');
     const DAY = 86_400_000;

@@ -53,6 +53,12 @@ export interface RankInput {
    * list where they displace the lowest-ranked other items. 0 or absent: off.
    */
   newArrivals?: { quota: number; isNew: (p: CatalogProduct) => boolean };
+  /**
+   * The trained ranker's score of a product (api/recs/trainedRanker.ts): when given it is the item's score and
+   * orders the list (the source-weighted sum only breaks its ties); the sources are still merged for
+   * explanations, and every rule after the ordering is the same. Absent: the source-weighted sum ranks.
+   */
+  scoreOf?: (productId: string) => number;
 }
 
 export function passesFilter(p: CatalogProduct, filter: RecFilter, purchased: Set<string>): boolean {
@@ -96,8 +102,16 @@ export function rankCandidates(input: RankInput): RankedItem[] {
     .filter((it) => {
       const p = input.product(it.productId);
       return p !== undefined && passesFilter(p, input.filter, input.purchased);
-    })
-    .sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : 1));
+    });
+  // With the trained ranker its score orders the list; the source-weighted sum breaks its ties.
+  const bySources = new Map<string, number>();
+  if (input.scoreOf)
+    for (const it of eligible) {
+      bySources.set(it.productId, it.score);
+      it.score = input.scoreOf(it.productId);
+    }
+  const tie = (it: RankedItem) => bySources.get(it.productId) ?? 0;
+  eligible.sort((a, b) => b.score - a.score || tie(b) - tie(a) || (a.productId < b.productId ? -1 : 1));
 
   // Diversify: at most `cap` items per leaf category, then fill from the overflow if still short.
   const cap = input.perCategoryCap ?? Math.max(2, Math.ceil(input.first / 4));

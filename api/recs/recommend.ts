@@ -23,6 +23,7 @@ import type { Popularity } from './popularity';
 import { SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './queries';
 import type { SeedNeighbourCache } from './seedNeighbours';
 import { rankCandidates, type Candidate, type Source } from './rank';
+import { cosineOf, gnnOf, normOf, rankerRequest, trainedScore } from './trainedRanker';
 
 export interface RecDeps {
   graph: GraphClient;
@@ -68,9 +69,16 @@ export interface RecItemResult {
   explanation: Explanation[] | null;
 }
 
+/**
+ * What ordered the items: the serving model's trained ranker (its ranker.json weights over its stored tables),
+ * or the fixed per-source weights (no trained ranker in the model, or an experiment variant's sourceWeights).
+ */
+export type RankerUsed = 'trained' | 'source-weights';
+
 export interface RecResult {
   recId: string;
   modelVersion: string | null;
+  ranker: RankerUsed;
   degraded: boolean;
   degradedReasons: string[];
   items: RecItemResult[];
@@ -207,6 +215,62 @@ export function newArrivalCandidates(
   return scored.sort((a, b) => b.weight - a.weight).slice(0, k);
 }
 
+/**
+ * The request's recent item rows for the trained ranker, most recent last: the Redis events (session and user,
+ * newest first), else the user's latest history; repeats in a row collapse (as offline), at most
+ * `recentItems` (what the weights were tuned with), products the model does not know skipped.
+ */
+export function recentItemRows(
+  model: LoadedModel,
+  recent: Array<{ p: string }>,
+  history: Array<{ productId: string }>,
+): number[] {
+  const max = model.ranker?.recentItems ?? 0;
+  const ids = recent.length > 0 ? recent.map((r) => r.p) : history.map((h) => h.productId);
+  const rows: number[] = [];
+  for (const id of ids) {
+    if (rows.length >= max) break;
+    const row = model.itemRow.get(id);
+    if (row === undefined || rows[rows.length - 1] === row) continue;
+    rows.push(row);
+  }
+  return rows.reverse();
+}
+
+/**
+ * The trained ranker's score per candidate (api/recs/trainedRanker.ts): the gnn term from the query vector and
+ * the item's row, or for a product newer than the model its inferred embedding when this request already
+ * made one (new-arrival candidates), else 0; the other signals from the model's tables.
+ */
+export function trainedScorer(
+  model: LoadedModel,
+  q: Float32Array | undefined,
+  recentRows: number[],
+  at: number,
+): ((productId: string) => number) | undefined {
+  const t = model.ranker;
+  if (!t) return undefined;
+  const req = rankerRequest(t, recentRows, at);
+  const qNorm = q ? normOf(q) : 0;
+  const inferred = newItemRows.get(model);
+  const memo = new Map<string, number>();
+  return (productId) => {
+    let s = memo.get(productId);
+    if (s !== undefined) return s;
+    const row = model.itemRow.get(productId);
+    let cos = 0;
+    if (q && row !== undefined)
+      cos = cosineOf(model.table.items, row * model.dims, model.table.norms[row], q, qNorm);
+    else if (q) {
+      const v = inferred?.get(productId);
+      if (v) cos = cosineOf(v, 0, normOf(v), q, qNorm);
+    }
+    s = trainedScore(t, req, row, gnnOf(t, row, cos));
+    memo.set(productId, s);
+    return s;
+  };
+}
+
 export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResult> {
   const { graph, graphBreaker, catalog, popularity, logger } = deps;
   const reasons: string[] = [];
@@ -259,10 +323,10 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   const candidates: Candidate[] = [];
   const tasks: Array<Promise<void>> = [];
   const newArrivals = model ? newArrivalsOf(model, logger) : newArrivalsOff;
+  const q = model ? queryVector(model, req.userId, seedList.slice(0, 10)) : undefined;
 
   // 1. Embeddings
   if (model) {
-    const q = queryVector(model, req.userId, seedList.slice(0, 10));
     if (q) {
       for (const n of nearestItems(model.table, q, 200, 'dot')) {
         candidates.push({
@@ -334,6 +398,12 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
 
   const exclude = new Set<string>(req.context.productId ? [req.context.productId] : []);
   for (const r of recent) if (r.t === 'cart') exclude.add(r.p);
+  // The trained ranker orders the candidates unless a variant sets its own source weights.
+  const overrides = Object.keys(req.ranker?.sourceWeights ?? {}).length > 0;
+  const trained = model?.ranker && !overrides ? model : undefined;
+  const scoreOf = trained
+    ? trainedScorer(trained, q, recentItemRows(trained, recent, history), req.context.ts)
+    : undefined;
   const ranked = rankCandidates({
     candidates,
     product: (id) => catalog.get(id),
@@ -347,10 +417,12 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
       quota: newArrivalQuota(newArrivals.slots, req.first),
       isNew: (p) => p.launchedAt !== null && isNewArrival(p.launchedAt, req.context.ts, newArrivals.days),
     },
+    scoreOf,
   });
   return {
     recId: crypto.randomUUID(),
     modelVersion: model?.version ?? null,
+    ranker: scoreOf ? 'trained' : 'source-weights',
     degraded: reasons.some((r) => !r.startsWith('no active model')) || !model,
     degradedReasons: [...new Set(reasons)],
     items: ranked.map((it) => ({
