@@ -14,7 +14,8 @@ function stubContext(over: { lookup?: () => Promise<ExposuresByRecId>; attribute
   const appended: TrackedEvent[][] = [];
   const lookupExposures = jest.fn(over.lookup ?? (async () => exposures));
   const attribute = jest.fn(over.attribute ?? (async () => ({ attributed: 1, duplicates: 0, unmatched: 0 })));
-  // The append's Lua script gets one JSON payload and one recent entry per event after four settings.
+  // The append's Lua script (sent by hash; the stub knows it) gets one JSON payload and one recent entry per
+  // event after four settings.
   const evalScript = jest.fn(async (_script: string, nKeys: number, ...rest: string[]) => {
     const payloads = rest.slice(nKeys + 4).filter((_, i) => i % 2 === 0);
     appended.push(payloads.map((p) => JSON.parse(p) as TrackedEvent));
@@ -24,7 +25,7 @@ function stubContext(over: { lookup?: () => Promise<ExposuresByRecId>; attribute
     services: {
       config: { serving: { maxEventBatch: 10 } },
       catalog: { get: () => ({ price: 4 }) },
-      redis: { eval: evalScript },
+      redis: { eval: evalScript, evalsha: evalScript },
       appendOptions: defaultAppendOptions('test-stream'),
       experiments: { lookupExposures, attribute },
     },
