@@ -173,9 +173,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     chooseVariant: opts.chooseVariant ?? ((req) => experiments.choose(req)),
     experiments,
     pinnedModels,
+    // 10k seeds of up to 75 rows each: at most ~60 MB of rows; the hot seeds of a Zipf catalogue fit.
     seedNeighbours: createSeedNeighbourCache(
       config.serving.neighbourTtlSeconds * 1000,
-      50_000,
+      10_000,
       Date.now,
       (hits, misses) => {
         if (hits > 0) metrics.cacheRequests.inc({ cache: 'seed-neighbours', result: 'hit' }, hits);
