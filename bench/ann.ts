@@ -17,6 +17,7 @@ import { loadModel, readActivePointer } from '../api/model/activeModel';
 import { rowNorms, topK, type ItemTable } from '../api/model/embeddingIndex';
 import { buildIvfIndexSync, searchIvf, type IvfIndex } from '../api/model/ivfIndex';
 import { createRng } from '../training/data/rng';
+import { replaceSection } from './docsSection';
 import { createGraphClient } from '../graph';
 import { VECTOR_QUERY } from '../api/recs/similar';
 
@@ -275,16 +276,13 @@ function writeDocs(s: { machine: string; modelVersion: string; dims: number; que
     `Measured with \`npx tsx bench/ann.ts --write-docs\` on ${s.machine}; model ${s.modelVersion} (${s.dims} dimensions),`,
     `${s.queries} queries per row. The 10x rows use the model's items each repeated 10 times with Gaussian noise (0.3x the`,
     'per-dimension spread). "similar" is similarProducts (cosine top-20 around a product); "recs" is the embedding',
-    "candidates of a cache miss (dot-product top-200 for a user's vector). The API's default is 16 probes",
+    "candidates of a cache miss (dot-product top-200 for a user's vector). The API's default is 32 probes",
     '(`API_ANN_PROBES`; 0 = the exact scan).',
     '',
     render(s.rows),
     '',
   ].join('\n');
-  const re = /## In-process vector index\n[\s\S]*?(?=\n## |$)/;
-  const next = re.test(existing)
-    ? existing.replace(re, section.trimEnd() + '\n')
-    : existing.replace(/\n## API\n/, `\n${section}\n## API\n`);
+  const next = replaceSection(existing, 'In-process vector index', section, 'API');
   fs.writeFileSync(file, next);
 }
 

@@ -17,6 +17,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { createLogger, loadConfig } from '../core';
 import type { startApiServer as StartApiServer } from '../api';
+import { replaceSection } from './docsSection';
 import { nearestItems, startAnnBuild, topK } from '../api/model/embeddingIndex';
 
 // The server runs as the Docker image runs it (NODE_ENV=production: graphql-js then skips its development
@@ -223,10 +224,7 @@ function writeDocs(s: Summary): void {
     render(s),
     '',
   ].join('\n');
-  const re = /## API\n[\s\S]*?(?=\n## |$)/;
-  const next = re.test(existing)
-    ? existing.replace(re, section.trimEnd() + '\n')
-    : `${existing.trimEnd()}\n\n${section}`;
+  const next = replaceSection(existing, 'API', section);
   fs.writeFileSync(file, next);
 }
 
