@@ -225,6 +225,7 @@ async function main(): Promise<void> {
 
     // A day of storefront events, sent as the storefront would, before the refresh starts.
     const tEvents = Date.now();
+    let trackRetries = 0;
     for (let sent = 0; sent < events; sent += 100) {
       const batch = Array.from({ length: Math.min(100, events - sent) }, (_, j) => ({
         idempotencyKey: `bench-refresh-${process.pid}-${sent + j}`,
@@ -233,15 +234,25 @@ async function main(): Promise<void> {
         userId: pick(userIds),
         sessionId: `bench-refresh-s${Math.floor((sent + j) / 10)}`,
       }));
-      const r = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: TRACK, variables: { e: batch } }),
-      });
-      const body = await r.text();
-      if (r.status !== 200 || body.includes('"errors"')) throw new Error(`trackEvents failed: ${body}`);
+      // As a storefront does: SERVICE_UNAVAILABLE means "retry with the same idempotency keys" (a timed-out
+      // append may have been stored; the retry then counts it as a duplicate, never twice).
+      for (let attempt = 1; ; attempt++) {
+        const r = await fetch(`${url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: TRACK, variables: { e: batch } }),
+        });
+        const body = await r.text();
+        if (r.status === 200 && !body.includes('"errors"')) break;
+        if (attempt >= 5 || !body.includes('SERVICE_UNAVAILABLE'))
+          throw new Error(`trackEvents failed: ${body}`);
+        trackRetries++;
+        await new Promise((res) => setTimeout(res, 200 * attempt));
+      }
     }
-    log(`${events} events sent in ${((Date.now() - tEvents) / 1000).toFixed(1)} s; refresh --now`);
+    log(
+      `${events} events sent in ${((Date.now() - tEvents) / 1000).toFixed(1)} s (${trackRetries} batches retried); refresh --now`,
+    );
 
     const tRefresh = Date.now();
     const refresh = await graphrec(['refresh', '--now', '--shop', shopDir, '--json'], env).done;
