@@ -138,6 +138,8 @@ async function main(): Promise<void> {
   log(`starting a scratch Neo4j (children's stderr goes to ${logFile})`);
   const scratch = await startScratchNeo4j();
   const children: ChildProcess[] = [];
+  // The load generator must stop on every path: left running against a stopped server it spins on reconnects.
+  let stopLoad: (() => void) | undefined;
   try {
     const apiPort = await freePort();
     const env: NodeJS.ProcessEnv = {
@@ -217,6 +219,7 @@ async function main(): Promise<void> {
       samples.push({ at: Date.now(), ms, ok: status === 200 }),
     );
     cannon.on('reqError', () => samples.push({ at: Date.now(), ms: NaN, ok: false }));
+    stopLoad = () => cannon.stop();
     // The first seconds of load pay for JIT and cold caches in a fresh server: not part of the baseline.
     await new Promise((r) => setTimeout(r, 15_000));
     const tBase = Date.now();
@@ -293,6 +296,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${table}\n\n${JSON.stringify(summary, null, 2)}\n`);
     if (args.includes('--write')) writeDocs(table, summary, started);
   } finally {
+    stopLoad?.();
     for (const c of children) await stop(c);
     await scratch.stop();
     fs.rmSync(shopDir, { recursive: true, force: true });
