@@ -175,6 +175,7 @@ describe('newArrivalCandidates', () => {
   const catalog = {
     categories: () => [{ id: 'c1', name: 'c1', level: 3, season: null, parentId: null }],
     inCategory: (c: string) => (c === 'c1' ? products : []),
+    get: (id: string) => products.find((p) => p.id === id),
   } as unknown as Catalog;
   const items = Float32Array.from([1, 0, 0, 1, 1, 1, 0.5, 0.5]); // rows: n1, n2, old, soon
   const model = {

@@ -6,7 +6,6 @@ import type Redis from 'ioredis';
 import type { Logger } from '../../core';
 import type { GraphClient } from '../../graph';
 import {
-  inferProductEmbedding,
   isNewArrival,
   newArrivalQuota,
   newArrivalsOff,
@@ -20,6 +19,7 @@ import type { ActiveModel, LoadedModel } from '../model/activeModel';
 import { meanOfRows, nearestItems, rowOf } from '../model/embeddingIndex';
 import type { Context, RecFilter } from '../validate';
 import type { Popularity } from './popularity';
+import { productVector } from './similar';
 import { SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './queries';
 import type { SeedNeighbourCache } from './seedNeighbours';
 import { rankCandidates, type Candidate, type Source } from './rank';
@@ -166,25 +166,18 @@ function launchedSince(catalog: Catalog, since: number, now: number): CatalogPro
 
 const newItemRows = new WeakMap<LoadedModel, Map<string, Float32Array | null>>();
 
-/** A product's embedding: its trained (or, unseen in training, inductive) row, else inferred from its metadata. */
-function productVector(model: LoadedModel, p: CatalogProduct): Float32Array | null {
+/**
+ * A new arrival's embedding, as similarProducts computes it (similar.ts `productVector`: the trained row, else
+ * inferred from its metadata, else its peers' mean), remembered per model: inference runs once per product.
+ */
+function newArrivalVector(model: LoadedModel, catalog: Catalog, p: CatalogProduct): Float32Array | null {
   const row = model.itemRow.get(p.id);
   if (row !== undefined) return rowOf(model.table.items, model.dims, row);
   let cache = newItemRows.get(model);
   if (!cache) newItemRows.set(model, (cache = new Map()));
   let v = cache.get(p.id);
   if (v === undefined) {
-    try {
-      v = p.categoryId
-        ? inferProductEmbedding(model.inductive, {
-            categoryId: p.categoryId,
-            brandId: p.brandId ?? undefined,
-            price: p.price ?? undefined,
-          })
-        : null;
-    } catch {
-      v = null; // metadata the model does not know (a new brand): no embedding
-    }
+    v = productVector(model, catalog, p.id)?.vector ?? null;
     cache.set(p.id, v);
   }
   return v;
@@ -206,7 +199,7 @@ export function newArrivalCandidates(
   const scored: Candidate[] = [];
   for (const p of launchedSince(catalog, at - na.days * 86_400_000, Date.now())) {
     if (p.launchedAt === null || !isNewArrival(p.launchedAt, at, na.days)) continue;
-    const v = productVector(model, p);
+    const v = newArrivalVector(model, catalog, p);
     if (!v) continue;
     let s = 0;
     for (let d = 0; d < model.dims; d++) s += q[d] * v[d];
