@@ -141,17 +141,23 @@ function* ivfBuildSteps(t: IndexedItems, opts: IvfBuildOptions): Generator<void,
   for (let c = 0; c < nLists; c++) listStart[c + 1] = listStart[c] + sizes[c];
   const fill = listStart.slice(0, nLists);
   const rows = new Int32Array(nItems);
+  for (let r = 0; r < nItems; r++) rows[fill[assign[r]]++] = r;
+  // Each list longest vector first: a dot-product search stops scanning a list once |q|·|x| cannot beat its
+  // k-th best (searchIvf).
+  const byNorm = (a: number, b: number) => norms[b] - norms[a] || a - b;
+  for (let c = 0; c < nLists; c++) {
+    rows.subarray(listStart[c], listStart[c + 1]).sort(byNorm);
+    if ((c & 15) === 15) yield;
+  }
   const vectors = new Float32Array(nItems * dims);
   const posNorms = new Float32Array(nItems);
   const listMaxNorm = new Float32Array(nLists);
-  for (let r = 0; r < nItems; r++) {
-    const c = assign[r];
-    const pos = fill[c]++;
-    rows[pos] = r;
+  for (let pos = 0; pos < nItems; pos++) {
+    const r = rows[pos];
     vectors.set(items.subarray(r * dims, (r + 1) * dims), pos * dims);
     posNorms[pos] = norms[r];
-    if (norms[r] > listMaxNorm[c]) listMaxNorm[c] = norms[r];
   }
+  for (let c = 0; c < nLists; c++) listMaxNorm[c] = sizes[c] > 0 ? posNorms[listStart[c]] : 0;
   return { dims, nLists, centroids, listStart, listMaxNorm, rows, vectors, norms: posNorms };
 }
 
@@ -206,10 +212,13 @@ export function searchIvf(
     bestLists[i] = c;
   }
   const qn = queryNorm(query, dims, metric);
+  // For a dot product, |q|·|x| bounds the score, and each list is in decreasing |x|.
+  const bound = metric === 'dot' ? queryNorm(query, dims, 'cosine') : Infinity;
   const heap = new TopHeap(k);
   for (let j = 0; j < p; j++) {
     const c = bestLists[j];
     for (let pos = listStart[c]; pos < listStart[c + 1]; pos++) {
+      if (!heap.beats(bound * norms[pos])) break;
       let s = dotAt(vectors, pos * dims, query, dims);
       if (metric === 'cosine') s /= (norms[pos] || 1) * qn;
       if (!heap.beats(s)) continue;
