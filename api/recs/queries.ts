@@ -11,6 +11,14 @@ WITH p, r ORDER BY r.ts DESC LIMIT toInteger($limit)
 RETURN p.id AS productId, type(r) AS type, r.ts AS ts`,
 };
 
+// Bought together: the products the seed's buyers (at most 40 of them) bought too.
+const COPURCHASE = `
+  MATCH (p)<-[:PURCHASED]-(u:User)
+  WITH DISTINCT u LIMIT 40
+  MATCH (u)-[:PURCHASED]->(q:Product) WHERE q <> p
+  WITH q, count(*) AS w ORDER BY w DESC LIMIT 25
+  RETURN q, 'copurchase' AS source, w`;
+
 /**
  * $seeds: product ids the shopper touched. Returns (seed, productId, source, w) rows: bought together
  * (co-purchase by the same users), viewed in the same session (co-view), and the same leaf category.
@@ -21,11 +29,7 @@ export const SEED_NEIGHBOURS: NamedQuery = {
 UNWIND $seeds AS seed
 MATCH (p:Product {id: seed})
 CALL (p) {
-  MATCH (p)<-[:PURCHASED]-(u:User)
-  WITH DISTINCT u LIMIT 40
-  MATCH (u)-[:PURCHASED]->(q:Product) WHERE q <> p
-  WITH q, count(*) AS w ORDER BY w DESC LIMIT 25
-  RETURN q, 'copurchase' AS source, w
+${COPURCHASE}
   UNION ALL
   MATCH (p)<-[v:VIEWED]-(u:User)
   WITH u, v LIMIT 40
@@ -36,6 +40,20 @@ CALL (p) {
   MATCH (p)-[:IN_CATEGORY]->(:Category)<-[:IN_CATEGORY]-(q:Product) WHERE q <> p
   WITH q LIMIT 25
   RETURN q, 'category' AS source, 1 AS w
+}
+RETURN seed, q.id AS productId, source, w`,
+};
+
+/**
+ * $seeds: the co-purchase part of SEED_NEIGHBOURS alone, for seeds whose co-view and category neighbours come
+ * from the serving model's tables (tableNeighbours.ts). The same rows as SEED_NEIGHBOURS.
+ */
+export const SEED_COPURCHASE: NamedQuery = {
+  name: 'api.recs.seedCopurchase',
+  cypher: `
+UNWIND $seeds AS seed
+MATCH (p:Product {id: seed})
+CALL (p) {${COPURCHASE}
 }
 RETURN seed, q.id AS productId, source, w`,
 };

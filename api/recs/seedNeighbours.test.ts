@@ -1,4 +1,5 @@
 import type { GraphClient } from '../../graph';
+import { SEED_COPURCHASE, SEED_NEIGHBOURS } from './queries';
 import { createSeedNeighbourCache, type NeighbourRow } from './seedNeighbours';
 
 // A graph that answers SEED_NEIGHBOURS from a table and records the seeds of each query.
@@ -57,6 +58,26 @@ describe('seed neighbour cache', () => {
     await cache.rows(graph, ['a']);
     await cache.rows(graph, ['b']);
     expect(queries).toEqual([['a'], ['b'], ['c'], ['b']]);
+  });
+
+  it('keeps the rows of each query apart: a seed held for one query is fetched for another', async () => {
+    const asked: string[] = [];
+    const graph = {
+      read: async (q: { name: string }, params: { seeds: string[] }) => {
+        asked.push(q.name);
+        return params.seeds.map((s) => ({
+          ...row(s, q.name),
+          source: q === SEED_COPURCHASE ? 'copurchase' : 'coview',
+        }));
+      },
+    } as unknown as GraphClient;
+    const cache = createSeedNeighbourCache(60_000, 100);
+    expect((await cache.rows(graph, ['a'])).map((r) => r.productId)).toEqual([SEED_NEIGHBOURS.name]);
+    expect((await cache.rows(graph, ['a'], SEED_COPURCHASE)).map((r) => r.productId)).toEqual([
+      SEED_COPURCHASE.name,
+    ]);
+    expect((await cache.rows(graph, ['a'])).map((r) => r.productId)).toEqual([SEED_NEIGHBOURS.name]);
+    expect(asked).toEqual([SEED_NEIGHBOURS.name, SEED_COPURCHASE.name]);
   });
 
   it('with TTL 0 always asks the graph', async () => {

@@ -5,7 +5,7 @@
 // Freshness is unchanged where it matters: the shopper's own new events become seeds at once (Redis session
 // state); only the neighbour lists of a seed may be up to `ttlMs` old. Bounded: least recently used seeds go
 // first once `maxSeeds` are held.
-import type { GraphClient } from '../../graph';
+import type { GraphClient, NamedQuery } from '../../graph';
 import { SEED_NEIGHBOURS } from './queries';
 import type { Source } from './rank';
 
@@ -17,8 +17,11 @@ export interface NeighbourRow {
 }
 
 export interface SeedNeighbourCache {
-  /** The rows of these seeds: cached ones from memory, the rest with one query. */
-  rows(graph: GraphClient, seeds: string[]): Promise<NeighbourRow[]>;
+  /**
+   * The rows of these seeds: cached ones from memory, the rest with one query: SEED_NEIGHBOURS by default, or
+   * another query of the same parameters and rows (SEED_COPURCHASE); entries are kept per query and seed.
+   */
+  rows(graph: GraphClient, seeds: string[], query?: NamedQuery): Promise<NeighbourRow[]>;
   /** Seeds served from memory / fetched, since start (for metrics and tests). */
   stats(): { hits: number; misses: number; held: number };
 }
@@ -35,15 +38,16 @@ export function createSeedNeighbourCache(
   let hits = 0;
   let misses = 0;
   return {
-    async rows(graph, seeds) {
+    async rows(graph, seeds, query = SEED_NEIGHBOURS) {
       const t = now();
       const out: NeighbourRow[] = [];
       const missing: string[] = [];
+      const keyOf = (seed: string) => `${query.name}\u0000${seed}`;
       for (const seed of seeds) {
-        const e = ttlMs > 0 ? held.get(seed) : undefined;
+        const e = ttlMs > 0 ? held.get(keyOf(seed)) : undefined;
         if (e && t - e.at < ttlMs) {
-          held.delete(seed);
-          held.set(seed, e);
+          held.delete(keyOf(seed));
+          held.set(keyOf(seed), e);
           out.push(...e.rows);
           hits++;
         } else missing.push(seed);
@@ -51,14 +55,14 @@ export function createSeedNeighbourCache(
       observe?.(seeds.length - missing.length, missing.length);
       if (missing.length === 0) return out;
       misses += missing.length;
-      const fetched = await graph.read<NeighbourRow>(SEED_NEIGHBOURS, { seeds: missing });
+      const fetched = await graph.read<NeighbourRow>(query, { seeds: missing });
       out.push(...fetched);
       if (ttlMs > 0) {
         const bySeed = new Map<string, NeighbourRow[]>(missing.map((s) => [s, []]));
         for (const r of fetched) bySeed.get(r.seed)?.push(r);
         for (const [seed, rows] of bySeed) {
-          held.delete(seed);
-          held.set(seed, { at: t, rows });
+          held.delete(keyOf(seed));
+          held.set(keyOf(seed), { at: t, rows });
         }
         while (held.size > maxSeeds) held.delete(held.keys().next().value as string);
       }

@@ -314,8 +314,12 @@ describe('loadModel with a ranker', () => {
       expect(res.items.map((i) => i.productId)).toEqual(expected);
       for (const it of res.items.filter((i) => i.productId !== 'p6'))
         expect(it.score).toBeCloseTo(want[itemIds.indexOf(it.productId)], 5);
-      // Sources are still merged for explanations.
-      expect(res.items.find((i) => i.productId === 'p1')?.sources).toEqual(['embedding', 'copurchase']);
+      // Sources are still merged for explanations; p1 is also p0's co-view neighbour in the model's covisit table.
+      expect(res.items.find((i) => i.productId === 'p1')?.sources).toEqual([
+        'embedding',
+        'coview',
+        'copurchase',
+      ]);
       // A variant with its own source weights keeps them.
       const variant = await recommend(
         deps(m),
