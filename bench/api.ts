@@ -10,7 +10,10 @@
 // GraphQL errors in 200 responses count as errors. With --write the table replaces `## API` in
 // docs/performance.md. Events go to a private stream (graphrec:bench:events), deleted at the end.
 //
-//   npx graphrec bench api [--runs 3] [--seconds 10] [--only recs-miss,similar] [--json] [--write]
+// With --dist the server is the compiled build in dist/ (`npm run build` first), which is what the Docker image
+// runs; without it, the TypeScript sources through tsx, as `npx graphrec serve` runs them.
+//
+//   npx graphrec bench api [--runs 3] [--seconds 10] [--only recs-miss,similar] [--dist] [--json] [--write]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +21,7 @@ import autocannon from 'autocannon';
 import { createLogger, loadConfig } from '../core';
 import type { startApiServer as StartApiServer } from '../api';
 import { replaceSection } from './docsSection';
-import { nearestItems, startAnnBuild, topK } from '../api/model/embeddingIndex';
+import type * as EmbeddingIndex from '../api/model/embeddingIndex';
 
 // The server runs as the Docker image runs it (NODE_ENV=production: graphql-js then skips its development
 // checks, such as the cross-realm instanceof test on every type lookup). Set before the API modules load.
@@ -45,6 +48,31 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** dist/ when it is at least as new as every TypeScript source it is built from; else a clear error. */
+function distRoot(): string {
+  const home = path.join(__dirname, '..');
+  const built = path.join(home, 'dist', 'api', 'index.js');
+  if (!fs.existsSync(built)) throw new Error('--dist: no dist/api/index.js; run `npm run build` first');
+  const builtAt = fs.statSync(built).mtimeMs;
+  const newer = (dir: string): string | undefined => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        const hit = newer(p);
+        if (hit) return hit;
+      } else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && fs.statSync(p).mtimeMs > builtAt)
+        return p;
+    }
+    return undefined;
+  };
+  for (const dir of ['api', 'core', 'graph', 'events', 'training', 'experiments']) {
+    const hit = fs.existsSync(path.join(home, dir)) ? newer(path.join(home, dir)) : undefined;
+    if (hit)
+      throw new Error(`--dist: ${path.relative(home, hit)} is newer than dist/; run \`npm run build\``);
+  }
+  return path.join(home, 'dist');
+}
+
 async function main(): Promise<void> {
   const runs = Number(arg('runs', '3'));
   const seconds = Number(arg('seconds', '10'));
@@ -58,7 +86,12 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
   const logger = createLogger(config.logLevel, 'bench-api');
-  const { startApiServer } = await import('../api');
+  const dist = flag('dist');
+  const root = dist ? distRoot() : '..';
+  const { startApiServer } = (await import(`${root}/api`)) as typeof import('../api');
+  const { nearestItems, startAnnBuild, topK } = (await import(
+    `${root}/api/model/embeddingIndex`
+  )) as typeof EmbeddingIndex;
   const server = await startApiServer({ config, logger, port: 0 });
   const model = server.services.model.current();
   const catalog = server.services.catalog;
@@ -138,10 +171,13 @@ async function main(): Promise<void> {
     });
   }
   const rssMb = Math.round(process.memoryUsage().rss / 1048576);
-  const vectorIndex = model ? indexComparison(server.services.model.current()!) : null;
-  const summary = {
+  const vectorIndex = model
+    ? indexComparison(server.services.model.current()!, { topK, nearestItems })
+    : null;
+  const summary: Summary = {
     machine: `${os.cpus().length} vCPU (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg()[0].toFixed(1)} at the end`,
     modelVersion: model?.version ?? null,
+    server: dist ? 'dist' : 'tsx',
     products: catalog.size(),
     runs,
     seconds,
@@ -160,6 +196,7 @@ async function main(): Promise<void> {
 /** The in-process top-20, timed on the loaded model: the exact scan and the serving search (median of 50). */
 function indexComparison(
   model: NonNullable<ReturnType<Awaited<ReturnType<typeof StartApiServer>>['services']['model']['current']>>,
+  { topK, nearestItems }: Pick<typeof EmbeddingIndex, 'topK' | 'nearestItems'>,
 ) {
   const exact: number[] = [];
   const served: number[] = [];
@@ -185,6 +222,8 @@ function indexComparison(
 type Summary = {
   machine: string;
   modelVersion: string | null;
+  /** The server's code: the compiled dist/ (as the Docker image) or the sources through tsx. */
+  server: 'dist' | 'tsx';
   products: number;
   runs: number;
   seconds: number;
@@ -215,9 +254,9 @@ function writeDocs(s: Summary): void {
   const section = [
     '## API',
     '',
-    `Measured with \`npx graphrec bench api --runs ${s.runs} --seconds ${s.seconds} --write\` (autocannon in a worker thread of`,
+    `Measured with \`${s.server === 'dist' ? 'npm run build && ' : ''}npx graphrec bench api --runs ${s.runs} --seconds ${s.seconds}${s.server === 'dist' ? ' --dist' : ''} --write\` (autocannon in a worker thread of`,
     "the server's process: it has its own event loop but shares the CPU with the server, Neo4j and Redis; the server",
-    'runs with NODE_ENV=production, as in the Docker image). Figures are',
+    `runs with NODE_ENV=production, ${s.server === 'dist' ? 'from the compiled dist/, as in the Docker image' : 'from the TypeScript sources through tsx, as `npx graphrec serve` runs'}). Figures are`,
     `medians of the runs: ${s.machine}. Catalogue: ${s.products} products; model: ${s.modelVersion ?? 'none (popularity and graph sources only)'}.`,
     `API process RSS at the end: ${s.rssMb} MiB.${s.vectorIndex ? ` In-process top-20 over ${s.vectorIndex.items} x ${s.vectorIndex.dims}: exact scan ${s.vectorIndex.memoryTopKMedianMs} ms, IVF index (${s.vectorIndex.ivfProbes} probes) ${s.vectorIndex.ivfTopKMedianMs} ms (medians; section "In-process vector index").` : ''}`,
     '',

@@ -3,11 +3,14 @@
 // (at 50k x 64, ~3.2 M multiply-adds, ~10 ms here); serving uses the IVF index (ivfIndex.ts) once it is built
 // in the background after a model loads, and the exact scan until then.
 
-import { dotAt, queryNorm } from './dot';
+import { dotAt as importedDotAt, queryNorm } from './dot';
 import { buildIvfIndex, searchIvf, type IvfIndex } from './ivfIndex';
 import { TopHeap, type Neighbour } from './topHeap';
 
 export type { Neighbour } from './topHeap';
+
+// A local binding for the scan loop (see ivfIndex.ts: under tsx an imported call reads a getter).
+const dotAt = importedDotAt;
 
 export interface ItemTable {
   dims: number;
