@@ -16,6 +16,7 @@
 //   npx graphrec bench api [--runs 3] [--seconds 10] [--only recs-miss,similar] [--dist] [--json] [--write]
 import fs from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createLogger, loadConfig } from '../core';
@@ -36,6 +37,8 @@ interface Figures {
   throughput: number;
   requests: number;
   errors: number;
+  /** The server's event-loop delay p99 (ms) during the run: how long a ready request may wait for the thread. */
+  loopP99: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -116,6 +119,8 @@ async function main(): Promise<void> {
   async function once(name: string, run: number): Promise<Figures> {
     process.env.BENCH_API_SCENARIO = name;
     process.env.BENCH_API_RUN = String(run);
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
     const result = await autocannon({
       url: `${server.url}/graphql`,
       method: 'POST',
@@ -127,6 +132,7 @@ async function main(): Promise<void> {
       verifyBody: hook('verifyBody.cjs'),
       requests: [{ setupRequest: hook('setupRequest.cjs') }],
     } as unknown as autocannon.Options);
+    loop.disable();
     return {
       scenario: name,
       rate: rates[name],
@@ -136,6 +142,7 @@ async function main(): Promise<void> {
       throughput: result.requests.average,
       requests: result.requests.total,
       errors: result.errors + result.non2xx + result.timeouts + result.mismatches,
+      loopP99: Math.round(loop.percentile(99) / 1e4) / 100,
     };
   }
 
@@ -168,6 +175,7 @@ async function main(): Promise<void> {
       throughput: Math.round(median(all.map((f) => f.throughput))),
       requests: all.reduce((s, f) => s + f.requests, 0),
       errors: all.reduce((s, f) => s + f.errors, 0),
+      loopP99: median(all.map((f) => f.loopP99)),
     });
   }
   const rssMb = Math.round(process.memoryUsage().rss / 1048576);
@@ -240,10 +248,10 @@ type Summary = {
 
 function render(s: Summary): string {
   const head =
-    '| scenario | offered req/s | p50 ms | p90 ms | p99 ms | throughput req/s | requests | errors |\n|---|---|---|---|---|---|---|---|';
+    '| scenario | offered req/s | p50 ms | p90 ms | p99 ms | throughput req/s | requests | errors | event-loop delay p99 ms |\n|---|---|---|---|---|---|---|---|---|';
   const rows = s.table.map(
     (f) =>
-      `| ${f.scenario} | ${f.rate} | ${f.p50} | ${f.p90} | ${f.p99} | ${f.throughput} | ${f.requests} | ${f.errors} |`,
+      `| ${f.scenario} | ${f.rate} | ${f.p50} | ${f.p90} | ${f.p99} | ${f.throughput} | ${f.requests} | ${f.errors} | ${f.loopP99} |`,
   );
   return [head, ...rows].join('\n');
 }
