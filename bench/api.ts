@@ -13,7 +13,8 @@
 // With --dist the server is the compiled build in dist/ (`npm run build` first), which is what the Docker image
 // runs; without it, the TypeScript sources through tsx, as `npx graphrec serve` runs them.
 //
-//   npx graphrec bench api [--runs 3] [--seconds 10] [--only recs-miss,similar] [--dist] [--json] [--write]
+//   npx graphrec bench api [--runs 3] [--seconds 10] [--only recs-miss,similar] [--rates similar=20] [--dist]
+//                          [--json] [--write]
 import fs from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -115,6 +116,13 @@ async function main(): Promise<void> {
   if (model) await startAnnBuild(server.services.model.current()!.table, config.serving.annProbes);
   const scenarios = ['recs-miss', 'recs-hit', 'similar', 'track10'];
   const rates: Record<string, number> = { 'recs-miss': 200, 'recs-hit': 1500, similar: 200, track10: 200 };
+  // --rates similar=20,recs-miss=50: other offered rates (latency with the machine mostly idle, say).
+  for (const pair of arg('rates', '').split(',').filter(Boolean)) {
+    const [name, value] = pair.split('=');
+    if (!scenarios.includes(name) || !(Number(value) > 0))
+      throw new Error(`--rates wants scenario=requests/s pairs, e.g. similar=20; got ${JSON.stringify(pair)}`);
+    rates[name] = Number(value);
+  }
 
   async function once(name: string, run: number): Promise<Figures> {
     process.env.BENCH_API_SCENARIO = name;
