@@ -120,7 +120,9 @@ async function main(): Promise<void> {
   for (const pair of arg('rates', '').split(',').filter(Boolean)) {
     const [name, value] = pair.split('=');
     if (!scenarios.includes(name) || !(Number(value) > 0))
-      throw new Error(`--rates wants scenario=requests/s pairs, e.g. similar=20; got ${JSON.stringify(pair)}`);
+      throw new Error(
+        `--rates wants scenario=requests/s pairs, e.g. similar=20; got ${JSON.stringify(pair)}`,
+      );
     rates[name] = Number(value);
   }
 
