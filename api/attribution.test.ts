@@ -25,7 +25,7 @@ function stubContext(over: { lookup?: () => Promise<ExposuresByRecId>; attribute
     services: {
       config: { serving: { maxEventBatch: 10 } },
       catalog: { get: () => ({ price: 4 }) },
-      redis: { eval: evalScript, evalsha: evalScript },
+      eventsRedis: { eval: evalScript, evalsha: evalScript },
       appendOptions: defaultAppendOptions('test-stream'),
       experiments: { lookupExposures, attribute },
     },

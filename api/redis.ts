@@ -1,14 +1,20 @@
-// The API's Redis connection: short timeouts, no offline queue, so that when Redis is down a command fails
-// at once and the caller serves uncached (or refuses to accept events) instead of hanging.
+// The API's Redis connections: no offline queue, so that when Redis is down a command fails at once and the
+// caller serves uncached (or refuses to accept events) instead of hanging. Reads (cache, session state, rate
+// limits) time out after 300 ms: serving uncached beats waiting. Event appends get their own connection with a
+// longer timeout (EVENT_WRITE_TIMEOUT_MS): on a saturated event loop the reply can sit unread past 300 ms, and a
+// storefront told "unavailable" must retry a batch that was in fact stored.
 import Redis from 'ioredis';
 import type { Logger } from '../core';
 
-export function createApiRedis(url: string, logger: Logger): Redis {
+export const READ_TIMEOUT_MS = 300;
+export const EVENT_WRITE_TIMEOUT_MS = 2000;
+
+export function createApiRedis(url: string, logger: Logger, commandTimeoutMs = READ_TIMEOUT_MS): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: 500,
-    commandTimeout: 300,
+    commandTimeout: commandTimeoutMs,
     // Keep trying to reconnect in the background, once a second.
     retryStrategy: () => 1000,
   });

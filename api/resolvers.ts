@@ -283,7 +283,11 @@ export const resolvers = {
       let res;
       try {
         exposures = await services.experiments.lookupExposures(recIdsOf(events));
-        res = await appendEvents(services.redis, tagWithExposures(events, exposures), services.appendOptions);
+        res = await appendEvents(
+          services.eventsRedis,
+          tagWithExposures(events, exposures),
+          services.appendOptions,
+        );
       } catch (err) {
         throw unavailable(
           'events cannot be stored right now (Redis is unavailable); retry with the same idempotency keys',

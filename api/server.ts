@@ -30,7 +30,7 @@ import { watchActiveModel } from './model/activeModel';
 import { createPinnedModels } from './model/pinnedModels';
 import { createPopularity } from './recs/popularity';
 import { createSeedNeighbourCache } from './recs/seedNeighbours';
-import { createApiRedis } from './redis';
+import { createApiRedis, EVENT_WRITE_TIMEOUT_MS } from './redis';
 import { resolvers } from './resolvers';
 import { typeDefs } from './schema';
 import type { Services } from './services';
@@ -129,6 +129,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   const graph = guardGraph(rawGraph, graphBreaker, 2500);
   const redis = createApiRedis(config.redis.url, logger);
+  const eventsRedis = createApiRedis(config.redis.url, logger, EVENT_WRITE_TIMEOUT_MS);
   // The catalogue and popularity are background/cached loads that may legitimately take seconds: no deadline.
   const catalog = createCatalog(rawGraph, logger);
   const popularity = createPopularity(rawGraph, catalog, logger);
@@ -164,6 +165,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     graph,
     graphBreaker,
     redis,
+    eventsRedis,
     catalog,
     popularity,
     model,
@@ -336,6 +338,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         experiments.close();
         catalog.stop();
         redis.disconnect();
+        eventsRedis.disconnect();
         await graph.close();
       })();
       return stopping;

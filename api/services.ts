@@ -20,6 +20,8 @@ export interface Services {
   graph: GraphClient;
   graphBreaker: Breaker;
   redis: Redis;
+  /** The connection trackEvents appends on (a longer command timeout than `redis`; api/redis.ts). */
+  eventsRedis: Redis;
   catalog: Catalog;
   popularity: Popularity;
   model: ActiveModel;
