@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, createProgress, loadConfig } from '../core';
+import { replaceSection } from './docsSection';
 import { DEFAULT_NEW_ARRIVALS_BUDGET } from '../training/context/ranker';
 import { runShop, type ShopRunResult } from '../training/context/shopRun';
 import { SHOP_MODELS, type ShopModel } from '../training/context/shopTrain';
@@ -122,16 +123,10 @@ export function barsSvg(rows: ShopRunResult[]): string {
   return `${parts.join('\n')}\n`;
 }
 
-function replaceSection(file: string, heading: string, body: string): void {
+/** Rewrite `## title` of a doc with the generated body, keeping its hand-written part (docsSection.ts). */
+function writeSection(file: string, title: string, body: string): void {
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const start = text.indexOf(`${heading}\n`);
-  const section = `${heading}\n\n${body.trim()}\n`;
-  if (start < 0) {
-    fs.writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const next = text.indexOf('\n## ', start + heading.length);
-  fs.writeFileSync(file, text.slice(0, start) + section + (next < 0 ? '' : text.slice(next)));
+  fs.writeFileSync(file, replaceSection(text, title, `## ${title}\n\n${body.trim()}\n`));
 }
 
 async function main(): Promise<void> {
@@ -202,9 +197,8 @@ async function main(): Promise<void> {
   ].join('\n');
   const home = config.home;
   fs.writeFileSync(path.join(home, 'docs', 'img', 'shop-models-ndcg.svg'), barsSvg(rows));
-  replaceSection(path.join(home, 'docs', 'performance.md'), '## Training (synthetic shop)', body);
-  const modelsDoc = path.join(home, 'docs', 'models.md');
-  replaceSection(modelsDoc, '## Results', body);
+  writeSection(path.join(home, 'docs', 'performance.md'), 'Training (synthetic shop)', body);
+  writeSection(path.join(home, 'docs', 'models.md'), 'Results', body);
 }
 
 main().catch((err: unknown) => {
