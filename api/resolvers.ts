@@ -128,8 +128,10 @@ export const resolvers = {
             { userId, sessionId, context, first, filter, explain, ranker: variant.ranker },
           ),
       );
-      for (const it of value.items)
-        for (const s of it.sources) services.metrics.candidates.inc({ source: s });
+      // One increment per source, not per item: a labelled inc costs a label lookup.
+      const perSource = new Map<string, number>();
+      for (const it of value.items) for (const s of it.sources) perSource.set(s, (perSource.get(s) ?? 0) + 1);
+      for (const [source, n] of perSource) services.metrics.candidates.inc({ source }, n);
       // Every response gets its own recId, cached or not: it is one exposure, and outcomes quote it.
       const recId = crypto.randomUUID();
       if (variant.experimentId && variant.unitId && !pinnedMissing) {
