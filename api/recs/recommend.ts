@@ -196,7 +196,7 @@ function newArrivalVector(model: LoadedModel, catalog: Catalog, p: CatalogProduc
 /**
  * Embedding candidates among the new arrivals at `at` (launched less than `days` days before): scored like
  * every embedding candidate (query · product row), so that the quota can pick the best of them; the embedding
- * embedding top-k rarely holds them, because products with history outrank them.
+ * top-k rarely holds them, because products with history outrank them.
  */
 export function newArrivalCandidates(
   model: LoadedModel,
