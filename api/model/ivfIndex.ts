@@ -243,9 +243,11 @@ export function searchIvf(
     bestLists[i] = c;
   }
   const qn = queryNorm(query, dims, metric);
-  // For a dot product, |q|·|x| bounds the score, and each list is in decreasing |x|.
-  const bound = metric === 'dot' ? queryNorm(query, dims, 'cosine') : Infinity;
   const heap = new TopHeap(k);
+  // For a dot product, |q|·|x| bounds the score, and each list is in decreasing |x|: once the bound cannot enter
+  // the heap, neither can the rest of the list. (A cosine has no such bound: every item is read.)
+  const bound = queryNorm(query, dims, 'cosine');
+  const bounded = metric === 'dot';
   // Scores come in blocks: from the SIMD kernel, else from the JavaScript loop.
   const { kernel } = ix;
   kernel?.setQuery(query);
@@ -260,11 +262,11 @@ export function searchIvf(
     const c = bestLists[j];
     const end = listStart[c + 1];
     let pos = listStart[c];
-    scan: while (pos < end && heap.beats(bound * norms[pos])) {
+    scan: while (pos < end && !(bounded && !heap.beats(bound * norms[pos]))) {
       const count = Math.min(DOTS_BLOCK, end - pos);
       const scores = scoreBlock(pos, count);
       for (let t = 0; t < count; t++, pos++) {
-        if (!heap.beats(bound * norms[pos])) break scan;
+        if (bounded && !heap.beats(bound * norms[pos])) break scan;
         let s = scores[t];
         if (metric === 'cosine') s /= (norms[pos] || 1) * qn;
         if (!heap.beats(s)) continue;
