@@ -33,12 +33,28 @@ const ADD = 0x6a;
 const LT_U = 0x49;
 const memarg = [0x02, 0x00]; // align 4 bytes, offset 0
 
+// local += n
+const addTo = (i: number, n: number) => [...get(i), ...i32c(n), ADD, ...set(i)];
+// (local += step) < limit, the loop condition
+const stepBelow = (i: number, step: number, limit: number) => [
+  ...get(i),
+  ...i32c(step),
+  ADD,
+  ...tee(i),
+  ...get(limit),
+  LT_U,
+];
+const v128Load = [SIMD, 0x00, ...memarg];
+const laneOf = (acc: number, lane: number) => [...get(acc), SIMD, 0x1f, lane]; // f32x4.extract_lane
+const F32_ADD = 0x92;
+const BR_IF_0 = [0x0d, 0x00];
+
 // Params: 0 v, 1 q, 2 dims, 3 n, 4 out. Locals: 5 i, 6 d, 7 qp (i32), 8 acc (v128).
 const body = [
   ...[0x02, 0x40], // block
   ...get(3),
   0x45, // i32.eqz
-  ...[0x0d, 0x00], // br_if 0: n = 0
+  ...BR_IF_0, // n = 0: done
   ...[0x03, 0x40], // loop (rows)
   ...[0x43, 0, 0, 0, 0], // f32.const 0
   ...[SIMD, 0x13], // f32x4.splat
@@ -50,52 +66,29 @@ const body = [
   ...[0x03, 0x40], // loop (dims)
   ...get(8),
   ...get(0),
-  ...[SIMD, 0x00, ...memarg], // v128.load
+  ...v128Load,
   ...get(7),
-  ...[SIMD, 0x00, ...memarg],
+  ...v128Load,
   ...[SIMD, 0xe6, 0x01], // f32x4.mul
   ...[SIMD, 0xe4, 0x01], // f32x4.add
   ...set(8),
-  ...get(0),
-  ...i32c(16),
-  ADD,
-  ...set(0),
-  ...get(7),
-  ...i32c(16),
-  ADD,
-  ...set(7),
-  ...get(6),
-  ...i32c(4),
-  ADD,
-  ...tee(6),
-  ...get(2),
-  LT_U,
-  ...[0x0d, 0x00], // br_if (dims)
+  ...addTo(0, 16),
+  ...addTo(7, 16),
+  ...stepBelow(6, 4, 2),
+  ...BR_IF_0, // next 4 dims
   0x0b, // end loop (dims)
   ...get(4),
-  ...get(8),
-  ...[SIMD, 0x1f, 0], // f32x4.extract_lane 0
-  ...get(8),
-  ...[SIMD, 0x1f, 1],
-  0x92, // f32.add
-  ...get(8),
-  ...[SIMD, 0x1f, 2],
-  0x92,
-  ...get(8),
-  ...[SIMD, 0x1f, 3],
-  0x92,
+  ...laneOf(8, 0),
+  ...laneOf(8, 1),
+  F32_ADD,
+  ...laneOf(8, 2),
+  F32_ADD,
+  ...laneOf(8, 3),
+  F32_ADD,
   ...[0x38, ...memarg], // f32.store
-  ...get(4),
-  ...i32c(4),
-  ADD,
-  ...set(4),
-  ...get(5),
-  ...i32c(1),
-  ADD,
-  ...tee(5),
-  ...get(3),
-  LT_U,
-  ...[0x0d, 0x00], // br_if (rows)
+  ...addTo(4, 4),
+  ...stepBelow(5, 1, 3),
+  ...BR_IF_0, // next row
   0x0b, // end loop (rows)
   0x0b, // end block
   0x0b, // end function
