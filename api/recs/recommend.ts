@@ -366,8 +366,8 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     };
     const fromTables = tableNeighbours(model, catalog, seeds, CANDIDATE_LIMITS.tablePerSeed);
     if (fromTables) addNeighbours(fromTables.rows);
-    const known = fromTables ? seeds.filter((s) => !fromTables.unknown.includes(s)) : [];
-    const traversed = fromTables ? fromTables.unknown : seeds;
+    const known = fromTables?.known ?? [];
+    const traversed = fromTables?.unknown ?? seeds;
     if (known.length > 0)
       tasks.push(
         g(() => deps.seedNeighbours.rows(graph, known, SEED_COPURCHASE), 'co-purchase candidates', []).then(

@@ -1,5 +1,6 @@
-// The graph candidates of seed products (co-purchase, co-view, same leaf category: queries.ts SEED_NEIGHBOURS),
-// remembered per seed for a short time. A product's neighbourhood moves slowly (one more purchase changes a
+// The graph candidates of seed products (co-purchase, co-view, same leaf category: queries.ts SEED_NEIGHBOURS; or
+// co-purchase alone, SEED_COPURCHASE, for seeds whose other neighbours come from the model's tables), remembered
+// per query and seed for a short time. A product's neighbourhood moves slowly (one more purchase changes a
 // co-purchase count by one), while popular products are the seeds of many shoppers, so on a cache miss of the
 // result cache most seeds are already known and only the new ones go to Neo4j, in one UNWIND query.
 // Freshness is unchanged where it matters: the shopper's own new events become seeds at once (Redis session

@@ -16,6 +16,8 @@ const MAX_PER_SOURCE = 50;
 
 export interface TableNeighbours {
   rows: NeighbourRow[];
+  /** Seeds the model has a row for (their co-purchase neighbours still come from the graph). */
+  known: string[];
   /** Seeds the model has no row for: their neighbours must come from the graph. */
   unknown: string[];
 }
@@ -53,6 +55,7 @@ export function tableNeighbours(
   const covisit = model?.ranker?.covisit;
   if (!model || !covisit) return undefined;
   const rows: NeighbourRow[] = [];
+  const known: string[] = [];
   const unknown: string[] = [];
   for (const seed of seeds) {
     const row = model.itemRow.get(seed);
@@ -60,6 +63,7 @@ export function tableNeighbours(
       unknown.push(seed);
       continue;
     }
+    known.push(seed);
     const end = Math.min(covisit.ptr[row + 1], covisit.ptr[row] + perSource);
     for (let k = covisit.ptr[row]; k < end; k++)
       rows.push({ seed, productId: model.itemIds[covisit.idx[k]], source: 'coview', w: covisit.val[k] });
@@ -72,5 +76,5 @@ export function tableNeighbours(
       n++;
     }
   }
-  return { rows, unknown };
+  return { rows, known, unknown };
 }
