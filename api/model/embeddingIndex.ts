@@ -91,11 +91,23 @@ export function startAnnBuild(t: ItemTable, probes: number): Promise<void> {
 }
 
 /** Mean of some item rows (the fallback embedding of a product added after training). */
-export function meanOfRows(table: Float32Array, dims: number, rows: number[]): Float32Array | undefined {
-  if (rows.length === 0) return undefined;
+/**
+ * The mean direction of some item rows (each at unit length): item rows may carry the model's popularity scale
+ * (training/lightgcn/popularityScale.ts), which ranks items but should not let one popular item outweigh the others
+ * in a session's or a category's intent. Zero rows are skipped.
+ */
+export function meanDirection(t: ItemTable, rows: number[]): Float32Array | undefined {
+  const { dims, items, norms } = t;
   const out = new Float32Array(dims);
-  for (const r of rows) for (let d = 0; d < dims; d++) out[d] += table[r * dims + d];
-  for (let d = 0; d < dims; d++) out[d] /= rows.length;
+  let n = 0;
+  for (const r of rows) {
+    if (!(norms[r] > 0)) continue;
+    const f = 1 / norms[r];
+    for (let d = 0; d < dims; d++) out[d] += items[r * dims + d] * f;
+    n++;
+  }
+  if (n === 0) return undefined;
+  for (let d = 0; d < dims; d++) out[d] /= n;
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { createRng } from '../../training/data/rng';
 import { dotAt } from './dot';
-import { nearestItems, rowNorms, startAnnBuild, topK, type ItemTable } from './embeddingIndex';
+import { meanDirection, nearestItems, rowNorms, startAnnBuild, topK, type ItemTable } from './embeddingIndex';
 import { buildIvfIndex, buildIvfIndexSync, searchIvf } from './ivfIndex';
 
 // Items drawn around `clusters` random centres (with varying norms, as trained embeddings have).
@@ -19,6 +19,17 @@ function clusteredTable(nItems: number, dims: number, clusters: number, seed = 5
 }
 
 const rowsOf = (xs: Array<{ row: number }>) => xs.map((x) => x.row);
+
+describe('meanDirection', () => {
+  it('averages the rows at unit length, so a long (popular) row does not outweigh the others', () => {
+    const items = Float32Array.from([10, 0, 0, 1, 0, 0]); // row 0 norm 10, row 1 norm 1, row 2 zero
+    const t: ItemTable = { dims: 2, nItems: 3, items, norms: rowNorms(items, 3, 2) };
+    expect(Array.from(meanDirection(t, [0, 1])!)).toEqual([0.5, 0.5]);
+    expect(Array.from(meanDirection(t, [0, 2])!)).toEqual([1, 0]);
+    expect(meanDirection(t, [2])).toBeUndefined();
+    expect(meanDirection(t, [])).toBeUndefined();
+  });
+});
 
 describe('dotAt', () => {
   it('equals the plain dot product for dims that are and are not multiples of 8', () => {

@@ -16,7 +16,7 @@ import { recentKey, sessionSubject, userSubject, type RecentEvent } from '../../
 import type { Catalog, CatalogProduct } from '../catalog';
 import { withTimeout, type Breaker } from '../guard';
 import type { ActiveModel, LoadedModel } from '../model/activeModel';
-import { meanOfRows, nearestItems, rowOf } from '../model/embeddingIndex';
+import { meanDirection, nearestItems, rowOf } from '../model/embeddingIndex';
 import type { Context, RecFilter } from '../validate';
 import type { Popularity } from './popularity';
 import { productVector } from './similar';
@@ -24,7 +24,7 @@ import { SEED_COPURCHASE, SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './qu
 import type { NeighbourRow, SeedNeighbourCache } from './seedNeighbours';
 import { tableNeighbours } from './tableNeighbours';
 import { rankCandidates, type Candidate, type Source } from './rank';
-import { cosineOf, gnnOf, normOf, rankerRequest, trainedScore } from './trainedRanker';
+import { gnnOf, normOf, queryDot, rankerRequest, trainedScore } from './trainedRanker';
 
 export interface RecDeps {
   graph: GraphClient;
@@ -126,7 +126,7 @@ export function queryVector(
 ): Float32Array | undefined {
   const userRowIdx = userId !== null ? model.userRow.get(userId) : undefined;
   const rows = recentItems.map((p) => model.itemRow.get(p)).filter((r): r is number => r !== undefined);
-  const recentMean = meanOfRows(model.table.items, model.dims, rows.slice(0, 10));
+  const recentMean = meanDirection(model.table, rows.slice(0, 10));
   if (userRowIdx === undefined) return recentMean;
   const q = Float32Array.from(rowOf(model.users, model.dims, userRowIdx));
   if (recentMean) {
@@ -261,14 +261,13 @@ export function trainedScorer(
     let s = memo.get(productId);
     if (s !== undefined) return s;
     const row = model.itemRow.get(productId);
-    let cos = 0;
-    if (q && row !== undefined)
-      cos = cosineOf(model.table.items, row * model.dims, model.table.norms[row], q, qNorm);
+    let dot = 0;
+    if (q && row !== undefined) dot = queryDot(model.table.items, row * model.dims, q, qNorm);
     else if (q) {
       const v = inferred?.get(productId);
-      if (v) cos = cosineOf(v, 0, normOf(v), q, qNorm);
+      if (v) dot = queryDot(v, 0, q, qNorm);
     }
-    s = trainedScore(t, req, row, gnnOf(t, row, cos));
+    s = trainedScore(t, req, row, gnnOf(t, row, dot));
     memo.set(productId, s);
     return s;
   };

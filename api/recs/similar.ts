@@ -9,7 +9,7 @@ import { inferProductEmbedding } from '../../training';
 import type { Catalog } from '../catalog';
 import type { Breaker } from '../guard';
 import type { LoadedModel } from '../model/activeModel';
-import { meanOfRows, nearestItems, rowOf } from '../model/embeddingIndex';
+import { meanDirection, nearestItems, rowOf } from '../model/embeddingIndex';
 import { SEED_NEIGHBOURS } from './queries';
 import type { Source } from './rank';
 
@@ -54,7 +54,7 @@ export function productVector(
     list.map((q) => model.itemRow.get(q.id)).filter((r): r is number => r !== undefined);
   const sameBrand = rowsOf(peers.filter((q) => q.brandId !== null && q.brandId === p.brandId));
   const rows = sameBrand.length > 0 ? sameBrand : rowsOf(peers);
-  const vector = meanOfRows(model.table.items, model.dims, rows);
+  const vector = meanDirection(model.table, rows);
   return vector ? { vector, inductive: true } : undefined;
 }
 

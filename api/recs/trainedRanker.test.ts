@@ -16,7 +16,7 @@ import { rankCandidates, type Candidate } from './rank';
 import { queryVector, recommend, type RecDeps, type RecRequest } from './recommend';
 import { USER_HISTORY } from './queries';
 import type { SeedNeighbourCache } from './seedNeighbours';
-import { cosineOf, gnnOf, normOf, rankerRequest, trainedRankerOf, trainedScore } from './trainedRanker';
+import { gnnOf, normOf, queryDot, rankerRequest, trainedRankerOf, trainedScore } from './trainedRanker';
 
 // A hand-made 6-item shop: two categories, item graphs as CSR rows (already scaled to max 1 per row, as
 // topPairs stores them), trending, popularity and a seasonal table that differs by week.
@@ -106,9 +106,7 @@ const order = (s: ArrayLike<number>) =>
 describe('trainedScore against training rankScores', () => {
   const q = Float32Array.from([0.3, 1.1]);
   const t = rankerFrom({ weights, recentItems: 5, cutoff: '2026-11-01' }, 'main')!;
-  const gnn = Float32Array.from({ length: N }, (_, r) =>
-    gnnOf(t, r, cosineOf(items, 2 * r, 1, q, normOf(q))),
-  );
+  const gnn = Float32Array.from({ length: N }, (_, r) => gnnOf(t, r, queryDot(items, 2 * r, q, normOf(q))));
 
   it.each([
     ['all signals, two recent items', weights, [2, 0], AT],
@@ -148,6 +146,15 @@ describe('trainedScore against training rankScores', () => {
           ),
         ).toBeCloseTo(full[r], 6);
     }
+  });
+
+  it('scores rows by the unit query, so rows scaled by popularity keep their scale (as offline)', () => {
+    const row = Float32Array.from([0.6, 0.8]);
+    const scaled = Float32Array.from([1.8, 2.4]); // the same direction, norm 3
+    const query = Float32Array.from([3, 4]); // norm 5
+    expect(queryDot(row, 0, query, normOf(query))).toBeCloseTo(1, 6);
+    expect(queryDot(scaled, 0, query, normOf(query))).toBeCloseTo(3, 6);
+    expect(queryDot(scaled, 0, new Float32Array(2), 0)).toBe(0);
   });
 
   it('gives a product without an item row only its gnn term', () => {
@@ -303,7 +310,7 @@ describe('loadModel with a ranker', () => {
       expect(res.ranker).toBe('trained');
       const q = queryVector(m, 'u0', ['p0', 'p2'])!;
       const gnn = Float32Array.from({ length: N }, (_, r) =>
-        gnnOf(m.ranker!, r, cosineOf(items, 2 * r, 1, q, normOf(q))),
+        gnnOf(m.ranker!, r, queryDot(items, 2 * r, q, normOf(q))),
       );
       // History p0 (newest), p2: recent rows most recent last.
       const want = offline(weights, gnn, [2, 0], AT);

@@ -1,7 +1,7 @@
 // The trained ranker online (training/context/ranker.ts `rankScores`), computed sparsely for a request's
 // candidates instead of for every item:
 //   score(i) = w.gnn·gnn(i) + w.session·S(i) + w.covisit·C(i) + w.trend·T(i) + w.season·P(i)
-// gnn is the cosine of the query vector and the item row plus the offline evaluation's tie-breaker
+// gnn is the unit query vector's dot product with the item row (queryDot) plus the offline evaluation's tie-breaker
 // (1e-3 x popularity / max popularity, training/context/shopTrain.ts `embeddingScorer`); S and C come from the
 // request's recent items through the stored transition and co-visitation graphs (0.7^age, `addFromRecent`);
 // T is trending, P the seasonal popularity of the item's category at the request's week. Each of S, C, T, P is
@@ -158,10 +158,10 @@ export function rankerRequest(t: TrainedRanker, recent: ArrayLike<number>, at: n
   return { session, covisit, sessionMax, covisitMax, week: weekOfYear(at), categoryWeek: new Map() };
 }
 
-/** The offline gnn input for an item row: cosine plus the popularity tie-breaker. */
-export function gnnOf(t: TrainedRanker, row: number | undefined, cosine: number): number {
+/** The offline gnn input for an item row: the query's dot product (queryDot) plus the popularity tie-breaker. */
+export function gnnOf(t: TrainedRanker, row: number | undefined, dot: number): number {
   const tie = row !== undefined && t.popularityMax > 0 ? (1e-3 * t.popularity[row]) / t.popularityMax : 0;
-  return cosine + tie;
+  return dot + tie;
 }
 
 /**
@@ -190,18 +190,16 @@ export function trainedScore(
   return s;
 }
 
-/** Cosine of row `row` of a row-major table (with its precomputed norm) and a query of norm `qNorm`. */
-export function cosineOf(
-  v: ArrayLike<number>,
-  o: number,
-  vNorm: number,
-  q: Float32Array,
-  qNorm: number,
-): number {
-  if (!(vNorm > 0) || !(qNorm > 0)) return 0;
+/**
+ * The gnn input of row `o..o+d` of a row-major table for a query of norm `qNorm`: the unit query's dot product
+ * with the stored row, as the offline evaluation scores it. For unit rows that is their cosine; rows that carry
+ * the model's popularity scale (training/lightgcn/popularityScale.ts) keep it.
+ */
+export function queryDot(v: ArrayLike<number>, o: number, q: Float32Array, qNorm: number): number {
+  if (!(qNorm > 0)) return 0;
   let s = 0;
   for (let d = 0; d < q.length; d++) s += v[o + d] * q[d];
-  return s / (vNorm * qNorm);
+  return s / qNorm;
 }
 
 export function normOf(v: ArrayLike<number>): number {

@@ -1,6 +1,7 @@
 // The final ranker: a weighted sum of per-request normalised signals,
 //   score(i) = gnn(u, i) + session · S(i) + covisit · C(i) + trend · T(i) + season · P(i)
-// gnn is the cosine of the (trained or inferred) user vector and the item vector; S are order-aware transitions
+// gnn is the dot product of the (trained or inferred) unit user vector and the item row (a cosine times the
+// item's popularity scale, lightgcn/popularityScale.ts); S are order-aware transitions
 // from the session's recent items, C co-visitation item-kNN from them, T recency-decayed trending, P seasonal
 // popularity of the item's category at the request's week. Each signal except gnn is scaled to max 1 per request.
 // Weights are tuned on the validation window (tuneRanker: coordinate search over a small grid).
@@ -43,7 +44,7 @@ export interface RankerTables {
 }
 
 export interface RankRequest {
-  /** Cosine gnn scores per item (scoreItems), or undefined for no embedding signal. */
+  /** gnn scores per item (scoreItems: dot products), or undefined for no embedding signal. */
   gnn?: Float32Array;
   /** Recent item rows of the session, most recent last. */
   recent: ArrayLike<number>;

@@ -274,6 +274,7 @@ function saveShopModel(
     splitId: shop.manifest.id,
     options: fit?.options ?? null,
     stoppedBy: fit?.stoppedBy ?? null,
+    popularityExponent: fit?.popularity?.gamma ?? null,
     warmStart: summary.warmStart ?? null,
     ranker: ranker ?? null,
     newArrivals: newArrivals ?? null,

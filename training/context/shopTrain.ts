@@ -394,6 +394,8 @@ export interface EmbeddingFit {
   options: TrainerOptions;
   /** The trainable table E0 at the kept point, graph row order (stored for later warm starts). */
   e0: Float32Array;
+  /** The popularity exponent γ the item rows carry (0: pure cosines; popularityScale.ts), with what was tried. */
+  popularity?: { gamma: number; tried: Array<{ gamma: number; ndcg: number }> };
 }
 
 /** Train mf / lightgcn / lightgcn-meta on the train window; early stopping on validation users. */
@@ -470,6 +472,7 @@ export async function fitEmbeddings(
     stoppedBy: result.stoppedBy,
     options,
     e0: result.e0,
+    ...(result.popularity ? { popularity: result.popularity } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // Inductive inference: embeddings for products added after training and for new users, without retraining.
 // One LightGCN propagation step from the new node's neighbours in the shop graph (metaGraph.ts):
-//   e_new = Σ_n w_n / sqrt(deg_n) · e_n   (then unit length, as the trained rows are: scores are cosines)
+//   e_new = Σ_n w_n / sqrt(deg_n) · e_n   (then unit length, as trained user rows are; trained item rows also
+//   carry the popularity scale of lightgcn/popularityScale.ts, and a new product gets that of an item without events)
 // where the neighbours are its metadata nodes (category leaf + ancestors with halving weights, brand, price band;
 // or age band, region, loyalty tier) and any known recent counterparts (users who interacted with the product,
 // products the user interacted with). A model without metadata nodes uses the recent counterparts only.
@@ -8,7 +9,7 @@
 //   const model = loadInductiveModel(dataDir, version);
 //   const v = inferProductEmbedding(model, { categoryId: 'c412', brandId: 'b7', price: 19.99 });
 //   const u = inferUserEmbedding(model, { birthYear: 1990, region: 'dach', loyaltyTier: 'gold', recentProductIds: ['p12'] });
-//   const ranked = scoreItems(model, u); // cosine score per item row (model.itemIds[row])
+//   const ranked = scoreItems(model, u); // dot-product score per item row (model.itemIds[row])
 import { validationError } from '../../core';
 import { readModelDir } from '../artifacts/modelDir';
 import { readMetaFiles, type MetaTables } from '../artifacts/metaFile';
@@ -119,10 +120,19 @@ function addMeta(
   acc.add(meta.embeddings, r, w * meta.layout.metaWeight);
 }
 
-/** Split the counterpart evidence to weigh as much as the metadata together: a single event does not drown it. */
+/**
+ * Split the counterpart evidence to weigh as much as the metadata together: a single event does not drown it.
+ * Each counterpart adds its direction (its row at unit length): item rows may carry the popularity scale
+ * (lightgcn/popularityScale.ts), which ranks items but is not part of what a user's taste is made of.
+ */
 function addRecent(acc: Acc, table: Float32Array, rows: number[]) {
   const w = rows.length > 0 ? 1 / Math.sqrt(rows.length) : 0;
-  for (const r of rows) acc.add(table, r, w);
+  const d = acc.v.length;
+  for (const r of rows) {
+    let ss = 0;
+    for (let j = r * d; j < r * d + d; j++) ss += table[j] * table[j];
+    if (ss > 0) acc.add(table, r, w / Math.sqrt(ss));
+  }
 }
 
 export function inferProductEmbedding(model: InductiveModel, p: NewProduct): Float32Array {
@@ -185,7 +195,7 @@ export function inferUserEmbedding(model: InductiveModel, u: NewUser): Float32Ar
   return acc.unit();
 }
 
-/** Cosine score of every item row for a (trained or inferred) user vector. */
+/** Dot-product score of every item row for a (trained or inferred) user vector (a cosine x the item's scale). */
 export function scoreItems(
   model: InductiveModel,
   user: Float32Array,

@@ -61,6 +61,14 @@ describe('inductive inference', () => {
     expect(s[1]).toBeGreaterThan(s[0]);
   });
 
+  it('adds recent items by direction: a popularity-scaled (long) row weighs as much as a unit one', () => {
+    const scaled = { ...model, items: Float32Array.from([0, 5, 1, 0]), meta: undefined }; // p0 five times as long
+    const v = inferUserEmbedding(scaled, { recentProductIds: ['p0', 'p1'] });
+    const want = unit([1, 1]);
+    expect(v[0]).toBeCloseTo(want[0], 6);
+    expect(v[1]).toBeCloseTo(want[1], 6);
+  });
+
   it('names the field of an unknown category or a bad price', () => {
     expect(() => inferProductEmbedding(model, { categoryId: 'c99' })).toThrow(/categoryId is not known.*c99/);
     expect(() => inferProductEmbedding(model, { categoryId: 'c0', price: -1 })).toThrow(/price must be > 0/);

@@ -1,6 +1,8 @@
 // Hyper-parameters of the embedding trainer (LightGCN and MF share it; MF is LightGCN with zero layers).
 // Defaults are the recipe that won on time-to-quality in docs/training.md, not the paper's.
 
+import { POPULARITY_EXPONENTS } from './popularityScale';
+
 export type EmbeddingModel = 'lightgcn' | 'mf';
 
 export interface TrainerOptions {
@@ -30,6 +32,11 @@ export interface TrainerOptions {
    * losses normalise rows).
    */
   itemDegreeExponent: number;
+  /**
+   * γ candidates for the cosine losses: item rows are scaled by max(weighted degree, 1)^γ after training, γ
+   * chosen on validation NDCG@20 (popularityScale.ts). [0] keeps pure cosines. Ignored by the bpr loss.
+   */
+  popularityExponents: readonly number[];
   init: 'normal' | 'spectral';
   /** Std of the normal init, or rms of the spectral one. */
   initScale: number;
@@ -76,6 +83,7 @@ const common: Omit<TrainerOptions, 'model'> = {
   temperature: 0.1,
   l2: 1e-4,
   itemDegreeExponent: 0,
+  popularityExponents: POPULARITY_EXPONENTS,
   init: 'spectral',
   initScale: 0.1,
   spectralPower: 2,

@@ -17,6 +17,7 @@ import { propagateOp, scaleRows } from '../kernels/ops';
 import { layerMean } from '../kernels/spmm';
 import type { TrainerOptions } from './options';
 import { bprLoss, fullSoftmaxLoss, normaliseRows, softmaxLoss } from './losses';
+import { tunePopularityExponent, type PopularityTuning } from './popularityScale';
 import { spectralInit } from './spectralInit';
 import { warmStartRows, type InitialTable } from './warmStart';
 
@@ -61,6 +62,8 @@ export interface TrainerResult {
   seconds: number;
   initSeconds: number;
   stoppedBy: 'epochs' | 'max-steps' | 'time-budget' | 'early-stopping' | 'aborted';
+  /** The cosine losses' popularity exponent γ, chosen on validation (popularityScale.ts); absent for bpr. */
+  popularity?: PopularityTuning;
 }
 
 export function diverged(where: string): GraphrecError {
@@ -246,6 +249,16 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
     scaleT?.dispose();
     optimizer.dispose();
   }
+  let popularity: PopularityTuning | undefined;
+  if (
+    o.loss !== 'bpr' &&
+    o.popularityExponents.some((g) => g > 0) &&
+    input.valid &&
+    input.valid.users.length > 0
+  ) {
+    popularity = tunePopularityExponent(bestEmb!, fit, d, input.valid, o.popularityExponents);
+    input.log?.('popularity exponent', { ...popularity });
+  }
   return {
     embeddings: bestEmb!,
     e0: bestE0,
@@ -257,6 +270,7 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
     seconds: now(),
     initSeconds,
     stoppedBy,
+    ...(popularity ? { popularity } : {}),
   };
 }
 
