@@ -3,7 +3,10 @@
 // also replaces the `## Training (Gowalla)` section of docs/performance.md.
 //
 //   npx graphrec bench train [--data lightgcn:DIR] [--models pop,mf,lightgcn] [--time-budget MIN] [--mf-budget MIN]
-//                          [--write-docs] [--kernels-only]
+//                          [--torch PYTHON [--torch-budget MIN]] [--write-docs] [--kernels-only]
+//
+// --torch runs the PyTorch reference LightGCN (bench/torch_lightgcn.py, the official recipe) after graphrec's
+// models, on the same data, with PYTHON (an interpreter that has torch), and reports time to quality as a ratio.
 //
 // Test recall is measured at every validation (excluded from the training clock), only to report when
 // 0.17 and 0.18 are first reached; model selection uses the validation split carved out of train.
@@ -11,6 +14,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig } from '../core';
+import { replaceSection } from './docsSection';
+import { runTorchPeer, type TorchPeerResult } from './torchPeer';
 import type { Csr } from '../training/data/csr';
 import {
   layerMean,
@@ -38,6 +43,33 @@ interface Row {
   epochs: number;
   peakRssMb: number;
   version: string;
+}
+
+/** The reference's row, and how many times faster graphrec reached each recall (same run, same machine). */
+function peerLines(
+  peer: TorchPeerResult,
+  budgetMin: number,
+  ours: Row | undefined,
+): { row: string; ratios: string[] } {
+  const to = (t: number | null) => (t === null ? 'not reached' : t.toFixed(0));
+  const row =
+    `| lightgcn-pytorch (reference, torch ${peer.torch}, ${peer.threads} threads) | ${to(peer.secondsTo['0.17'])} | ` +
+    `${to(peer.secondsTo['0.18'])} | ${peer.final['recall@20'].toFixed(4)} | ${peer.final['ndcg@20'].toFixed(4)} | ` +
+    `${peer.secondsPerEpoch.toFixed(1)} | ${(peer.trainSeconds / Math.max(peer.steps, 1)).toFixed(2)} | ${peer.steps} | ` +
+    `${peer.trainSeconds.toFixed(0)} | ${peer.epochsDone} | ${peer.peakRssMb} |`;
+  const ratios = (['0.17', '0.18'] as const).map((th) => {
+    const mine = ours ? Number.parseFloat(th === '0.17' ? ours.to17 : ours.to18) : NaN;
+    const theirs = peer.secondsTo[th];
+    if (!(mine > 0)) return `Recall@20 ${th}: graphrec did not reach it, so there is no ratio.`;
+    if (theirs === null)
+      return (
+        `Recall@20 ${th}: graphrec after ${mine.toFixed(0)} s; the PyTorch reference not within its ${budgetMin}-minute ` +
+        `budget (best ${peer.final['recall@20'].toFixed(4)} at the end), so graphrec is more than ` +
+        `${((budgetMin * 60) / mine).toFixed(0)}x faster to it.`
+      );
+    return `Recall@20 ${th}: graphrec after ${mine.toFixed(0)} s, the PyTorch reference after ${theirs.toFixed(0)} s: ${(theirs / mine).toFixed(1)}x.`;
+  });
+  return { row, ratios };
 }
 
 function arg(name: string, fallback: string): string {
@@ -162,6 +194,20 @@ async function main(): Promise<void> {
     });
     process.stderr.write(`${model}: ${JSON.stringify(rows[rows.length - 1])}\n`);
   }
+  const torchPython = arg('torch', '');
+  const source = parseDataSource(data);
+  let peer: ReturnType<typeof peerLines> | undefined;
+  if (torchPython) {
+    if (source.kind !== 'lightgcn')
+      throw new Error('--torch needs --data lightgcn:DIR (the reference reads that format)');
+    const torchBudget = Number(arg('torch-budget', String(budgetMin)));
+    const result = await runTorchPeer(torchPython, source.dir, torchBudget);
+    peer = peerLines(
+      result,
+      torchBudget,
+      rows.find((r) => r.model === 'lightgcn'),
+    );
+  }
   const table = [
     '| model | s to recall@20 0.17 | s to 0.18 | recall@20 | ndcg@20 | s / epoch | s / step | steps | train s | epochs | peak RSS MB |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -169,6 +215,7 @@ async function main(): Promise<void> {
       (r) =>
         `| ${r.model} | ${r.to17} | ${r.to18} | ${r.recall.toFixed(4)} | ${r.ndcg.toFixed(4)} | ${r.secondsPerEpoch} | ${r.secondsPerStep} | ${r.steps} | ${r.seconds.toFixed(0)} | ${r.epochs} | ${r.peakRssMb} |`,
     ),
+    ...(peer ? [peer.row, '', ...peer.ratios] : []),
     '',
     ...kernelTable,
     '',
@@ -176,7 +223,7 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (process.argv.includes('--write-docs'))
-    writeDocs(config.home, table, data, models, budgetMin, mfBudgetMin);
+    writeDocs(config.home, table, data, models, budgetMin, mfBudgetMin, torchPython);
 }
 
 function writeDocs(
@@ -186,6 +233,7 @@ function writeDocs(
   models: string[],
   budgetMin: number,
   mfBudgetMin: number,
+  torchPython: string,
 ): void {
   const file = path.join(home, 'docs', 'performance.md');
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -196,15 +244,12 @@ function writeDocs(
       `of throughput, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, no GPU, Node ${process.version}; other jobs shared the ` +
       'machine, so compare figures as ratios within one run.',
     '',
-    `Command: \`nice -n 10 npx graphrec bench train --data ${data} --models ${models.join(',')} --time-budget ${budgetMin} --mf-budget ${mfBudgetMin} --write-docs\``,
+    `Command: \`nice -n 10 npx graphrec bench train --data ${data} --models ${models.join(',')} --time-budget ${budgetMin} --mf-budget ${mfBudgetMin}${torchPython ? ' --torch PYTHON' : ''} --write-docs\``,
     '',
     table,
-    '',
   ].join('\n');
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Performance\n';
-  const re = /## Training(?: \(Gowalla\))?\n[\s\S]*?(?=\n## |$)/;
-  const next = re.test(old) ? old.replace(re, section) : `${old.trimEnd()}\n\n${section}`;
-  fs.writeFileSync(file, next);
+  fs.writeFileSync(file, replaceSection(old, 'Training (Gowalla)', section));
 }
 
 main().catch((err: unknown) => {
