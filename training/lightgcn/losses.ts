@@ -83,6 +83,18 @@ export function normaliseRows(e: Float32Array, d: number): void {
 }
 
 /**
+ * The most logits one full-softmax step holds (users x items float32s). The step keeps several tensors of that
+ * size alive (logits, their scaled copy, the gradients) and the WebAssembly backend has 4 GiB in all: at 500k
+ * items a block of 1,024 users (2 GiB of logits) ran out of memory. 64M logits (256 MiB a tensor) leave the
+ * default shop's block (1,024 users x 50k items) as it is.
+ */
+export const FULL_SOFTMAX_MAX_LOGITS = 64 * 2 ** 20;
+
+/** The user block of a full-softmax step: `batch` users, fewer when nItems makes their logits too big. */
+export const fullSoftmaxBlock = (batch: number, nItems: number): number =>
+  Math.max(1, Math.min(batch, Math.floor(FULL_SOFTMAX_MAX_LOGITS / Math.max(1, nItems))));
+
+/**
  * Full softmax: a block of users, each against every item (cosine / temperature), all of the user's train
  * items as positives. One step sees ~B x nItems logits: no negative sampling at all.
  */

@@ -4,6 +4,7 @@ import { csrFromTriples } from '../data/csr';
 import { createRng } from '../data/rng';
 import { carveValidation } from '../data/split';
 import { userItemGraph } from '../graph/propagationGraph';
+import { FULL_SOFTMAX_MAX_LOGITS, fullSoftmaxBlock } from './losses';
 import { defaultTrainerOptions } from './options';
 import { trainEmbeddings } from './trainer';
 
@@ -100,5 +101,14 @@ describe('trainEmbeddings', () => {
         'training diverged: the loss became NaN or Inf at epoch 1, step 1; lower --lr or raise --l2',
       ),
     );
+  });
+});
+
+describe('full-softmax user block', () => {
+  it('keeps the batch where its logits fit, and shrinks it for a large catalogue', () => {
+    expect(fullSoftmaxBlock(1024, 50_000)).toBe(1024);
+    expect(fullSoftmaxBlock(1024, 500_000)).toBe(134);
+    expect(fullSoftmaxBlock(1024, 500_000) * 500_000).toBeLessThanOrEqual(FULL_SOFTMAX_MAX_LOGITS);
+    expect(fullSoftmaxBlock(1024, 1e9)).toBe(1);
   });
 });

@@ -16,7 +16,7 @@ import type { PropagationGraph } from '../graph/propagationGraph';
 import { propagateOp, scaleRows } from '../kernels/ops';
 import { layerMean } from '../kernels/spmm';
 import type { TrainerOptions } from './options';
-import { bprLoss, fullSoftmaxLoss, normaliseRows, softmaxLoss } from './losses';
+import { bprLoss, fullSoftmaxBlock, fullSoftmaxLoss, normaliseRows, softmaxLoss } from './losses';
 import { tunePopularityExponent, type PopularityTuning } from './popularityScale';
 import { spectralInit } from './spectralInit';
 import { warmStartRows, type InitialTable } from './warmStart';
@@ -135,7 +135,10 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
     o.loss === 'full-softmax'
       ? new UserBlockSampler(fit, rng)
       : new BprSampler(fit, rng, o.loss === 'softmax' ? 0 : o.negatives);
-  const stepsPerEpoch = Math.ceil(sampler.interactions / o.batchSize);
+  const batchSize = o.loss === 'full-softmax' ? fullSoftmaxBlock(o.batchSize, fit.nCols) : o.batchSize;
+  if (batchSize < o.batchSize)
+    input.log?.('full-softmax block shrunk to fit memory', { users: batchSize, items: fit.nCols });
+  const stepsPerEpoch = Math.ceil(sampler.interactions / batchSize);
   const totalSteps = stepsPerEpoch * o.epochs;
   const curve: CurvePoint[] = [];
   let best: CurvePoint | undefined;
@@ -188,7 +191,7 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
     if (input.valid && input.valid.users.length > 0) validate();
     outer: for (epoch = 1; epoch <= o.epochs; epoch++) {
       sampler.shuffle();
-      for (let batch = sampler.next(o.batchSize); batch; batch = sampler.next(o.batchSize)) {
+      for (let batch = sampler.next(batchSize); batch; batch = sampler.next(batchSize)) {
         if (input.signal?.aborted) {
           stoppedBy = 'aborted';
           break outer;
