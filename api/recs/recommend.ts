@@ -348,8 +348,8 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     reasons.push('no active model: popularity and graph sources only');
   }
 
-  // 2. Neighbours of the seeds: co-view and category from the model's tables where it knows the seed (no Neo4j
-  // work), co-purchase and every neighbour of a seed newer than the model from graph traversals.
+  // 2. Neighbours of the seeds: co-view, co-purchase and category from the model's tables where it knows the seed
+  // (no Neo4j work), every neighbour of a seed newer than the model from graph traversals.
   if (seeds.length > 0) {
     const addNeighbours = (rows: NeighbourRow[]) => {
       for (const r of rows) {
@@ -365,13 +365,15 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     };
     const fromTables = tableNeighbours(model, catalog, seeds, CANDIDATE_LIMITS.tablePerSeed);
     if (fromTables) addNeighbours(fromTables.rows);
-    const known = fromTables?.known ?? [];
+    const copurchaseFromGraph = fromTables?.copurchaseFromGraph ?? [];
     const traversed = fromTables?.unknown ?? seeds;
-    if (known.length > 0)
+    if (copurchaseFromGraph.length > 0)
       tasks.push(
-        g(() => deps.seedNeighbours.rows(graph, known, SEED_COPURCHASE), 'co-purchase candidates', []).then(
-          addNeighbours,
-        ),
+        g(
+          () => deps.seedNeighbours.rows(graph, copurchaseFromGraph, SEED_COPURCHASE),
+          'co-purchase candidates',
+          [],
+        ).then(addNeighbours),
       );
     if (traversed.length > 0)
       tasks.push(

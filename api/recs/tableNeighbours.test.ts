@@ -63,6 +63,30 @@ describe('seed neighbours from the model tables', () => {
     expect(got.rows.every((r) => r.seed === 'p0')).toBe(true);
   });
 
+  it("gives a known seed its co-purchase row when the model has the table; without it, co-purchase is the graph's", () => {
+    const without = modelWith((r) => r, [[1, 1]]);
+    const a = tableNeighbours(without, catalog, ['p0', 'p40'])!;
+    expect(a.copurchaseFromGraph).toEqual(['p0']);
+    expect(a.rows.filter((r) => r.source === 'copurchase')).toEqual([]);
+    const ptr = new Int32Array(42).fill(2);
+    ptr[0] = 0;
+    const copurchase = {
+      nRows: 41,
+      nCols: 41,
+      ptr,
+      idx: Int32Array.from([7, 3]),
+      val: Float32Array.from([1, 0.5]),
+    };
+    const withTable = { ...without, ranker: { ...without.ranker!, copurchase } } as LoadedModel;
+    const b = tableNeighbours(withTable, catalog, ['p0', 'p40'])!;
+    expect(b.copurchaseFromGraph).toEqual([]);
+    expect(b.unknown).toEqual(['p40']);
+    expect(b.rows.filter((r) => r.source === 'copurchase')).toEqual([
+      { seed: 'p0', productId: 'p7', source: 'copurchase', w: 1 },
+      { seed: 'p0', productId: 'p3', source: 'copurchase', w: 0.5 },
+    ]);
+  });
+
   it('never lists the seed as its own category neighbour, and a category of one gives none', () => {
     const model = modelWith((r) => (r === 39 ? 100 : r), []);
     const got = tableNeighbours(model, catalog, ['p39', 'p41'])!;

@@ -1,12 +1,14 @@
 // Seed neighbours from memory: a seed product the serving model knows gets its co-view neighbours from the
 // model's co-visitation table (covisit.bin: products seen in the same sessions, strongest first, as of the
-// model's cutoff) and its same-category neighbours from the in-memory catalogue (the category's best sellers
-// by the model's popularity). Only co-purchase still needs Neo4j for it (queries.ts SEED_COPURCHASE). This
-// takes the two expensive traversals off the cache-miss path (about 7 of 10 ms of Neo4j time per query of 5
-// seeds, measured) and keeps them answering while Neo4j is down. Seeds newer than the model have no table
-// row: their whole neighbourhood comes from the live graph (queries.ts SEED_NEIGHBOURS).
+// model's cutoff), its co-purchase neighbours from its co-purchase table (copurchase.bin: products bought by
+// the same users) and its same-category neighbours from the in-memory catalogue (the category's best sellers
+// by the model's popularity). This takes the traversals off the cache-miss path (about 10 ms of Neo4j time per
+// query of 5 seeds, measured) and keeps them answering while Neo4j is down. A version made before
+// copurchase.bin still asks Neo4j for co-purchase (queries.ts SEED_COPURCHASE). Seeds newer than the model
+// have no table row: their whole neighbourhood comes from the live graph (queries.ts SEED_NEIGHBOURS).
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { LoadedModel } from '../model/activeModel';
+import type { ItemGraph } from '../../training/context/tables';
 import type { NeighbourRow } from './seedNeighbours';
 
 /** As many neighbours per seed and source as the Cypher traversal returns (its LIMIT 25). */
@@ -16,8 +18,10 @@ const MAX_PER_SOURCE = 50;
 
 export interface TableNeighbours {
   rows: NeighbourRow[];
-  /** Seeds the model has a row for (their co-purchase neighbours still come from the graph). */
+  /** Seeds the model has a row for. */
   known: string[];
+  /** Known seeds whose co-purchase neighbours must come from the graph (the model has no co-purchase table). */
+  copurchaseFromGraph: string[];
   /** Seeds the model has no row for: their neighbours must come from the graph. */
   unknown: string[];
 }
@@ -54,7 +58,13 @@ export function tableNeighbours(
 ): TableNeighbours | undefined {
   const covisit = model?.ranker?.covisit;
   if (!model || !covisit) return undefined;
+  const copurchase = model.ranker?.copurchase;
   const rows: NeighbourRow[] = [];
+  const addRow = (g: ItemGraph, row: number, seed: string, source: 'coview' | 'copurchase') => {
+    const end = Math.min(g.ptr[row + 1], g.ptr[row] + perSource);
+    for (let k = g.ptr[row]; k < end; k++)
+      rows.push({ seed, productId: model.itemIds[g.idx[k]], source, w: g.val[k] });
+  };
   const known: string[] = [];
   const unknown: string[] = [];
   for (const seed of seeds) {
@@ -64,9 +74,8 @@ export function tableNeighbours(
       continue;
     }
     known.push(seed);
-    const end = Math.min(covisit.ptr[row + 1], covisit.ptr[row] + perSource);
-    for (let k = covisit.ptr[row]; k < end; k++)
-      rows.push({ seed, productId: model.itemIds[covisit.idx[k]], source: 'coview', w: covisit.val[k] });
+    addRow(covisit, row, seed, 'coview');
+    if (copurchase) addRow(copurchase, row, seed, 'copurchase');
     const category = catalog.get(seed)?.categoryId;
     if (!category) continue;
     let n = 0;
@@ -76,5 +85,5 @@ export function tableNeighbours(
       n++;
     }
   }
-  return { rows, known, unknown };
+  return { rows, known, copurchaseFromGraph: copurchase ? [] : known, unknown };
 }

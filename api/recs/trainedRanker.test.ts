@@ -67,6 +67,7 @@ const tables: ContextTables = {
     [[2, 1]],
     [[2, 1]],
   ]),
+  copurchase: graph([[[1, 1]], [[0, 1]], [], [], [], []]),
   popularity: Float32Array.from([10, 2, 5, 0, 8, 1]),
   trending: Float32Array.from([3, 0.5, 1, 0, 2, 0.1]),
   seasonal,
@@ -169,6 +170,16 @@ describe('trainedScore against training rankScores', () => {
     expect(() => trainedRankerOf(readContextFiles(dir)!, N + 1)).toThrow(/rows, the model has 7 items/);
     expect(() => rankerFrom({ weights: { gnn: 1 }, recentItems: 5 }, 'partial')).toThrow(/finite numbers/);
   });
+
+  it('reads the co-purchase table, and none from a version made before it', () => {
+    expect(Array.from(t.copurchase!.idx)).toEqual([1, 0]);
+    const dir = path.join(tmp, 'older');
+    const { 'copurchase.bin': _, ...older } = contextFiles(tables, itemCategory, { weights, recentItems: 5 });
+    writeFiles(dir, older);
+    const r = trainedRankerOf(readContextFiles(dir)!, N)!;
+    expect(r.copurchase).toBeUndefined();
+    expect(r.weights).toEqual(weights);
+  });
 });
 
 describe('loadModel with a ranker', () => {
@@ -233,6 +244,7 @@ describe('loadModel with a ranker', () => {
       { productId: 'p0', type: 'VIEWED', ts: AT - 1000 },
       { productId: 'p2', type: 'VIEWED', ts: AT - 2000 },
     ];
+    const graphQueries: string[] = [];
     const deps = (model: LoadedModel): RecDeps => ({
       graph: {
         read: async (q: unknown) => (q === USER_HISTORY ? history : []),
@@ -256,7 +268,10 @@ describe('loadModel with a ranker', () => {
       model: { current: () => model },
       logger,
       seedNeighbours: {
-        rows: async () => [{ seed: 'p0', productId: 'p1', source: 'copurchase', w: 3 }],
+        rows: async (_g, _seeds, query) => {
+          graphQueries.push(query?.name ?? 'api.recs.seedNeighbours');
+          return [{ seed: 'p0', productId: 'p1', source: 'copurchase', w: 3 }];
+        },
         stats: () => ({ hits: 0, misses: 0, held: 0 }),
       } as SeedNeighbourCache,
     });
@@ -321,8 +336,12 @@ describe('loadModel with a ranker', () => {
       expect(res.items.map((i) => i.productId)).toEqual(expected);
       for (const it of res.items.filter((i) => i.productId !== 'p6'))
         expect(it.score).toBeCloseTo(want[itemIds.indexOf(it.productId)], 5);
-      // Sources are still merged for explanations; p1 is also p0's co-view neighbour in the model's covisit table.
-      expect(res.items.find((i) => i.productId === 'p1')?.sources).toEqual([
+      // Sources are still merged for explanations; p1 is p0's co-view and co-purchase neighbour in the model's
+      // tables, so no seed neighbours were asked of the graph.
+      graphQueries.length = 0;
+      const again = await recommend(deps(m), request({ sessionId: 's-again' }));
+      expect(graphQueries).toEqual([]);
+      expect(again.items.find((i) => i.productId === 'p1')?.sources).toEqual([
         'embedding',
         'coview',
         'copurchase',

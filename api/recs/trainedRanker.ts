@@ -24,6 +24,8 @@ export interface TrainedRanker {
   nItems: number;
   transitions: ItemGraph;
   covisit: ItemGraph;
+  /** Bought together (copurchase.bin), for the co-purchase candidates; absent in versions made before it. */
+  copurchase?: ItemGraph;
   trending: Float32Array;
   itemShare: Float32Array;
   itemCategory: Int32Array;
@@ -84,6 +86,7 @@ export function trainedRankerOf(files: ContextFiles, nItems: number): TrainedRan
       : DEFAULT_RECENT;
   checkGraph(files.transitions, nItems, 'transitions.bin');
   checkGraph(files.covisit, nItems, 'covisit.bin');
+  if (files.copurchase) checkGraph(files.copurchase, nItems, 'copurchase.bin');
   if (files.trending.length !== nItems)
     throw corrupt(`seasonal.bin has ${files.trending.length} items, the model has ${nItems}`, {
       file: 'seasonal.bin',
@@ -112,6 +115,7 @@ export function trainedRankerOf(files: ContextFiles, nItems: number): TrainedRan
     nItems,
     transitions: files.transitions,
     covisit: files.covisit,
+    copurchase: files.copurchase,
     trending: files.trending,
     itemShare: files.itemShare,
     itemCategory: files.itemCategory,

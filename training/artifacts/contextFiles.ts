@@ -1,6 +1,7 @@
 // The context part of a shop model dir, for the serving ranker:
-//   transitions.bin, covisit.bin  item -> item CSR: "GRECIG01", u32 version 1, u32 nRows, u32 nnz, then
+//   transitions.bin, covisit.bin, copurchase.bin  item -> item CSR: "GRECIG01", u32 version 1, u32 nRows, u32 nnz, then
 //                                 Int32 ptr[nRows+1], Int32 idx[nnz], Float32 val[nnz], little-endian
+//                                 (copurchase.bin is absent from versions made before it; the API then asks Neo4j)
 //   seasonal.bin                  "GRECSN01", u32 1, u32 nItems, u32 nCategories, then Float32 popularity[nItems],
 //                                 trending[nItems], itemShare[nItems], seasonal[nCategories x 53], Int32 itemCategory[nItems]
 //   ranker.json                   { weights: RankerWeights, newArrivals?: { slots, days }, cutoff, recentItems }
@@ -109,6 +110,7 @@ export function contextFiles(
   return {
     'transitions.bin': encodeItemGraph(t.transitions),
     'covisit.bin': encodeItemGraph(t.covisit),
+    'copurchase.bin': encodeItemGraph(t.copurchase),
     'seasonal.bin': encodeSeasonal(t, itemCategory),
     'ranker.json': `${JSON.stringify(ranker, null, 2)}\n`,
   };
@@ -133,6 +135,9 @@ export function readContextFiles(dir: string) {
     ranker,
     transitions: decodeItemGraph(read('transitions.bin'), file('transitions.bin')),
     covisit: decodeItemGraph(read('covisit.bin'), file('covisit.bin')),
+    copurchase: fs.existsSync(file('copurchase.bin'))
+      ? decodeItemGraph(read('copurchase.bin'), file('copurchase.bin'))
+      : undefined,
     ...s,
   };
 }

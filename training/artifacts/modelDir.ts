@@ -2,7 +2,7 @@
 //   embeddings.bin  (embeddingsFile.ts), ids.json (row -> external id), config.json, metrics.json, report.md,
 //   curve.svg. Shop models (training/context/shopRun.ts) may add, all optional, readModelDir ignores them:
 //     meta.json, meta.bin        metadata nodes (layout, embeddings) of lightgcn-meta / ranker (metaFile.ts)
-//     transitions.bin, covisit.bin, seasonal.bin, ranker.json   serving tables of ranker / trend / covisit
+//     transitions.bin, covisit.bin, copurchase.bin, seasonal.bin, ranker.json   serving tables of ranker / trend / covisit
 //                                (contextFiles.ts)
 //   Non-embedding shop baselines (pop, trend, covisit) store an embeddings.bin with 0 dims, 0 users, 0 items.
 //   A version is written into a hidden temporary directory and renamed into place in one step, so

@@ -1,4 +1,5 @@
-import { addFromRecent, topPairs, weekOfYear } from './tables';
+import type { ShopData } from '../data/shop';
+import { addFromRecent, copurchaseGraph, topPairs, weekOfYear } from './tables';
 import { topK } from '../eval/topk';
 import {
   isNewArrival,
@@ -24,6 +25,40 @@ describe('context tables', () => {
     expect(Array.from(g.ptr)).toEqual([0, 1, 2, 2]);
     expect(Array.from(g.idx)).toEqual([1, 0]);
     expect(Array.from(g.val)).toEqual([1, 1]);
+  });
+
+  it('pairs the distinct products each user bought before the cutoff, counted once per user', () => {
+    // (user, item, type, ts): u0 bought 0, 1 and 1 again; u1 bought 0 and 1, and 2 after the cutoff; u2 viewed 0
+    // and 2 and bought only 3. Purchases are type 2.
+    const ev: Array<[number, number, number, number]> = [
+      [0, 0, 2, 1],
+      [1, 0, 2, 2],
+      [0, 1, 2, 3],
+      [2, 0, 0, 4],
+      [1, 1, 2, 5],
+      [0, 1, 2, 6],
+      [2, 2, 0, 7],
+      [2, 3, 2, 8],
+      [1, 2, 2, 100],
+    ];
+    const shop = {
+      nItems: 4,
+      events: {
+        n: ev.length,
+        user: Int32Array.from(ev.map((e) => e[0])),
+        item: Int32Array.from(ev.map((e) => e[1])),
+        type: Uint8Array.from(ev.map((e) => e[2])),
+        ts: Float64Array.from(ev.map((e) => e[3])),
+      },
+    } as unknown as ShopData;
+    const g = copurchaseGraph(shop, 50, 10);
+    expect(Array.from(g.ptr)).toEqual([0, 1, 2, 2, 2]);
+    expect(Array.from(g.idx)).toEqual([1, 0]);
+    expect(Array.from(g.val)).toEqual([1, 1]);
+    // With the late purchase inside the cutoff, u1 also pairs 2 with 0 and 1, each once.
+    const later = copurchaseGraph(shop, 101, 10);
+    expect(Array.from(later.ptr)).toEqual([0, 2, 4, 6, 6]);
+    expect(Array.from(later.val.subarray(0, 2))).toEqual([1, 0.5]);
   });
 
   it('weighs the most recent item most', () => {

@@ -3,7 +3,9 @@
 //    `window` items, kept as each item's top `keep` successors (CSR, rows scaled to max 1);
 //  - co-visitation item-kNN: items seen in the same session within `window` positions, both directions;
 //  - popularity: event-type weighted counts (view 1, cart 2, purchase 4), global; trending with a short
-//    recency half-life; seasonal by leaf category x ISO-ish week of year (week = floor(dayOfYear / 7)).
+//    recency half-life; seasonal by leaf category x ISO-ish week of year (week = floor(dayOfYear / 7));
+//  - co-purchase: items bought by the same users (the serving API's "bought together" candidates).
+import { EVENT_TYPES } from '../../etl/split';
 import type { Csr } from '../data/csr';
 import type { ShopData } from '../data/shop';
 import { EVENT_WEIGHTS } from '../graph/metaGraph';
@@ -14,6 +16,8 @@ export interface ContextTables {
   cutoff: number;
   transitions: ItemGraph;
   covisit: ItemGraph;
+  /** Items bought by the same users, weighted by how many users bought both. */
+  copurchase: ItemGraph;
   /** Event-weighted counts before the cutoff. */
   popularity: Float32Array;
   /** Recency-decayed counts as of the cutoff (half-life `trendHalfLifeDays`). */
@@ -144,11 +148,54 @@ export function buildContextTables(
     cutoff,
     transitions: topPairs(nI, tf, tt, tw, nt, o.keep),
     covisit: topPairs(nI, cf, ct, cw, nc, o.keep),
+    copurchase: copurchaseGraph(shop, cutoff, o.keep),
     popularity,
     trending,
     seasonal,
     itemShare,
   };
+}
+
+const PURCHASE = EVENT_TYPES.indexOf('purchase');
+
+/**
+ * Co-purchase item-kNN: for every user, each pair of distinct products they bought before the cutoff (their
+ * latest `perUser` products, so that one bulk buyer costs at most perUser² pairs) counts once, both directions;
+ * each item keeps its `keep` strongest partners, rows scaled to max 1.
+ */
+export function copurchaseGraph(shop: ShopData, cutoff: number, keep: number, perUser = 50): ItemGraph {
+  const ev = shop.events;
+  const bought: number[] = [];
+  for (let e = 0; e < ev.n; e++) if (ev.type[e] === PURCHASE && ev.ts[e] < cutoff) bought.push(e);
+  bought.sort((a, b) => ev.user[a] - ev.user[b] || ev.ts[b] - ev.ts[a]);
+  const from: number[] = [];
+  const to: number[] = [];
+  const items: number[] = [];
+  for (let s = 0; s < bought.length;) {
+    let end = s;
+    while (end < bought.length && ev.user[bought[end]] === ev.user[bought[s]]) end++;
+    items.length = 0;
+    for (let k = s; k < end && items.length < perUser; k++) {
+      const i = ev.item[bought[k]];
+      if (!items.includes(i)) items.push(i);
+    }
+    for (const i of items)
+      for (const j of items)
+        if (i !== j) {
+          from.push(i);
+          to.push(j);
+        }
+    s = end;
+  }
+  const n = from.length;
+  return topPairs(
+    shop.nItems,
+    Int32Array.from(from),
+    Int32Array.from(to),
+    new Float32Array(n).fill(1),
+    n,
+    keep,
+  );
 }
 
 /** Seasonal score of every item at time `at`: its category's weight in weeks w-1..w+1, times its share there. */
