@@ -47,18 +47,21 @@ function modelStatus(ctx: ApiContext) {
 const productOf = (ctx: ApiContext, id: string) => ctx.services.catalog.get(id);
 
 /**
- * The product of a ranked item. The item was ranked against a catalogue that knew it, but maybe another
- * replica's (a cached answer) while this one cannot reach Neo4j and has not loaded its own: answer with the id
- * and no details rather than fail the whole page on a non-null field.
+ * The product of a ranked item, from the in-memory catalogue (the snapshot the filters used; a cache hit then
+ * costs no Neo4j query), synchronously: graphql-js then completes the item without a promise (20 fewer promises
+ * and microtask turns per page). A product the catalogue does not know yet is looked up in Neo4j. The item was
+ * ranked against a catalogue that knew it, but maybe another replica's (a cached answer) while this one cannot
+ * reach Neo4j and has not loaded its own: answer with the id and no details rather than fail the whole page on
+ * a non-null field.
  */
-// Ranked items are described from the in-memory catalogue (the snapshot the filters used; a cache hit then
-// costs no Neo4j query); a product the catalogue does not know yet is looked up in Neo4j.
-async function rankedProduct(it: { productId: string }, _: Args, ctx: ApiContext): Promise<ProductRow> {
-  return (
-    ctx.services.catalog.details(it.productId) ??
-    (await ctx.loaders.product.load(it.productId)) ??
-    idOnlyProduct(it.productId)
-  );
+function rankedProduct(
+  it: { productId: string },
+  _: Args,
+  ctx: ApiContext,
+): ProductRow | Promise<ProductRow> {
+  const known = ctx.services.catalog.details(it.productId);
+  if (known) return known;
+  return ctx.loaders.product.load(it.productId).then((p) => p ?? idOnlyProduct(it.productId));
 }
 
 export const resolvers = {

@@ -219,6 +219,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are POSTed and per user: an ETag is never revalidated, and express would hash every body.
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   let draining = false;
 

@@ -54,7 +54,7 @@ export interface RankInput {
    */
   newArrivals?: { quota: number; isNew: (p: CatalogProduct) => boolean };
   /**
-   * The trained ranker's score of a product (api/recs/trainedRanker.ts): when given it is the item's score and
+   * The trained ranker's score of a product (api/recs/trainedRanker.ts), asked once per eligible item: when given it is the item's score and
    * orders the list (the source-weighted sum only breaks its ties); the sources are still merged for
    * explanations, and every rule after the ordering is the same. Absent: the source-weighted sum ranks.
    */
@@ -97,62 +97,73 @@ export function rankCandidates(input: RankInput): RankedItem[] {
       item.score += extra;
     }
   }
-  const eligible = [...merged.values()]
-    .filter((it) => !input.exclude.has(it.productId))
-    .filter((it) => {
-      const p = input.product(it.productId);
-      return p !== undefined && passesFilter(p, input.filter, input.purchased);
-    });
-  // With the trained ranker its score orders the list; the source-weighted sum breaks its ties.
-  const bySources = new Map<string, number>();
-  if (input.scoreOf)
-    for (const it of eligible) {
-      bySources.set(it.productId, it.score);
-      it.score = input.scoreOf(it.productId);
+  // Each merged item's product is looked up once: the rules, the diversification and the quota all read it.
+  const eligible: Eligible[] = [];
+  for (const item of merged.values()) {
+    if (input.exclude.has(item.productId)) continue;
+    const product = input.product(item.productId);
+    if (product === undefined || !passesFilter(product, input.filter, input.purchased)) continue;
+    // With the trained ranker its score orders the list; the source-weighted sum breaks its ties.
+    let tie = 0;
+    if (input.scoreOf) {
+      tie = item.score;
+      item.score = input.scoreOf(item.productId);
     }
-  const tie = (it: RankedItem) => bySources.get(it.productId) ?? 0;
-  eligible.sort((a, b) => b.score - a.score || tie(b) - tie(a) || (a.productId < b.productId ? -1 : 1));
+    eligible.push({ item, product, tie });
+  }
+  eligible.sort(
+    (a, b) => b.item.score - a.item.score || b.tie - a.tie || (a.item.productId < b.item.productId ? -1 : 1),
+  );
 
   // Diversify: at most `cap` items per leaf category, then fill from the overflow if still short.
   const cap = input.perCategoryCap ?? Math.max(2, Math.ceil(input.first / 4));
   const perCat = new Map<string, number>();
-  const out: RankedItem[] = [];
-  const overflow: RankedItem[] = [];
-  for (const it of eligible) {
+  const out: Eligible[] = [];
+  const overflow: Eligible[] = [];
+  for (const e of eligible) {
     if (out.length >= input.first) break;
-    const cat = input.product(it.productId)?.categoryId ?? '';
+    const cat = e.product.categoryId ?? '';
     const n = perCat.get(cat) ?? 0;
     if (n >= cap) {
-      overflow.push(it);
+      overflow.push(e);
       continue;
     }
     perCat.set(cat, n + 1);
-    out.push(it);
+    out.push(e);
   }
-  for (const it of overflow) {
+  for (const e of overflow) {
     if (out.length >= input.first) break;
-    out.push(it);
+    out.push(e);
   }
-  return reserveNewArrivals(out, eligible, input);
+  return reserveNewArrivals(out, eligible, input).map((e) => e.item);
+}
+
+/** A merged candidate that passed the rules, with its product and its tie-breaker (the sources' sum). */
+interface Eligible {
+  item: RankedItem;
+  product: CatalogProduct;
+  tie: number;
 }
 
 /** The new-arrivals quota over the diversified list, the same rule as the offline ranker's. */
-function reserveNewArrivals(out: RankedItem[], eligible: RankedItem[], input: RankInput): RankedItem[] {
+function reserveNewArrivals(out: Eligible[], eligible: Eligible[], input: RankInput): Eligible[] {
   const na = input.newArrivals;
   const quota = Math.min(na?.quota ?? 0, input.first);
   if (!na || quota <= 0) return out;
-  const isNew = (it: RankedItem) => {
-    const p = input.product(it.productId);
-    return p !== undefined && na.isNew(p);
-  };
-  const inList = new Set(out.map((it) => it.productId));
-  const want = quota - out.filter(isNew).length;
+  const isNew = (e: Eligible) => na.isNew(e.product);
+  let want = quota;
+  for (const e of out) if (isNew(e)) want--;
   if (want <= 0) return out;
   // `eligible` is in score order: the best new arrivals not in the list yet.
-  const add = eligible.filter((it) => !inList.has(it.productId) && isNew(it)).slice(0, want);
+  const inList = new Set(out);
+  const add: Eligible[] = [];
+  for (const e of eligible) {
+    if (add.length >= want) break;
+    if (!inList.has(e) && isNew(e)) add.push(e);
+  }
   if (add.length === 0) return out;
   let drop = Math.max(0, out.length + add.length - input.first);
-  const keep: RankedItem[] = [];
+  const keep: Eligible[] = [];
   for (let j = out.length - 1; j >= 0; j--) {
     if (drop > 0 && !isNew(out[j])) drop--;
     else keep.push(out[j]);

@@ -256,10 +256,7 @@ export function trainedScorer(
   const req = rankerRequest(t, recentRows, at);
   const qNorm = q ? normOf(q) : 0;
   const inferred = newItemRows.get(model);
-  const memo = new Map<string, number>();
   return (productId) => {
-    let s = memo.get(productId);
-    if (s !== undefined) return s;
     const row = model.itemRow.get(productId);
     let dot = 0;
     if (q && row !== undefined) dot = queryDot(model.table.items, row * model.dims, q, qNorm);
@@ -267,9 +264,7 @@ export function trainedScorer(
       const v = inferred?.get(productId);
       if (v) dot = queryDot(v, 0, q, qNorm);
     }
-    s = trainedScore(t, req, row, gnnOf(t, row, dot));
-    memo.set(productId, s);
-    return s;
+    return trainedScore(t, req, row, gnnOf(t, row, dot));
   };
 }
 
@@ -407,11 +402,9 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     }),
   );
   await Promise.all(tasks);
-  await g(
-    () => catalog.ensure([...new Set(candidates.map((c) => c.productId))].filter((id) => !catalog.get(id))),
-    'catalog lookup',
-    undefined,
-  );
+  const notInCatalog = new Set<string>();
+  for (const c of candidates) if (!catalog.get(c.productId)) notInCatalog.add(c.productId);
+  if (notInCatalog.size > 0) await g(() => catalog.ensure([...notInCatalog]), 'catalog lookup', undefined);
 
   const exclude = new Set<string>(req.context.productId ? [req.context.productId] : []);
   for (const r of recent) if (r.t === 'cart') exclude.add(r.p);
