@@ -51,7 +51,7 @@ describe('seed neighbours from the model tables', () => {
     const row0 = Array.from({ length: 30 }, (_, k): [number, number] => [k + 1, 1 - k / 100]);
     const model = modelWith((r) => r, row0); // popularity grows with the row: p39 sells best
     const got = tableNeighbours(model, catalog, ['p0', 'p40', 'nope'])!;
-    expect(got.known).toEqual(['p0']);
+    expect(got.copurchaseFromGraph).toEqual(['p0']); // the model has no co-purchase table
     expect(got.unknown).toEqual(['p40', 'nope']);
     const coview = got.rows.filter((r) => r.source === 'coview');
     expect(coview.map((r) => r.productId)).toEqual(

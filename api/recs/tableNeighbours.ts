@@ -18,8 +18,6 @@ const MAX_PER_SOURCE = 50;
 
 export interface TableNeighbours {
   rows: NeighbourRow[];
-  /** Seeds the model has a row for. */
-  known: string[];
   /** Known seeds whose co-purchase neighbours must come from the graph (the model has no co-purchase table). */
   copurchaseFromGraph: string[];
   /** Seeds the model has no row for: their neighbours must come from the graph. */
@@ -65,7 +63,7 @@ export function tableNeighbours(
     for (let k = g.ptr[row]; k < end; k++)
       rows.push({ seed, productId: model.itemIds[g.idx[k]], source, w: g.val[k] });
   };
-  const known: string[] = [];
+  const known: string[] = []; // seeds with a model row
   const unknown: string[] = [];
   for (const seed of seeds) {
     const row = model.itemRow.get(seed);
@@ -85,5 +83,5 @@ export function tableNeighbours(
       n++;
     }
   }
-  return { rows, known, copurchaseFromGraph: copurchase ? [] : known, unknown };
+  return { rows, copurchaseFromGraph: copurchase ? [] : known, unknown };
 }
