@@ -22,13 +22,16 @@ describe('result cache (Redis)', () => {
     const compute = async () => ({ n: ++computed });
     const subject = `user:${ns}`;
     await redis.ping();
-    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toEqual({
+    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toMatchObject({
       value: { n: 1 },
       hit: false,
     });
-    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toEqual({ value: { n: 1 }, hit: true });
+    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toMatchObject({
+      value: { n: 1 },
+      hit: true,
+    });
     await redis.incr(generationKey(subject));
-    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toEqual({
+    expect(await cache.getOrCompute([subject], ns, 'shape', compute)).toMatchObject({
       value: { n: 2 },
       hit: false,
     });
@@ -38,7 +41,31 @@ describe('result cache (Redis)', () => {
     const compute = async () => 'v';
     await cache.getOrCompute([], ns, 'flush', compute);
     await redis.script('FLUSH');
-    expect(await cache.getOrCompute([], ns, 'flush', compute)).toEqual({ value: 'v', hit: true });
+    expect(await cache.getOrCompute([], ns, 'flush', compute)).toMatchObject({ value: 'v', hit: true });
+  });
+
+  it('keeps a value beside an entry for exactly its remaining life, under the key a peek makes', async () => {
+    const subject = `user:${ns}:beside`;
+    const { key } = await cache.getOrCompute([subject], ns, 'owner', async () => 'result');
+    expect(key).toBe(`graphrec:rc:${ns}:0:owner`);
+    await redis.pexpire(key!, 5_000);
+    expect(await cache.peek([subject], ns, 'owner:r:plan')).toEqual({ key: `${key}:r:plan`, raw: null });
+    cache.attach(key!, `${key}:r:plan`, 'rendered');
+    await redis.ping(); // the attach is pipelined before this
+    expect(await cache.peek([subject], ns, 'owner:r:plan')).toEqual({
+      key: `${key}:r:plan`,
+      raw: 'rendered',
+    });
+    const ttl = await redis.pttl(`${key}:r:plan`);
+    expect(ttl).toBeGreaterThan(4_000);
+    expect(ttl).toBeLessThanOrEqual(5_000);
+    // Nothing is attached to an entry that is gone; a new event (generation) hides both.
+    cache.attach(`${key}:gone`, `${key}:gone:r:plan`, 'orphan');
+    await redis.ping();
+    expect(await redis.exists(`${key}:gone:r:plan`)).toBe(0);
+    await redis.incr(generationKey(subject));
+    expect((await cache.peek([subject], ns, 'owner:r:plan')).raw).toBeNull();
+    await redis.del(generationKey(subject));
   });
 
   it('coalesces concurrent misses of one key into one computation', async () => {

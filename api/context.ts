@@ -1,6 +1,7 @@
 // The per-request GraphQL context: who calls, fresh DataLoaders, and the shared services.
 import type { Caller } from './auth';
 import type { Loaders } from './loaders';
+import type { RecResult } from './recs/recommend';
 import type { Services } from './services';
 
 export interface ApiContext {
@@ -11,4 +12,11 @@ export interface ApiContext {
   services: Services;
   /** The experiment variant that served this request (for metrics). */
   variant: string;
+  /**
+   * Set when the pre-rendered fast path (prerendered.ts) missed: the recommendations resolver hands it the result
+   * cache's key, the result, and how to shape it with a given recId, so the answer is rendered for the next hit.
+   */
+  prerender?: (cacheKey: string, value: RecResult, served: (recId: string) => unknown) => void;
+  /** Set while such an answer is rendered: the recommendations resolver returns it as is. */
+  prerendering?: unknown;
 }

@@ -2,26 +2,17 @@
 // Domain errors thrown here are translated at the edge by errors.ts.
 import crypto from 'node:crypto';
 import { notFound, unavailable } from '../core';
-import { appendEvents, sessionSubject, userSubject } from '../events';
+import { appendEvents } from '../events';
 import { outcomesOf, recIdsOf, tagWithExposures } from './attribution';
 import type { ApiContext } from './context';
 import { apiError } from './errors';
 import { definitionFromInput, experimentOut, type ExperimentInput } from './experimentsInput';
 import { idOnlyProduct, type CategoryRow, type ProductRow, type UserEventRow, type UserRow } from './loaders';
 import { recommend, type RecResult } from './recs/recommend';
+import { logExposure, prepareRec, servedResult, sourceCounts } from './recRequest';
 import { WINDOW_MS, type TrendWindow } from './recs/popularity';
 import { similarProducts } from './recs/similar';
-import {
-  checkFirst,
-  checkId,
-  optionalId,
-  parseContext,
-  parseEvents,
-  parseFilter,
-  type ContextInput,
-  type EventInput,
-  type RecFilterInput,
-} from './validate';
+import { checkFirst, checkId, optionalId, parseEvents, type EventInput } from './validate';
 
 type Args = Record<string, unknown>;
 const upper = (s: string) => s.toUpperCase();
@@ -67,55 +58,17 @@ function rankedProduct(
 export const resolvers = {
   Query: {
     async recommendations(_: unknown, args: Args, ctx: ApiContext) {
+      // Rendering an answer for the pre-rendered cache (prerendered.ts): the result is given.
+      if (ctx.prerendering) return ctx.prerendering;
       const { services } = ctx;
       const started = performance.now();
-      const now = Date.now();
-      const userId = optionalId(args.userId, 'userId');
-      const sessionId = optionalId(args.sessionId, 'sessionId');
-      const first = checkFirst(args.first, services.config.serving.maxFirst);
-      const context = parseContext(args.context as ContextInput | null, now);
-      const filter = parseFilter(args.filter as RecFilterInput | null);
-      const explain = Boolean(args.explain);
-      const variant = services.chooseVariant({ userId, sessionId });
-      ctx.variant = variant.name;
-      let model = services.model.current();
-      // A variant that pins a model version is served by that version's embeddings. Until it is loaded the
-      // active model serves, the result says so, and the response is not logged as the variant's exposure.
-      let pinnedMissing: string | null = null;
-      if (variant.modelVersion && variant.modelVersion !== model?.version) {
-        const pinned = services.pinnedModels.get(variant.modelVersion);
-        if (pinned) model = pinned;
-        else {
-          pinnedMissing = variant.modelVersion;
-          services.pinnedModels.ensure([variant.modelVersion]);
-        }
-      }
-      const subjects = [
-        ...(userId ? [userSubject(userId)] : []),
-        ...(sessionId ? [sessionSubject(sessionId)] : []),
-      ];
-      const day = Math.floor(context.ts / 86_400_000);
-      const shape = crypto
-        .createHash('sha1')
-        .update(
-          JSON.stringify([
-            userId,
-            sessionId,
-            day,
-            context.device,
-            context.page,
-            context.productId,
-            first,
-            filter,
-            explain,
-          ]),
-        )
-        .digest('hex')
-        .slice(0, 20);
-      const { value, hit } = await services.cache.getOrCompute<RecResult>(
-        subjects,
-        `${model?.version ?? 'none'}:${variant.experimentId ?? '-'}:${variant.name}`,
-        shape,
+      const prep = prepareRec(services, args, Date.now());
+      ctx.variant = prep.variant.name;
+      const model = prep.model;
+      const { value, hit, key } = await services.cache.getOrCompute<RecResult>(
+        prep.subjects,
+        prep.cachePrefix,
+        prep.shape,
         () =>
           recommend(
             {
@@ -128,41 +81,32 @@ export const resolvers = {
               model: { current: () => model },
               logger: services.logger,
             },
-            { userId, sessionId, context, first, filter, explain, ranker: variant.ranker },
+            {
+              userId: prep.userId,
+              sessionId: prep.sessionId,
+              context: prep.context,
+              first: prep.first,
+              filter: prep.filter,
+              explain: prep.explain,
+              ranker: prep.variant.ranker,
+            },
           ),
       );
-      // One increment per source, not per item: a labelled inc costs a label lookup.
-      const perSource = new Map<string, number>();
-      for (const it of value.items) for (const s of it.sources) perSource.set(s, (perSource.get(s) ?? 0) + 1);
-      for (const [source, n] of perSource) services.metrics.candidates.inc({ source }, n);
-      // Every response gets its own recId, cached or not: it is one exposure, and outcomes quote it.
+      for (const [source, n] of sourceCounts(value)) services.metrics.candidates.inc({ source }, n);
       const recId = crypto.randomUUID();
-      if (variant.experimentId && variant.unitId && !pinnedMissing) {
-        services.experiments.recordExposure({
-          recId,
-          experimentId: variant.experimentId,
-          variant: variant.name,
-          unitId: variant.unitId,
-          latencyMs: performance.now() - started,
-          itemIds: value.items.map((it) => it.productId),
-          catalogSize: services.catalog.size(),
-        });
-      }
-      const degradedReasons = pinnedMissing
-        ? [
-            ...value.degradedReasons,
-            `variant ${variant.name} pins model ${pinnedMissing}, which is not loaded: the active model served`,
-          ]
-        : value.degradedReasons;
-      return {
-        ...value,
+      logExposure(
+        services,
+        prep,
         recId,
-        degraded: value.degraded || pinnedMissing !== null,
-        degradedReasons,
-        variant: variant.name,
-        cached: hit,
-        items: value.items.map((it) => ({ ...it, sources: it.sources.map(upper) })),
-      };
+        value.items.map((it) => it.productId),
+        started,
+      );
+      // A whole answer is pre-rendered when its result is asked for again (a first hit): a result served once
+      // (most misses) is not worth rendering twice. Only complete results are.
+      if (ctx.prerender && hit && key !== undefined && !value.degraded && prep.pinnedMissing === null) {
+        ctx.prerender(key, value, (placeholder) => servedResult(prep, value, placeholder, true));
+      }
+      return servedResult(prep, value, recId, hit);
     },
 
     async similarProducts(_: unknown, args: Args, ctx: ApiContext) {

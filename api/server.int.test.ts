@@ -7,7 +7,7 @@ import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/supp
 import type { GraphClient } from '../graph';
 import { startApiServer, type ApiServer } from './index';
 import { BASE_TS, loadFixture, publishFixtureModel, type Fixture } from './testing/fixture';
-import { gql } from './testing/client';
+import { gql, metricValue } from './testing/client';
 
 const PUB = 'pub-key-0123456789';
 const ADMIN = 'admin-key-0123456789';
@@ -98,7 +98,9 @@ describe('graphrec serve', () => {
     const r = await gql<Rec>(
       url(),
       REC,
-      { u: fx.id('u0'), first: 8, explain: true, ctx: { timestamp: new Date(BASE_TS).toISOString() } },
+      // 20 items: a category cap of 5 keeps every fixture lamp even when the stack holds a whole shop (its popular
+      // items would fill 8 places past a cap of 2).
+      { u: fx.id('u0'), first: 20, explain: true, ctx: { timestamp: new Date(BASE_TS).toISOString() } },
       PUB,
     );
     expect(r.errors).toBeUndefined();
@@ -149,6 +151,61 @@ describe('graphrec serve', () => {
     expect(after).not.toContain(fx.id('p12'));
     // the session looked at a mug: mugs lead now
     expect(rec.items[0].product.category?.id).toBe(fx.id('c2'));
+  });
+
+  it('answers a repeated request from its pre-rendered answer: what Apollo answers, with its own recId', async () => {
+    const vars = {
+      u: fx.id('u1'),
+      first: 6,
+      explain: true,
+      ctx: { timestamp: new Date(BASE_TS).toISOString() },
+    };
+    const hits = () =>
+      metricValue(url(), 'graphrec_cache_requests_total', { cache: 'rendered', result: 'hit' });
+    const first = await gql<Rec>(url(), REC, vars, PUB);
+    expect(first.data!.recommendations.cached).toBe(false);
+    // The answer is rendered after the response: ask until the pre-rendered path serves it.
+    const before = await hits();
+    let fast: Awaited<ReturnType<typeof gql<Rec>>> | undefined;
+    for (let i = 0; i < 40 && !fast; i++) {
+      const r = await gql<Rec>(url(), REC, vars, PUB);
+      if ((await hits()) > before) fast = r;
+    }
+    expect(fast).toBeDefined();
+    expect(await hits()).toBe(before + 1);
+    // Apollo's answer to the same request (another query text, so not pre-rendered yet), from the cached result.
+    const apollo = await gql<Rec>(url(), `${REC}\n`, vars, PUB);
+    expect(await hits()).toBe(before + 1);
+    const f = fast!.data!.recommendations;
+    const a = apollo.data!.recommendations;
+    expect(f.cached).toBe(true);
+    expect(a.cached).toBe(true);
+    expect(f.recId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set([first.data!.recommendations.recId, f.recId, a.recId]).size).toBe(3);
+    expect({ ...f, recId: '' }).toEqual({ ...a, recId: '' });
+    expect(f.items.length).toBeGreaterThan(0);
+    expect(fast!.headers.get('content-type')).toBe(apollo.headers.get('content-type'));
+    expect(fast!.status).toBe(200);
+  });
+
+  it('keys a pre-rendered answer by the variables below the root field too', async () => {
+    const q = `query Q($u: ID, $withScore: Boolean!) {
+      recommendations(userId: $u, first: 3) { recId items { product { id } score @include(if: $withScore) } }
+    }`;
+    type Q = { recommendations: { items: Array<{ product: { id: string }; score?: number }> } };
+    const hits = () =>
+      metricValue(url(), 'graphrec_cache_requests_total', { cache: 'rendered', result: 'hit' });
+    const u = fx.id('u2');
+    let h = await hits();
+    for (let i = 0; i < 40 && (await hits()) === h; i++) await gql<Q>(url(), q, { u, withScore: true }, PUB);
+    expect(await hits()).toBe(h + 1);
+    h = await hits();
+    const without = await gql<Q>(url(), q, { u, withScore: false }, PUB);
+    expect(await hits()).toBe(h);
+    expect(without.data!.recommendations.items[0]).toEqual({ product: { id: expect.any(String) } });
+    // Bad input is still Apollo's typed error, even for a text that has pre-rendered answers.
+    const bad = await gql<Q>(url(), q, { u: 'not ok!', withScore: true }, PUB);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
   });
 
   it('counts duplicate idempotency keys once, within a batch and across batches', async () => {

@@ -1,10 +1,12 @@
 // `graphrec serve`: Apollo Server on express, with health, readiness, metrics, CORS, API keys, rate limits,
 // depth and cost limits, and a graceful shutdown that drains in-flight requests.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { makeExecutableSchema } from '@graphql-tools/schema';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -28,6 +30,7 @@ import { createLoaders } from './loaders';
 import { createMetrics } from './metrics';
 import { watchActiveModel } from './model/activeModel';
 import { createPinnedModels } from './model/pinnedModels';
+import { createPrerendered } from './prerendered';
 import { createPopularity } from './recs/popularity';
 import { createSeedNeighbourCache } from './recs/seedNeighbours';
 import { createApiRedis, EVENT_WRITE_TIMEOUT_MS } from './redis';
@@ -279,9 +282,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   if (fs.existsSync(demo)) app.use('/demo', express.static(demo));
   opts.mount?.(app, { admin: requireAdmin(config.api) });
 
+  // One schema object for Apollo and for the pre-rendered answers (prerendered.ts), which execute against it too.
+  const schema = makeExecutableSchema({ typeDefs, resolvers });
+  const { maxDepth, maxCost, maxFirst } = config.serving;
+  const prerendered = createPrerendered(
+    services,
+    schema,
+    crypto.createHash('sha1').update(`${typeDefs}\0${maxDepth}:${maxCost}:${maxFirst}`).digest('hex'),
+  );
   const apollo = new ApolloServer<ApiContext>({
-    typeDefs,
-    resolvers,
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimit(config.serving.maxDepth)],
@@ -299,16 +309,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     express.json({ limit: '512kb' }),
     authMiddleware(config.api),
     rateLimitFor(services),
+    prerendered.middleware,
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const caller = callerOf(res);
-        return {
+        const ctx: ApiContext = {
           caller,
           isAdmin: caller.role === 'admin',
           loaders: createLoaders(graph, catalog, config.serving.maxFirst),
           services,
           variant: 'control',
         };
+        ctx.prerender = prerendered.hookFor(res, ctx);
+        return ctx;
       },
     }),
   );

@@ -10,7 +10,7 @@ import type { GraphClient } from '../graph';
 import { startApiServer, type ApiServer } from '../api';
 import { startEventConsumer } from '../events';
 import { loadFixture, publishFixtureModel, setActive, type Fixture } from '../api/testing/fixture';
-import { gql } from '../api/testing/client';
+import { gql, metricValue } from '../api/testing/client';
 import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/support';
 import { assign, buildReport, createExperimentStore, readCounts, type Experiment } from './index';
 
@@ -129,6 +129,16 @@ describe('A/B experiments through the API', () => {
         served.push({ user: u, recId: r.recId, variant: r.variant, items: r.items.map((i) => i.product.id) });
       }
     }
+    // A repeated request is answered from its pre-rendered answer (api/prerendered.ts): still one exposure each.
+    const hits = () =>
+      metricValue(url(), 'graphrec_cache_requests_total', { cache: 'rendered', result: 'hit' });
+    const h = await hits();
+    for (let i = 0; i < 40 && (await hits()) === h; i++) {
+      const r = (await gql<Rec>(url(), REC, { u: fx.id('u0'), s: fx.id('sess0a') }, PUB)).data!
+        .recommendations;
+      served.push({ user: 0, recId: r.recId, variant: r.variant, items: r.items.map((it) => it.product.id) });
+    }
+    expect(await hits()).toBe(h + 1);
     expect(new Set(served.map((s) => s.variant))).toEqual(new Set(['control', 'b']));
     expect(new Set(served.map((s) => s.recId)).size).toBe(served.length);
     // Anonymous: the control, and no exposure.
