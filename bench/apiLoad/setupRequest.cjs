@@ -23,6 +23,8 @@ const bodies = {
     const i = seq++ % data.hitSet;
     return { query: REC, variables: { u: data.userIds[i], s: `bench-hit-${data.runId}-${i}` } };
   },
+  // The same requests as recs-hit, sent to the bare server that bench/api.ts measures as the floor.
+  floor: () => bodies['recs-hit'](),
   similar: () => ({ query: SIM, variables: { p: pick(data.productIds) } }),
   track10: () => {
     const s = `bench-${prefix}-${seq++}`;
@@ -39,7 +41,8 @@ const bodies = {
     };
   },
 };
-if (!bodies[scenario]) throw new Error(`unknown scenario ${scenario}`);
-
-module.exports = (req) => ({ ...req, body: JSON.stringify(bodies[scenario]()) });
+module.exports = (req) => {
+  if (!bodies[scenario]) throw new Error(`unknown scenario ${scenario}`);
+  return { ...req, body: JSON.stringify(bodies[scenario]()) };
+};
 module.exports.bodyFor = (name) => JSON.stringify(bodies[name]());
