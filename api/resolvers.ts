@@ -8,6 +8,7 @@ import type { ApiContext } from './context';
 import { apiError } from './errors';
 import { definitionFromInput, experimentOut, type ExperimentInput } from './experimentsInput';
 import { idOnlyProduct, type CategoryRow, type ProductRow, type UserEventRow, type UserRow } from './loaders';
+import { snapshotMaxAgeMs } from './recs/history';
 import { recommend, type RecResult } from './recs/recommend';
 import { logExposure, prepareRec, servedResult, sourceCounts } from './recRequest';
 import { WINDOW_MS, type TrendWindow } from './recs/popularity';
@@ -78,6 +79,7 @@ export const resolvers = {
               catalog: services.catalog,
               popularity: services.popularity,
               seedNeighbours: services.seedNeighbours,
+              historyMaxAgeMs: snapshotMaxAgeMs(services.appendOptions.recentTtlSeconds),
               model: { current: () => model },
               logger: services.logger,
             },

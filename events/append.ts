@@ -20,7 +20,9 @@ export interface AppendOptions {
 export const defaultAppendOptions = (stream: string): AppendOptions => ({
   stream,
   idempotencyTtlSeconds: 7 * 24 * 3600,
-  recentTtlSeconds: 24 * 3600,
+  // Two days: a model's history snapshot (api/recs/history.ts) stands in for Neo4j while every event since its
+  // export is still here, which then covers a nightly refresh that failed once.
+  recentTtlSeconds: 48 * 3600,
   recentLength: 50,
 });
 

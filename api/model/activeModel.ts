@@ -7,6 +7,9 @@ import path from 'node:path';
 import type { Logger } from '../../core';
 import { loadInductiveModel, modelsRoot, type InductiveModel } from '../../training';
 import { readContextFiles } from '../../training/artifacts/contextFiles';
+import { readHistoryFile } from '../../training/artifacts/historyFile';
+import type { UserHistory } from '../../training/context/history';
+import { checkHistory } from '../recs/history';
 import { trainedRankerOf, type TrainedRanker } from '../recs/trainedRanker';
 import { rowNorms, startAnnBuild, type ItemTable } from './embeddingIndex';
 
@@ -28,6 +31,8 @@ export interface LoadedModel {
    */
   ranker?: TrainedRanker;
   rankerError?: string;
+  /** The users' latest events as of the model's export (history.bin), when the version has them. */
+  history?: UserHistory;
 }
 
 export type ModelState =
@@ -87,6 +92,19 @@ export function loadModel(
       'trained ranker could not be loaded; this version ranks with fixed source weights',
     );
   }
+  let history: UserHistory | undefined;
+  try {
+    history = m.dir ? readHistoryFile(m.dir) : undefined;
+    const wrong = history && checkHistory(history, m.userRow.size, nItems);
+    if (wrong) throw new Error(wrong);
+  } catch (err) {
+    // History is then read from Neo4j, as for a version without the file.
+    history = undefined;
+    ann?.logger.error(
+      { version, err: (err as Error).message },
+      'history snapshot not loaded; history comes from Neo4j',
+    );
+  }
   return {
     version,
     loadedAt: Date.now(),
@@ -99,6 +117,7 @@ export function loadModel(
     inductive: m,
     ranker,
     rankerError,
+    history,
   };
 }
 

@@ -18,6 +18,8 @@ import { withTimeout, type Breaker } from '../guard';
 import type { ActiveModel, LoadedModel } from '../model/activeModel';
 import { meanDirection, nearestItems, rowOf } from '../model/embeddingIndex';
 import type { Context, RecFilter } from '../validate';
+import { HISTORY_PER_USER } from '../../training/context/history';
+import { snapshotHistory, type HistoryRow } from './history';
 import type { Popularity } from './popularity';
 import { productVector } from './similar';
 import { SEED_COPURCHASE, SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './queries';
@@ -37,6 +39,8 @@ export interface RecDeps {
   logger: Logger;
   /** Seed products' graph neighbours (co-purchase, co-view, category), reused for a short TTL. */
   seedNeighbours: SeedNeighbourCache;
+  /** How old a model's history snapshot may be to serve a user's history (history.ts); absent: never. */
+  historyMaxAgeMs?: number;
 }
 
 export interface RecRequest {
@@ -83,12 +87,6 @@ export interface RecResult {
   degraded: boolean;
   degradedReasons: string[];
   items: RecItemResult[];
-}
-
-interface HistoryRow {
-  productId: string;
-  type: 'VIEWED' | 'ADDED_TO_CART' | 'PURCHASED';
-  ts: number;
 }
 
 /**
@@ -277,9 +275,12 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     ...(req.sessionId ? [sessionSubject(req.sessionId)] : []),
   ];
   let recent: RecentEvent[] = [];
+  // Whether the recent lists were read: a Redis that is not connected yields none, and says nothing of them.
+  let recentRead = deps.redis.status === 'ready';
   try {
     recent = await readRecent(deps.redis, subjects);
   } catch {
+    recentRead = false;
     reasons.push('session state unavailable (Redis)');
   }
   const g = <T>(work: () => Promise<T>, what: string, fallback: T): Promise<T> =>
@@ -291,13 +292,20 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
       return fallback;
     });
 
-  const history = req.userId
-    ? await g(
-        () => graph.read<HistoryRow>(USER_HISTORY, { userId: req.userId, limit: 200 }),
-        'user history',
-        [] as HistoryRow[],
-      )
-    : [];
+  // The snapshot only stands in for Neo4j together with the events since, which the recent list holds.
+  const snapshot =
+    req.userId && recentRead && deps.historyMaxAgeMs !== undefined
+      ? snapshotHistory(model, req.userId, Date.now(), deps.historyMaxAgeMs)
+      : undefined;
+  const history =
+    snapshot ??
+    (req.userId
+      ? await g(
+          () => graph.read<HistoryRow>(USER_HISTORY, { userId: req.userId, limit: HISTORY_PER_USER }),
+          'user history',
+          [] as HistoryRow[],
+        )
+      : []);
   const purchased = new Set<string>([
     ...history.filter((h) => h.type === 'PURCHASED').map((h) => h.productId),
     ...recent.filter((r) => r.t === 'purchase').map((r) => r.p),

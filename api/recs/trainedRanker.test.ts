@@ -5,6 +5,7 @@ import { createLogger } from '../../core';
 import type { GraphClient } from '../../graph';
 import { newVersion, writeModelDir } from '../../training/artifacts/modelDir';
 import { contextFiles, readContextFiles } from '../../training/artifacts/contextFiles';
+import { encodeHistory } from '../../training/artifacts/historyFile';
 import { rankScores, type RankerWeights } from '../../training/context/ranker';
 import { WEEKS, type ContextTables, type ItemGraph } from '../../training/context/tables';
 import type { Catalog, CatalogProduct } from '../catalog';
@@ -352,6 +353,79 @@ describe('loadModel with a ranker', () => {
         request({ ranker: { perCategoryCap: 10, sourceWeights: { embedding: 1 } } }),
       );
       expect(variant.ranker).toBe('source-weights');
+    });
+
+    it("reads a warm user's history from the model's snapshot while it is fresh, else from Neo4j", async () => {
+      // The snapshot holds what USER_HISTORY returns for u0 (p0 newest, then p2); u1 has no events.
+      const snapshot = (snapshotAt: number) =>
+        encodeHistory({
+          snapshotAt,
+          nUsers: 2,
+          ptr: Int32Array.from([0, 2, 2]),
+          item: Int32Array.from([0, 2]),
+          type: Uint8Array.from([0, 0]),
+          ts: Float64Array.from([AT - 1000, AT - 2000]),
+        });
+      const redis = {
+        status: 'ready',
+        pipeline: () => ({
+          lrange() {
+            return this;
+          },
+          exec: async () => [[null, []]],
+        }),
+      } as never;
+      let asked = 0;
+      const withSnapshot = (m: LoadedModel): RecDeps => ({
+        ...deps(m),
+        redis,
+        historyMaxAgeMs: 3_600_000,
+        graph: {
+          read: async (q: unknown) => {
+            if (q !== USER_HISTORY) return [];
+            asked++;
+            return history;
+          },
+        } as unknown as GraphClient,
+      });
+      const fresh = writeVersion({ ...files(), 'history.bin': snapshot(Date.now() - 60_000) });
+      const m = loadModel(fresh.dataDir, fresh.version);
+      expect(m.history?.nUsers).toBe(2);
+      const fromSnapshot = await recommend(withSnapshot(m), request());
+      expect(asked).toBe(0);
+      const plain = writeVersion(files());
+      const fromGraph = await recommend(withSnapshot(loadModel(plain.dataDir, plain.version)), request());
+      expect(asked).toBe(1);
+      expect({ ...fromSnapshot, recId: '', modelVersion: '' }).toEqual({
+        ...fromGraph,
+        recId: '',
+        modelVersion: '',
+      });
+      // A user in the snapshot without events has an empty history: no question to Neo4j either.
+      await recommend(withSnapshot(m), request({ userId: 'u1' }));
+      expect(asked).toBe(1);
+      // A user newer than the snapshot, a snapshot older than allowed, a Redis that cannot say what happened since:
+      // Neo4j.
+      await recommend(withSnapshot(m), request({ userId: 'u9' }));
+      expect(asked).toBe(2);
+      const old = writeVersion({ ...files(), 'history.bin': snapshot(Date.now() - 7_200_000) });
+      await recommend(withSnapshot(loadModel(old.dataDir, old.version)), request());
+      expect(asked).toBe(3);
+      await recommend({ ...withSnapshot(m), redis: { status: 'end' } as never }, request());
+      expect(asked).toBe(4);
+      // A snapshot that does not fit the model is not loaded.
+      const wrong = writeVersion({
+        ...files(),
+        'history.bin': encodeHistory({
+          snapshotAt: Date.now(),
+          nUsers: 2,
+          ptr: Int32Array.from([0, 1, 1]),
+          item: Int32Array.from([N]),
+          type: Uint8Array.from([0]),
+          ts: Float64Array.from([AT]),
+        }),
+      });
+      expect(loadModel(wrong.dataDir, wrong.version, { probes: 0, logger }).history).toBeUndefined();
     });
   });
 });

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger, Progress } from '../../core';
 import { contextFiles, readContextFiles } from '../artifacts/contextFiles';
+import { encodeHistory, HISTORY_FILE } from '../artifacts/historyFile';
+import { userHistory } from './history';
 import { metaFiles, readMetaFiles } from '../artifacts/metaFile';
 import { newVersion, readModelDir, writeModelDir } from '../artifacts/modelDir';
 import { readShop, type ShopData } from '../data/shop';
@@ -263,6 +265,9 @@ function saveShopModel(
       }),
     );
   }
+  // The users' latest events, when the data is a Neo4j export and the model has user rows (api/recs/recommend.ts).
+  if (d > 0 && shop.exportedAt !== undefined)
+    extra[HISTORY_FILE] = encodeHistory(userHistory(shop, shop.exportedAt));
   const config = {
     model: m,
     version,

@@ -67,6 +67,11 @@ export interface ShopData {
   bounds: SplitBoundaries;
   /** The year ages are computed against (the window end's year). */
   refYear: number;
+  /**
+   * When the export this data came from began (ms), for data read from Neo4j: the graph then held exactly these
+   * events. Undefined for a shop's files, which need not match what the graph holds.
+   */
+  exportedAt?: number;
 }
 
 export async function readShop(dir: string): Promise<ShopData> {

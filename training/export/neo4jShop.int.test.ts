@@ -10,6 +10,8 @@ import { loadSource } from '../../etl/load';
 import { buildSplitManifest, readSyntheticInteractions, writeSplitManifest } from '../../etl/split';
 import type { SplitManifest } from '../../etl/split';
 import { runCli, scratchEnv, startScratchNeo4j, type ScratchNeo4j } from '../../test/support';
+import { readHistoryFile } from '../artifacts/historyFile';
+import { modelsRoot } from '../artifacts/modelDir';
 import { trainModel } from '../run';
 import { readShop, UNKNOWN_BIRTH_YEAR, UNKNOWN_CODE, type ShopData } from '../data/shop';
 import { parseDataSource, shopSource } from '../source';
@@ -103,6 +105,36 @@ describe('readShopFromNeo4j', () => {
       metrics: Record<string, number>;
     };
     expect(evaluated.metrics['ndcg@20']).toBeCloseTo(trained.metrics['ndcg@20'], 4);
+
+    // A model trained on the export keeps each user's latest events as the graph held them (history.bin): for
+    // every user, what the API's history query reads from Neo4j (api/recs/history.ts).
+    const snapshot = readHistoryFile(path.join(modelsRoot(neo.config.dataDir), trained.version))!;
+    expect(snapshot.nUsers).toBe(files.nUsers);
+    const graphEvents = await neo.graph.read<{ userId: string; productId: string; type: string; ts: number }>(
+      {
+        name: 'test.userHistories',
+        cypher: `MATCH (u:User)-[r:VIEWED|ADDED_TO_CART|PURCHASED]->(p:Product)
+               RETURN u.id AS userId, p.id AS productId, type(r) AS type, r.ts AS ts`,
+      },
+    );
+    const types = ['VIEWED', 'ADDED_TO_CART', 'PURCHASED'];
+    const key = (e: { productId: string; type: string; ts: number }) => `${e.ts} ${e.type} ${e.productId}`;
+    const want = new Map<string, string[]>();
+    for (const e of graphEvents) want.set(e.userId, [...(want.get(e.userId) ?? []), key(e)]);
+    files.userIds.forEach((u, row) => {
+      const got: string[] = [];
+      for (let k = snapshot.ptr[row]; k < snapshot.ptr[row + 1]; k++) {
+        got.push(
+          key({
+            productId: files.itemIds[snapshot.item[k]],
+            type: types[snapshot.type[k]],
+            ts: snapshot.ts[k],
+          }),
+        );
+        if (k > snapshot.ptr[row]) expect(snapshot.ts[k]).toBeLessThanOrEqual(snapshot.ts[k - 1]);
+      }
+      expect({ u, events: got.sort() }).toEqual({ u, events: (want.get(u) ?? []).sort() });
+    });
   }, 120_000);
 
   it('exports a user the API created from storefront events (no demographics) with unknown codes', async () => {

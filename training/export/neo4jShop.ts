@@ -351,6 +351,7 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
     manifest,
     bounds: boundariesOf(manifest),
     refYear: new Date(window.end).getUTCFullYear(),
+    exportedAt: t0,
   };
 }
 
