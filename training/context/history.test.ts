@@ -1,26 +1,19 @@
 import { decodeHistory, encodeHistory } from '../artifacts/historyFile';
-import type { ShopData } from '../data/shop';
+import { eventShop } from '../testing/eventShop';
 import { userHistory } from './history';
 
 // (user, item, type, ts) in file order: u0 has four events, u1 none, u2 one.
-const ev: Array<[number, number, number, number]> = [
-  [0, 0, 0, 10],
-  [2, 3, 2, 5],
-  [0, 1, 1, 30],
-  [0, 2, 2, 20],
-  [0, 1, 0, 40],
-];
-const shop = {
-  nUsers: 3,
-  nItems: 4,
-  events: {
-    n: ev.length,
-    user: Int32Array.from(ev.map((e) => e[0])),
-    item: Int32Array.from(ev.map((e) => e[1])),
-    type: Uint8Array.from(ev.map((e) => e[2])),
-    ts: Float64Array.from(ev.map((e) => e[3])),
-  },
-} as unknown as ShopData;
+const shop = eventShop(
+  [
+    [0, 0, 0, 10],
+    [2, 3, 2, 5],
+    [0, 1, 1, 30],
+    [0, 2, 2, 20],
+    [0, 1, 0, 40],
+  ],
+  3,
+  4,
+);
 
 describe('user history snapshot', () => {
   it("keeps each user's latest events, newest first, at most perUser", () => {

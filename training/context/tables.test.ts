@@ -1,4 +1,4 @@
-import type { ShopData } from '../data/shop';
+import { eventShop, type EventRow } from '../testing/eventShop';
 import { addFromRecent, copurchaseGraph, topPairs, weekOfYear } from './tables';
 import { topK } from '../eval/topk';
 import {
@@ -30,7 +30,7 @@ describe('context tables', () => {
   it('pairs the distinct products each user bought before the cutoff, counted once per user', () => {
     // (user, item, type, ts): u0 bought 0, 1 and 1 again; u1 bought 0 and 1, and 2 after the cutoff; u2 viewed 0
     // and 2 and bought only 3. Purchases are type 2.
-    const ev: Array<[number, number, number, number]> = [
+    const ev: EventRow[] = [
       [0, 0, 2, 1],
       [1, 0, 2, 2],
       [0, 1, 2, 3],
@@ -41,16 +41,7 @@ describe('context tables', () => {
       [2, 3, 2, 8],
       [1, 2, 2, 100],
     ];
-    const shop = {
-      nItems: 4,
-      events: {
-        n: ev.length,
-        user: Int32Array.from(ev.map((e) => e[0])),
-        item: Int32Array.from(ev.map((e) => e[1])),
-        type: Uint8Array.from(ev.map((e) => e[2])),
-        ts: Float64Array.from(ev.map((e) => e[3])),
-      },
-    } as unknown as ShopData;
+    const shop = eventShop(ev, 3, 4);
     const g = copurchaseGraph(shop, 50, 10);
     expect(Array.from(g.ptr)).toEqual([0, 1, 2, 2, 2]);
     expect(Array.from(g.idx)).toEqual([1, 0]);
