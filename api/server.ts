@@ -44,7 +44,7 @@ export interface ApiServerOptions {
   logger: Logger;
   /** Replace the experiment assignment (the A/B module). */
   chooseVariant?: ChooseVariant;
-  /** Mount extra routes (e.g. bull-board under /admin/queues behind `admin`) before the GraphQL route. */
+  /** Mount extra routes (e.g. bull-board under /admin/queues behind `admin`), beside the GraphQL route. */
   mount?: (app: Express, helpers: { admin: RequestHandler }) => void;
   /** Listen on this port instead of config.api.port (0 = any free port). */
   port?: number;
@@ -242,46 +242,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     next();
   });
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    const check = async (work: () => Promise<unknown>) => {
-      try {
-        await withTimeout(Promise.resolve().then(work), 1000, 'check');
-        return { ok: true };
-      } catch (err) {
-        return { ok: false, error: (err as Error).message };
-      }
-    };
-    const [neo4j, redisCheck] = await Promise.all([check(() => graph.verify()), check(() => redis.ping())]);
-    const m = model.current();
-    const modelCheck = m
-      ? { ok: true, version: m.version }
-      : { ok: false, error: 'no active model (popularity serves)' };
-    const catalogCheck = catalog.loaded()
-      ? { ok: true, products: catalog.size() }
-      : { ok: false, error: 'the product catalogue is not loaded yet (it needs Neo4j once)' };
-    // Ready means this pod can answer usefully: a model and the catalogue in memory. Neo4j and Redis are shared
-    // by every pod: gating on them would take all pods out of the Service together when one blips, while each
-    // can still serve degraded answers (embeddings, popularity, uncached). They are reported, not gated on.
-    const ready = !draining && modelCheck.ok && catalogCheck.ok;
-    const degraded = !neo4j.ok || !redisCheck.ok;
-    res.status(ready ? 200 : 503).json({
-      ready,
-      degraded,
-      draining,
-      checks: { neo4j, redis: redisCheck, model: modelCheck, catalog: catalogCheck },
-    });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
-  const demo = path.join(config.home, 'api', 'demo', 'public');
-  if (fs.existsSync(demo)) app.use('/demo', express.static(demo));
-  opts.mount?.(app, { admin: requireAdmin(config.api) });
-
+  // GraphQL first: it is nearly every request, and express tries the routes in order.
   // One schema object for Apollo and for the pre-rendered answers (prerendered.ts), which execute against it too.
   const schema = makeExecutableSchema({ typeDefs, resolvers });
   const { maxDepth, maxCost, maxFirst } = config.serving;
@@ -325,6 +286,46 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       },
     }),
   );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const check = async (work: () => Promise<unknown>) => {
+      try {
+        await withTimeout(Promise.resolve().then(work), 1000, 'check');
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: (err as Error).message };
+      }
+    };
+    const [neo4j, redisCheck] = await Promise.all([check(() => graph.verify()), check(() => redis.ping())]);
+    const m = model.current();
+    const modelCheck = m
+      ? { ok: true, version: m.version }
+      : { ok: false, error: 'no active model (popularity serves)' };
+    const catalogCheck = catalog.loaded()
+      ? { ok: true, products: catalog.size() }
+      : { ok: false, error: 'the product catalogue is not loaded yet (it needs Neo4j once)' };
+    // Ready means this pod can answer usefully: a model and the catalogue in memory. Neo4j and Redis are shared
+    // by every pod: gating on them would take all pods out of the Service together when one blips, while each
+    // can still serve degraded answers (embeddings, popularity, uncached). They are reported, not gated on.
+    const ready = !draining && modelCheck.ok && catalogCheck.ok;
+    const degraded = !neo4j.ok || !redisCheck.ok;
+    res.status(ready ? 200 : 503).json({
+      ready,
+      degraded,
+      draining,
+      checks: { neo4j, redis: redisCheck, model: modelCheck, catalog: catalogCheck },
+    });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  const demo = path.join(config.home, 'api', 'demo', 'public');
+  if (fs.existsSync(demo)) app.use('/demo', express.static(demo));
+  opts.mount?.(app, { admin: requireAdmin(config.api) });
 
   const port = opts.port ?? config.api.port;
   await new Promise<void>((resolve, reject) => {

@@ -24,7 +24,8 @@ const bodies = {
     return { query: REC, variables: { u: data.userIds[i], s: `bench-hit-${data.runId}-${i}` } };
   },
   // The same requests as recs-hit, sent to the bare server that bench/api.ts measures as the floor.
-  floor: () => bodies['recs-hit'](),
+  'floor-hit': () => bodies['recs-hit'](),
+  'floor-200': () => bodies['recs-hit'](),
   similar: () => ({ query: SIM, variables: { p: pick(data.productIds) } }),
   track10: () => {
     const s = `bench-${prefix}-${seq++}`;
