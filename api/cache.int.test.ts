@@ -1,7 +1,7 @@
 // The result cache against the real Redis: hits, the generation bump that retires an entry, coalesced misses,
 // and the script sent by hash surviving a SCRIPT FLUSH (as after a Redis restart).
 import { createLogger } from '../core';
-import { generationKey } from '../events';
+import { generationKey, recentKey } from '../events';
 import { testRedis, uniqueNamespace } from '../test/support';
 import { createResultCache } from './cache';
 import { createMetrics } from './metrics';
@@ -66,6 +66,31 @@ describe('result cache (Redis)', () => {
     await redis.incr(generationKey(subject));
     expect((await cache.peek([subject], ns, 'owner:r:plan')).raw).toBeNull();
     await redis.del(generationKey(subject));
+  });
+
+  it('looks up a pre-rendered answer, else the entry, else the recent lists, in one round trip', async () => {
+    const [user, session] = [`user:${ns}:look`, `session:${ns}:look`];
+    await redis.rpush(recentKey(user), '{"p":"a"}', '{"p":"b"}');
+    await redis.rpush(recentKey(session), '{"p":"c"}');
+    const look = () => cache.lookup([user, session], ns, 'look', ':r:plan');
+    expect(await look()).toEqual({
+      key: `graphrec:rc:${ns}:0.0:look`,
+      rendered: null,
+      raw: null,
+      recent: [['{"p":"a"}', '{"p":"b"}'], ['{"p":"c"}']],
+    });
+    const { key } = await cache.getOrCompute([user, session], ns, 'look', async () => 'result');
+    await redis.ping();
+    expect(await look()).toEqual({ key, rendered: null, raw: '"result"', recent: null });
+    cache.attach(key!, `${key}:r:plan`, 'answer');
+    await redis.ping();
+    expect(await look()).toEqual({ key, rendered: 'answer', raw: null, recent: null });
+    // What a lookup found is not read again.
+    let computed = 0;
+    const known = { key: `${key}:other`, rendered: null, raw: null, recent: [] };
+    const r = await cache.getOrCompute([user, session], ns, 'look', async () => ++computed, known);
+    expect(r).toEqual({ value: 1, hit: false, key: known.key });
+    await redis.del(recentKey(user), recentKey(session), `${key}:r:plan`);
   });
 
   it('coalesces concurrent misses of one key into one computation', async () => {

@@ -1,5 +1,6 @@
 // The per-request GraphQL context: who calls, fresh DataLoaders, and the shared services.
 import type { Caller } from './auth';
+import type { Lookup } from './cache';
 import type { Loaders } from './loaders';
 import type { RecResult } from './recs/recommend';
 import type { Services } from './services';
@@ -19,4 +20,14 @@ export interface ApiContext {
   prerender?: (cacheKey: string, value: RecResult, served: (recId: string) => unknown) => void;
   /** Set while such an answer is rendered: the recommendations resolver returns it as is. */
   prerendering?: unknown;
+  /** What the fast path's cache lookup found for this request's key (prerendered.ts): the resolver reuses it. */
+  prefetched?: Prefetched;
+}
+
+/** A cache lookup made before Apollo, with the key parts it was made for. */
+export interface Prefetched {
+  subjects: string[];
+  prefix: string;
+  shape: string;
+  lookup: Lookup;
 }

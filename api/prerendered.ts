@@ -28,7 +28,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
-import type { ApiContext } from './context';
+import type { ApiContext, Prefetched } from './context';
 import type { RecResult } from './recs/recommend';
 import { logExposure, prepareRec, sourceCounts } from './recRequest';
 import type { Services } from './services';
@@ -158,8 +158,8 @@ const acceptsPlainJson = (accept: string | undefined) =>
 export interface Prerendered {
   /** The express middleware: answers a pre-rendered hit, else passes on (with a render slot on a miss). */
   middleware: RequestHandler;
-  /** The resolver's hook for this request (set on the GraphQL context), when this path missed. */
-  hookFor(res: Response, ctx: ApiContext): ApiContext['prerender'];
+  /** Hand what this path found for the request to its GraphQL context (a render hook, the lookup), if it missed. */
+  passOn(res: Response, ctx: ApiContext): void;
 }
 
 interface Slot {
@@ -269,16 +269,23 @@ export function createPrerendered(
     }
     if (prep.pinnedMissing !== null) return next();
     const suffix = `r:${plan.id}:${coerced.others}`;
-    cache.peek(prep.subjects, prep.cachePrefix, `${prep.shape}:${suffix}`).then(
-      ({ key, raw }) => {
-        if (raw === null) {
+    cache.lookup(prep.subjects, prep.cachePrefix, prep.shape, `:${suffix}`).then(
+      (found) => {
+        if (!found) return next();
+        if (found.rendered === null) {
           metrics.cacheRequests.inc({ cache: 'rendered', result: 'miss' });
-          if (key !== undefined)
-            res.locals.prerenderSlot = { plan, variables: body.variables, suffix } satisfies Slot;
+          res.locals.prerenderSlot = { plan, variables: body.variables, suffix } satisfies Slot;
+          // The resolver reuses what this lookup found (the entry, else the recent lists): no second round trip.
+          res.locals.prefetched = {
+            subjects: prep.subjects,
+            prefix: prep.cachePrefix,
+            shape: prep.shape,
+            lookup: found,
+          } satisfies Prefetched;
           return next();
         }
         try {
-          serve(req, res, raw, prep, started);
+          serve(req, res, found.rendered, prep, started);
         } catch (err) {
           logger.warn(
             { err: (err as Error).message },
@@ -293,10 +300,11 @@ export function createPrerendered(
 
   return {
     middleware,
-    hookFor(res, ctx) {
+    passOn(res, ctx) {
+      ctx.prefetched = res.locals.prefetched as Prefetched | undefined;
       const slot = res.locals.prerenderSlot as Slot | undefined;
-      if (!slot) return undefined;
-      return (cacheKey, value, served) => {
+      if (!slot) return;
+      ctx.prerender = (cacheKey, value, served) => {
         // After the response: rendering is work the waiting client does not need.
         setImmediate(() => {
           render(ctx, slot, cacheKey, value, served).catch((err: Error) =>

@@ -66,6 +66,16 @@ export const resolvers = {
       const prep = prepareRec(services, args, Date.now());
       ctx.variant = prep.variant.name;
       const model = prep.model;
+      // The fast path's lookup of this very key (prerendered.ts), when it made one: the entry or, on a miss, the
+      // recent lists come from it, and Redis is not asked again.
+      const pre = ctx.prefetched;
+      const known =
+        pre &&
+        pre.prefix === prep.cachePrefix &&
+        pre.shape === prep.shape &&
+        pre.subjects.join('\n') === prep.subjects.join('\n')
+          ? pre.lookup
+          : undefined;
       const { value, hit, key } = await services.cache.getOrCompute<RecResult>(
         prep.subjects,
         prep.cachePrefix,
@@ -91,8 +101,10 @@ export const resolvers = {
               filter: prep.filter,
               explain: prep.explain,
               ranker: prep.variant.ranker,
+              recentLists: known?.recent ?? undefined,
             },
           ),
+        known,
       );
       for (const [source, n] of sourceCounts(value)) services.metrics.candidates.inc({ source }, n);
       const recId = crypto.randomUUID();

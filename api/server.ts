@@ -281,7 +281,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
           services,
           variant: 'control',
         };
-        ctx.prerender = prerendered.hookFor(res, ctx);
+        prerendered.passOn(res, ctx);
         return ctx;
       },
     }),

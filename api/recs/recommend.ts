@@ -52,6 +52,8 @@ export interface RecRequest {
   explain: boolean;
   /** Ranking overrides of an experiment variant. */
   ranker?: { sourceWeights?: Partial<Record<Source, number>>; perCategoryCap?: number } | null;
+  /** The subjects' recent lists when the request already read them (api/cache.ts `lookup`): not read again. */
+  recentLists?: string[][];
 }
 
 export interface PathStep {
@@ -108,11 +110,18 @@ async function readRecent(redis: Redis, subjects: string[]): Promise<RecentEvent
   const pipe = redis.pipeline();
   for (const s of subjects) pipe.lrange(recentKey(s), 0, 49);
   const res = (await pipe.exec()) ?? [];
-  const out: RecentEvent[] = [];
+  const lists: string[][] = [];
   for (const [err, list] of res) {
     if (err) throw err;
-    for (const raw of list as string[]) out.push(JSON.parse(raw) as RecentEvent);
+    lists.push(list as string[]);
   }
+  return parseRecent(lists);
+}
+
+/** The subjects' recent lists (JSON per event) as one list, newest first. */
+function parseRecent(lists: string[][]): RecentEvent[] {
+  const out: RecentEvent[] = [];
+  for (const list of lists) for (const raw of list) out.push(JSON.parse(raw) as RecentEvent);
   return out.sort((a, b) => b.ts - a.ts);
 }
 
@@ -276,9 +285,9 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   ];
   let recent: RecentEvent[] = [];
   // Whether the recent lists were read: a Redis that is not connected yields none, and says nothing of them.
-  let recentRead = deps.redis.status === 'ready';
+  let recentRead = req.recentLists !== undefined || deps.redis.status === 'ready';
   try {
-    recent = await readRecent(deps.redis, subjects);
+    recent = req.recentLists ? parseRecent(req.recentLists) : await readRecent(deps.redis, subjects);
   } catch {
     recentRead = false;
     reasons.push('session state unavailable (Redis)');
