@@ -212,13 +212,7 @@ export function createPrerendered(
     cache.attach(cacheKey, `${cacheKey}:${slot.suffix}`, encodeRendered(head, body));
   }
 
-  function serve(
-    req: Request,
-    res: Response,
-    raw: string,
-    prep: ReturnType<typeof prepareRec>,
-    started: number,
-  ) {
+  function serve(res: Response, raw: string, prep: ReturnType<typeof prepareRec>, started: number) {
     const recId = crypto.randomUUID();
     const { head, body } = decodeRendered(raw, recId);
     metrics.cacheRequests.inc({ cache: 'rendered', result: 'hit' });
@@ -285,7 +279,7 @@ export function createPrerendered(
           return next();
         }
         try {
-          serve(req, res, found.rendered, prep, started);
+          serve(res, found.rendered, prep, started);
         } catch (err) {
           logger.warn(
             { err: (err as Error).message },
