@@ -7,9 +7,8 @@ import path from 'node:path';
 import type { Logger } from '../../core';
 import { loadInductiveModel, modelsRoot, type InductiveModel } from '../../training';
 import { readContextFiles } from '../../training/artifacts/contextFiles';
-import { readHistoryFile } from '../../training/artifacts/historyFile';
+import { checkHistory, readHistoryFile } from '../../training/artifacts/historyFile';
 import type { UserHistory } from '../../training/context/history';
-import { checkHistory } from '../recs/history';
 import { trainedRankerOf, type TrainedRanker } from '../recs/trainedRanker';
 import { rowNorms, startAnnBuild, type ItemTable } from './embeddingIndex';
 

@@ -2,7 +2,6 @@
 // export began) when it is recent enough that every event since is still in the user's recent list in Redis;
 // else from Neo4j. recommend() merges the recent list in either way, so the snapshot plus Redis is the history
 // Neo4j would give, without a Neo4j round trip per cache miss (and while Neo4j is down).
-import type { UserHistory } from '../../training/context/history';
 import type { LoadedModel } from '../model/activeModel';
 
 export interface HistoryRow {
@@ -41,15 +40,4 @@ export function snapshotHistory(
   for (let k = h.ptr[row]; k < h.ptr[row + 1]; k++)
     out.push({ productId: model.itemIds[h.item[k]], type: REL[h.type[k]], ts: h.ts[k] });
   return out;
-}
-
-/** Refuse a snapshot that does not fit the model's users and items (it would name the wrong products). */
-export function checkHistory(h: UserHistory, nUsers: number, nItems: number): string | undefined {
-  if (h.nUsers !== nUsers) return `history.bin has ${h.nUsers} users, the model ${nUsers}`;
-  const n = h.ptr[h.nUsers];
-  for (let k = 0; k < n; k++) {
-    if (h.item[k] < 0 || h.item[k] >= nItems) return `history.bin names item row ${h.item[k]} of ${nItems}`;
-    if (h.type[k] > 2) return `history.bin has event type ${h.type[k]}`;
-  }
-  return undefined;
 }

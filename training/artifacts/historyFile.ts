@@ -67,3 +67,14 @@ export function readHistoryFile(dir: string): UserHistory | undefined {
   if (!fs.existsSync(file)) return undefined;
   return decodeHistory(fs.readFileSync(file), file);
 }
+
+/** Why a snapshot does not fit a model's users and items (it would name the wrong products), or undefined. */
+export function checkHistory(h: UserHistory, nUsers: number, nItems: number): string | undefined {
+  if (h.nUsers !== nUsers) return `history.bin has ${h.nUsers} users, the model ${nUsers}`;
+  const n = h.ptr[h.nUsers];
+  for (let k = 0; k < n; k++) {
+    if (h.item[k] < 0 || h.item[k] >= nItems) return `history.bin names item row ${h.item[k]} of ${nItems}`;
+    if (h.type[k] > 2) return `history.bin has event type ${h.type[k]}`;
+  }
+  return undefined;
+}
