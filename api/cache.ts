@@ -64,15 +64,6 @@ export interface ResultCache {
     known?: Lookup,
   ): Promise<{ value: T; hit: boolean; key: string | undefined }>;
   /**
-   * Read a raw value under a key made like an entry's (prefix, the subjects' generations, suffix) without counting
-   * or computing anything. `key` is undefined when Redis cannot be asked.
-   */
-  peek(
-    subjects: string[],
-    prefix: string,
-    suffix: string,
-  ): Promise<{ key: string | undefined; raw: string | null }>;
-  /**
    * One round trip for a request: the entry's key, and the value stored under its key plus `renderedSuffix` when
    * there is one, else the entry, else the subjects' recent lists. Undefined when Redis cannot be asked.
    */
@@ -94,7 +85,12 @@ export function createResultCache(
 ): ResultCache {
   const inflight = new Map<string, Promise<unknown>>();
   const usable = () => ttlSeconds > 0 && redis.status === 'ready';
-  const peek: ResultCache['peek'] = async (subjects, prefix, suffix) => {
+  // The entry alone (no pre-rendered answer, no recent lists): for a request that made no lookup.
+  const peek = async (
+    subjects: string[],
+    prefix: string,
+    suffix: string,
+  ): Promise<{ key: string | undefined; raw: string | null }> => {
     if (!usable()) return { key: undefined, raw: null };
     try {
       const [key, raw] = (await runScript(redis, GET, subjects.map(generationKey), [
@@ -108,7 +104,6 @@ export function createResultCache(
     }
   };
   return {
-    peek,
     async lookup(subjects, prefix, suffix, renderedSuffix) {
       if (!usable()) return undefined;
       try {

@@ -26,7 +26,7 @@ export interface ApiContext {
 
 /** A cache lookup made before Apollo, with the key parts it was made for. */
 export interface Prefetched {
-  subjects: string[];
+  /** The result's key parts; the shape names the user and session, so the subjects follow from it. */
   prefix: string;
   shape: string;
   lookup: Lookup;

@@ -271,7 +271,6 @@ export function createPrerendered(
           res.locals.prerenderSlot = { plan, variables: body.variables, suffix } satisfies Slot;
           // The resolver reuses what this lookup found (the entry, else the recent lists): no second round trip.
           res.locals.prefetched = {
-            subjects: prep.subjects,
             prefix: prep.cachePrefix,
             shape: prep.shape,
             lookup: found,

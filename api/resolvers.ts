@@ -70,12 +70,7 @@ export const resolvers = {
       // recent lists come from it, and Redis is not asked again.
       const pre = ctx.prefetched;
       const known =
-        pre &&
-        pre.prefix === prep.cachePrefix &&
-        pre.shape === prep.shape &&
-        pre.subjects.join('\n') === prep.subjects.join('\n')
-          ? pre.lookup
-          : undefined;
+        pre && pre.prefix === prep.cachePrefix && pre.shape === prep.shape ? pre.lookup : undefined;
       const { value, hit, key } = await services.cache.getOrCompute<RecResult>(
         prep.subjects,
         prep.cachePrefix,
