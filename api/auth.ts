@@ -2,6 +2,7 @@
 // reload, experiments, the job dashboard). Keys come from config (API_PUBLIC_KEYS, API_ADMIN_KEYS). With no
 // public keys configured the storefront surface is open (local development); admin always needs a key.
 import crypto from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../core';
 
@@ -15,10 +16,11 @@ export interface Caller {
 
 export type AuthResult = { ok: true; caller: Caller } | { ok: false; status: 401; message: string };
 
-export function presentedKey(req: Request): string | undefined {
-  const header = req.get('x-api-key');
-  if (header) return header.trim();
-  const auth = req.get('authorization');
+/** The key a request presents (x-api-key, else a Bearer token); from express's or node's request alike. */
+export function presentedKey(req: { headers: IncomingHttpHeaders }): string | undefined {
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header.trim();
+  const auth = req.headers.authorization;
   const m = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
   return m ? m[1].trim() : undefined;
 }
@@ -49,7 +51,7 @@ export function authenticate(api: Config['api'], key: string | undefined, addres
 }
 
 /** The caller, as attached to the response by the auth middleware. */
-export const callerOf = (res: Response): Caller => res.locals.caller as Caller;
+export const callerOf = (res: { locals: Record<string, unknown> }): Caller => res.locals.caller as Caller;
 
 export function authMiddleware(api: Config['api']) {
   return (req: Request, res: Response, next: NextFunction) => {

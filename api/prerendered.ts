@@ -14,7 +14,8 @@
 // included), under a key that also names the schema and the limits. Nothing under `recommendations` may depend
 // on the caller: the answer is shared by every caller that asks the same.
 import crypto from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 import {
   execute,
   getArgumentValues,
@@ -155,11 +156,19 @@ const acceptsPlainJson = (accept: string | undefined) =>
   accept === '*/*' ||
   (accept.includes('application/json') && !accept.includes('graphql-response'));
 
+/** The response of either front (express's or the bare one, front.ts): per-request state lives in `locals`. */
+export type PrerenderResponse = ServerResponse & { locals: Record<string, unknown> };
+
 export interface Prerendered {
-  /** The express middleware: answers a pre-rendered hit, else passes on (with a render slot on a miss). */
+  /**
+   * Answer a parsed request body with its pre-rendered answer: true if it was served. False leaves the request to
+   * Apollo, with what the lookup found (a render slot, the entry or recent lists) in `res.locals` on a miss.
+   */
+  answer(body: unknown, accept: string | undefined, res: PrerenderResponse): Promise<boolean>;
+  /** The same as express middleware (the express chain on /graphql, for what front.ts leaves to it). */
   middleware: RequestHandler;
   /** Hand what this path found for the request to its GraphQL context (a render hook, the lookup), if it missed. */
-  passOn(res: Response, ctx: ApiContext): void;
+  passOn(res: PrerenderResponse, ctx: ApiContext): void;
 }
 
 interface Slot {
@@ -212,7 +221,7 @@ export function createPrerendered(
     cache.attach(cacheKey, `${cacheKey}:${slot.suffix}`, encodeRendered(head, body));
   }
 
-  function serve(res: Response, raw: string, prep: ReturnType<typeof prepareRec>, started: number) {
+  function serve(res: ServerResponse, raw: string, prep: ReturnType<typeof prepareRec>, started: number) {
     const recId = crypto.randomUUID();
     const { head, body } = decodeRendered(raw, recId);
     metrics.cacheRequests.inc({ cache: 'rendered', result: 'hit' });
@@ -231,68 +240,71 @@ export function createPrerendered(
     metrics.requests.inc({ operation: 'recommendations', outcome: 'ok', variant: prep.variant.name });
   }
 
-  const middleware = (req: Request, res: Response, next: NextFunction) => {
+  async function answer(raw: unknown, accept: string | undefined, res: PrerenderResponse): Promise<boolean> {
     const started = performance.now();
-    const body = req.body as {
+    const body = raw as {
       query?: unknown;
       operationName?: unknown;
       variables?: unknown;
       extensions?: unknown;
     };
     if (
-      req.method !== 'POST' ||
       typeof body !== 'object' ||
       body === null ||
       typeof body.query !== 'string' ||
       body.query.length > MAX_PLANNED_QUERY ||
       body.extensions !== undefined ||
-      !acceptsPlainJson(req.headers.accept)
+      !acceptsPlainJson(accept)
     ) {
-      return next();
+      return false;
     }
     const operationName = typeof body.operationName === 'string' ? body.operationName : undefined;
     const plan = planFor(body.query, operationName);
-    if (!plan) return next();
+    if (!plan) return false;
     const coerced = planArguments(schema, plan, body.variables);
-    if (!coerced) return next();
+    if (!coerced) return false;
     let prep: ReturnType<typeof prepareRec>;
     try {
       prep = prepareRec(services, coerced.args, Date.now());
     } catch {
-      return next(); // bad input: Apollo answers with the typed error
+      return false; // bad input: Apollo answers with the typed error
     }
-    if (prep.pinnedMissing !== null) return next();
+    if (prep.pinnedMissing !== null) return false;
     const suffix = `r:${plan.id}:${coerced.others}`;
-    cache.lookup(prep.subjects, prep.cachePrefix, prep.shape, `:${suffix}`).then(
-      (found) => {
-        if (!found) return next();
-        if (found.rendered === null) {
-          metrics.cacheRequests.inc({ cache: 'rendered', result: 'miss' });
-          res.locals.prerenderSlot = { plan, variables: body.variables, suffix } satisfies Slot;
-          // The resolver reuses what this lookup found (the entry, else the recent lists): no second round trip.
-          res.locals.prefetched = {
-            prefix: prep.cachePrefix,
-            shape: prep.shape,
-            lookup: found,
-          } satisfies Prefetched;
-          return next();
-        }
-        try {
-          serve(res, found.rendered, prep, started);
-        } catch (err) {
-          logger.warn(
-            { err: (err as Error).message },
-            'a pre-rendered answer could not be served; Apollo answers',
-          );
-          if (!res.headersSent) next();
-        }
-      },
-      () => next(),
-    );
-  };
+    const found = await cache.lookup(prep.subjects, prep.cachePrefix, prep.shape, `:${suffix}`);
+    if (!found) return false;
+    if (found.rendered === null) {
+      metrics.cacheRequests.inc({ cache: 'rendered', result: 'miss' });
+      res.locals.prerenderSlot = { plan, variables: body.variables, suffix } satisfies Slot;
+      // The resolver reuses what this lookup found (the entry, else the recent lists): no second round trip.
+      res.locals.prefetched = {
+        prefix: prep.cachePrefix,
+        shape: prep.shape,
+        lookup: found,
+      } satisfies Prefetched;
+      return false;
+    }
+    try {
+      serve(res, found.rendered, prep, started);
+      return true;
+    } catch (err) {
+      logger.warn(
+        { err: (err as Error).message },
+        'a pre-rendered answer could not be served; Apollo answers',
+      );
+      return res.headersSent;
+    }
+  }
 
   return {
-    middleware,
+    answer,
+    middleware(req, res, next) {
+      if (req.method !== 'POST') return next();
+      answer(req.body, req.headers.accept, res).then(
+        (served) => served || next(),
+        () => next(),
+      );
+    },
     passOn(res, ctx) {
       ctx.prefetched = res.locals.prefetched as Prefetched | undefined;
       const slot = res.locals.prerenderSlot as Slot | undefined;

@@ -2,12 +2,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { createLogger, loadConfig } from '../core';
 import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/support';
 import type { GraphClient } from '../graph';
 import { startApiServer, type ApiServer } from './index';
 import { BASE_TS, loadFixture, publishFixtureModel, type Fixture } from './testing/fixture';
-import { gql, metricValue } from './testing/client';
+import { gql, metricValue, type GqlResponse } from './testing/client';
 
 const PUB = 'pub-key-0123456789';
 const ADMIN = 'admin-key-0123456789';
@@ -404,6 +405,56 @@ describe('bad input and abuse (each answered with a typed error, never a 500)', 
       ADMIN,
     );
     expect(admin.data!.modelStatus).toEqual({ phase: 'ready', version });
+  });
+
+  it('answers a body that is not JSON, or too large, with a typed error; the key is checked first', async () => {
+    const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
+      fetch(`${url()}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': PUB, ...headers },
+        body,
+      });
+    const broken = await post('{"query": ');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toEqual({
+      errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+    });
+    const huge = await post(JSON.stringify({ query: `{ __typename }`, pad: 'x'.repeat(600_000) }));
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as GqlResponse).errors?.[0].extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    const anonymous = await post('{"query": ', { 'x-api-key': '' });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('leaves other encodings to the express chain, which answers them the same way', async () => {
+    const body = zlib.gzipSync(JSON.stringify({ query: '{ product(id: "nope_p9") { id } }' }));
+    const res = await fetch(`${url()}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-api-key': PUB },
+      body,
+    });
+    const r = (await res.json()) as GqlResponse;
+    expect(res.status).toBe(200);
+    const plain = await gql(url(), '{ product(id: "nope_p9") { id } }', {}, PUB);
+    expect(r).toEqual({ data: plain.data, ...(plain.errors ? { errors: plain.errors } : {}) });
+    expect(r.data).toEqual({ product: null });
+  });
+
+  it('sends the CORS headers on GraphQL answers and answers preflights', async () => {
+    const origin = 'https://shop.example';
+    const res = await fetch(`${url()}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': PUB, origin },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    const preflight = await fetch(`${url()}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-api-key');
   });
 
   it('never leaks a stack trace', async () => {

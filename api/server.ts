@@ -25,7 +25,8 @@ import type { ApiContext } from './context';
 import { apiError, formatError } from './errors';
 import { createBreaker, guardGraph, withTimeout } from './guard';
 import { queryCost } from './limits';
-import { rateLimitMiddleware } from './rateLimit';
+import { createRateLimiter, rateLimitMiddleware } from './rateLimit';
+import { BODY_LIMIT, createFront, type FrontResponse } from './front';
 import { createLoaders } from './loaders';
 import { createMetrics } from './metrics';
 import { watchActiveModel } from './model/activeModel';
@@ -224,18 +225,18 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   app.disable('x-powered-by');
   // GraphQL answers are POSTed and per user: an ETag is never revalidated, and express would hash every body.
   app.set('etag', false);
-  const httpServer = http.createServer(app);
+  // Its request handler is set once the GraphQL front exists (below).
+  const httpServer = http.createServer();
   let draining = false;
 
   const origins = config.serving.corsOrigins;
-  app.use(
-    cors({
-      origin: origins.includes('*') ? '*' : origins,
-      methods: ['GET', 'POST', 'OPTIONS'],
-      allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'apollo-require-preflight'],
-      maxAge: 600,
-    }),
-  );
+  const corsHandler = cors({
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'x-api-key', 'authorization', 'apollo-require-preflight'],
+    maxAge: 600,
+  });
+  app.use(corsHandler);
   app.use((req, res, next) => {
     metrics.inflight.inc();
     res.on('close', () => metrics.inflight.dec());
@@ -265,27 +266,41 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     ],
   });
   await apollo.start();
+  const rateLimiter = createRateLimiter(redis, config.serving.rateLimitPerMinute);
+  const contextFor = (res: FrontResponse): ApiContext => {
+    const caller = callerOf(res);
+    const ctx: ApiContext = {
+      caller,
+      isAdmin: caller.role === 'admin',
+      loaders: createLoaders(graph, catalog, config.serving.maxFirst),
+      services,
+      variant: 'control',
+    };
+    prerendered.passOn(res, ctx);
+    return ctx;
+  };
   app.use(
     '/graphql',
-    express.json({ limit: '512kb' }),
+    express.json({ limit: BODY_LIMIT }),
     authMiddleware(config.api),
-    rateLimitFor(services),
+    rateLimitMiddleware(rateLimiter),
     prerendered.middleware,
-    expressMiddleware(apollo, {
-      context: async ({ res }) => {
-        const caller = callerOf(res);
-        const ctx: ApiContext = {
-          caller,
-          isAdmin: caller.role === 'admin',
-          loaders: createLoaders(graph, catalog, config.serving.maxFirst),
-          services,
-          variant: 'control',
-        };
-        prerendered.passOn(res, ctx);
-        return ctx;
-      },
-    }),
+    expressMiddleware(apollo, { context: async ({ res }) => contextFor(res) }),
   );
+  const front = createFront({
+    apollo,
+    api: config.api,
+    cors: corsHandler as unknown as Parameters<typeof createFront>[0]['cors'],
+    rateLimiter,
+    prerendered,
+    metrics,
+    logger,
+    context: contextFor,
+  });
+  // POST /graphql with a JSON body is answered by the front (front.ts) before express; express serves the rest.
+  httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!front(req, res)) app(req, res);
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -360,8 +375,4 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       return stopping;
     },
   };
-}
-
-function rateLimitFor(services: Services): RequestHandler {
-  return rateLimitMiddleware(services.redis, services.config.serving.rateLimitPerMinute);
 }
