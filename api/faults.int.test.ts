@@ -10,7 +10,7 @@ import { freePort, startScratchNeo4j, type ScratchNeo4j } from '../test/support'
 import { startEventConsumer } from '../events';
 import { startApiServer, type ApiServer } from './index';
 import { loadFixture, publishFixtureModel, type Fixture } from './testing/fixture';
-import { gql } from './testing/client';
+import { gql, metricValue } from './testing/client';
 
 /**
  * Longest a request may take right after a backing service dies. A hung request would wait out the driver's
@@ -155,6 +155,29 @@ describe('faults', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
     expect(last!.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
+    await s.stop(1000);
+  });
+
+  it('refuses a client over its limit even what it would get from a pre-rendered answer', async () => {
+    // Its own client (key): the limit's counter is in Redis, shared with the test above.
+    const key = `faults-limit-${Date.now()}`;
+    const s = await start({ API_RATE_LIMIT_PER_MIN: '5', API_PUBLIC_KEYS: key });
+    const q = `query R($u: ID, $s: ID) { recommendations(userId: $u, sessionId: $s, first: 5) { cached items { product { id } } } }`;
+    const vars = { u: fx.id('u3'), s: `limit-${Date.now()}` };
+    const answers: Array<{ status: number; cached?: boolean }> = [];
+    for (let i = 0; i < 7; i++) {
+      const r = await gql<{ recommendations: { cached: boolean } }>(s.url, q, vars, key);
+      answers.push({ status: r.status, cached: r.data?.recommendations.cached });
+    }
+    // Computed, then a hit through Apollo (which pre-renders it), then pre-rendered hits, then refused.
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(answers.slice(0, 5).map((a) => a.cached)).toEqual([false, true, true, true, true]);
+    // The third to fifth were (mostly: rendering finishes just after the second) pre-rendered answers.
+    const rendered = await metricValue(s.url, 'graphrec_cache_requests_total', {
+      cache: 'rendered',
+      result: 'hit',
+    });
+    expect(rendered).toBeGreaterThanOrEqual(2);
     await s.stop(1000);
   });
 

@@ -164,12 +164,23 @@ export interface Prerendered {
    * Answer a parsed request body with its pre-rendered answer: true if it was served. False leaves the request to
    * Apollo, with what the lookup found (a render slot, the entry or recent lists) in `res.locals` on a miss.
    */
-  answer(body: unknown, accept: string | undefined, res: PrerenderResponse): Promise<boolean>;
+  answer(
+    body: unknown,
+    accept: string | undefined,
+    res: PrerenderResponse,
+    /**
+     * Whether the request may be answered at all (the rate limit's decision): asked for before this path's lookup
+     * so that both leave in one Redis write (ioredis auto-pipelining), awaited before anything is served.
+     */
+    allowed?: Promise<boolean>,
+  ): Promise<boolean>;
   /** The same as express middleware (the express chain on /graphql, for what front.ts leaves to it). */
   middleware: RequestHandler;
   /** Hand what this path found for the request to its GraphQL context (a render hook, the lookup), if it missed. */
   passOn(res: PrerenderResponse, ctx: ApiContext): void;
 }
+
+const ALLOWED = Promise.resolve(true);
 
 interface Slot {
   plan: RecPlan;
@@ -240,7 +251,12 @@ export function createPrerendered(
     metrics.requests.inc({ operation: 'recommendations', outcome: 'ok', variant: prep.variant.name });
   }
 
-  async function answer(raw: unknown, accept: string | undefined, res: PrerenderResponse): Promise<boolean> {
+  async function answer(
+    raw: unknown,
+    accept: string | undefined,
+    res: PrerenderResponse,
+    allowed: Promise<boolean> = ALLOWED,
+  ): Promise<boolean> {
     const started = performance.now();
     const body = raw as {
       query?: unknown;
@@ -272,7 +288,8 @@ export function createPrerendered(
     if (prep.pinnedMissing !== null) return false;
     const suffix = `r:${plan.id}:${coerced.others}`;
     const found = await cache.lookup(prep.subjects, prep.cachePrefix, prep.shape, `:${suffix}`);
-    if (!found) return false;
+    // Nothing found is used, not even by the resolver, unless the request is allowed.
+    if (!found || !(await allowed)) return false;
     if (found.rendered === null) {
       metrics.cacheRequests.inc({ cache: 'rendered', result: 'miss' });
       res.locals.prerenderSlot = { plan, variables: body.variables, suffix } satisfies Slot;
