@@ -35,7 +35,13 @@ describe('runPaced against a local server', () => {
       req.resume();
       req.on('end', () => {
         if (req.url === '/fail') res.writeHead(500).end();
-        else res.end(req.url === '/errors' ? '{"errors":[]}' : '{"data":{}}');
+        else if (req.url === '/hang')
+          return; // never answered
+        else if (req.url === '/close') res.writeHead(200, { connection: 'close' }).end('{"data":{}}');
+        else if (req.url === '/chunked') {
+          res.write('{"data":');
+          res.end('{}}');
+        } else res.end(req.url === '/errors' ? '{"errors":[]}' : '{"data":{}}');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,5 +87,44 @@ describe('runPaced against a local server', () => {
       ...hooks(),
     });
     expect(mismatched.mismatches).toBe(10);
+  });
+
+  it('survives servers that close the connection, stream chunks, or never answer', async () => {
+    const closing = await runPaced({
+      url: `${url}/close`,
+      rate: 100,
+      seconds: 0.3,
+      connections: 4,
+      ...hooks(),
+    });
+    expect(closing).toMatchObject({ requests: 30, errors: 0, non2xx: 0, timeouts: 0, mismatches: 0 });
+    const chunked = await runPaced({
+      url: `${url}/chunked`,
+      rate: 100,
+      seconds: 0.3,
+      connections: 4,
+      ...hooks(),
+    });
+    expect(chunked).toMatchObject({ requests: 30, errors: 0, non2xx: 0, timeouts: 0, mismatches: 0 });
+    const hanging = await runPaced({
+      url: `${url}/hang`,
+      rate: 20,
+      seconds: 0.2,
+      connections: 2,
+      timeoutMs: 200,
+      ...hooks(),
+    });
+    // Two connections hang until their timeout; the two requests queued behind them get fresh sockets and hang too.
+    expect(hanging).toMatchObject({ requests: 4, timeouts: 4, errors: 0 });
+  });
+
+  it('fails a run it cannot connect for', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(
+      runPaced({ url: `http://127.0.0.1:${port}/`, rate: 10, seconds: 0.1, connections: 1, ...hooks() }),
+    ).rejects.toThrow(/ECONNREFUSED/);
   });
 });
