@@ -9,12 +9,14 @@
 // or a compressed body) is left to express, which still mounts the full chain on /graphql.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type Redis from 'ioredis';
 import type { Logger } from '../core';
 import { authenticate, presentedKey, type Caller } from './auth';
 import type { ApiContext } from './context';
 import type { Metrics } from './metrics';
 import type { Prerendered } from './prerendered';
 import { tooManyRequests, type RateLimiter } from './rateLimit';
+import { inOneWrite } from './redis';
 
 /** The largest request body accepted, as express.json's limit on the same route. */
 export const BODY_LIMIT = 512 * 1024;
@@ -29,6 +31,8 @@ export interface FrontOptions {
   cors: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
   rateLimiter: RateLimiter;
   prerendered: Prerendered;
+  /** The connection the rate limiter and the pre-rendered lookup share: both leave in one write on it. */
+  redis: Redis;
   metrics: Metrics;
   logger: Logger;
   context: (res: FrontResponse) => ApiContext;
@@ -106,12 +110,14 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     } catch {
       return sendJson(res, 400, errorBody('the request body is not valid JSON', 'BAD_REQUEST'));
     }
-    // The rate limit and the pre-rendered path's lookup are asked for in the same tick, so ioredis sends them in
-    // one write: one round trip. Nothing is served before the limit allows it.
-    const limit = opts.rateLimiter.consume(auth.caller.clientId);
-    const allowed = limit.then((l) => l === null);
-    const served = await opts.prerendered.answer(body, req.headers.accept, res, allowed).catch(() => false);
-    if (served) return;
+    // The rate limit and the pre-rendered path's lookup are both sent before either reply is awaited, in one
+    // write: one round trip's wait. Nothing is served before the limit allows it.
+    const { limit, answered } = inOneWrite(opts.redis, () => {
+      const limit = opts.rateLimiter.consume(auth.caller.clientId);
+      const allowed = limit.then((l) => l === null);
+      return { limit, answered: opts.prerendered.answer(body, req.headers.accept, res, allowed) };
+    });
+    if (await answered.catch(() => false)) return;
     const limited = await limit;
     if (limited !== null) {
       return sendJson(res, 429, tooManyRequests(limited), {

@@ -170,7 +170,7 @@ export interface Prerendered {
     res: PrerenderResponse,
     /**
      * Whether the request may be answered at all (the rate limit's decision): asked for before this path's lookup
-     * so that both leave in one Redis write (ioredis auto-pipelining), awaited before anything is served.
+     * so that both are in flight at once (one round trip's wait), awaited before anything is served.
      */
     allowed?: Promise<boolean>,
   ): Promise<boolean>;

@@ -298,6 +298,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     cors: corsHandler as unknown as Parameters<typeof createFront>[0]['cors'],
     rateLimiter,
     prerendered,
+    redis,
     metrics,
     logger,
     context: contextFor,
