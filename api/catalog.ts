@@ -14,8 +14,8 @@ export interface CatalogProduct {
   launchedAt: number | null;
   categoryId: string | null;
   brandId: string | null;
-  /** The leaf category and its ancestors, leaf first. */
-  categoryPath: string[];
+  /** The leaf category and its ancestors, leaf first (shared by the products of a leaf: never mutate it). */
+  categoryPath: readonly string[];
   /** Display details (absent in test catalogues built by hand). */
   description?: string | null;
   currency?: string | null;
@@ -128,7 +128,41 @@ export function createCatalog(graph: GraphClient, logger: Logger, reloadMs = 300
     }
     return out;
   };
-  const toProduct = (r: ProductRow): CatalogProduct => ({ ...r, categoryPath: pathOf(r.categoryId) });
+  // The catalogue is most of the API's long-lived heap, and a full GC marks every object in it, so a product
+  // costs as few objects as it can: one literal shape for all products (a spread of a driver row gave each
+  // product its own hidden class), one shared path array per leaf category, and one copy of each repeated
+  // string (category, brand, currency) instead of one per row.
+  const paths = new Map<string | null, readonly string[]>();
+  const shared = new Map<string, string>();
+  const intern = (s: string | null | undefined): string | null => {
+    if (s === null || s === undefined) return null;
+    const known = shared.get(s);
+    if (known !== undefined) return known;
+    shared.set(s, s);
+    return s;
+  };
+  const toProduct = (r: ProductRow): CatalogProduct => {
+    let path = paths.get(r.categoryId);
+    if (!path) {
+      path = pathOf(r.categoryId);
+      paths.set(r.categoryId, path);
+    }
+    return {
+      id: r.id,
+      name: r.name,
+      price: r.price,
+      inStock: r.inStock,
+      consumable: r.consumable,
+      launchedAt: r.launchedAt,
+      categoryId: intern(r.categoryId),
+      brandId: intern(r.brandId),
+      categoryPath: path,
+      description: r.description ?? null,
+      currency: intern(r.currency),
+      brandName: intern(r.brandName),
+      brandTier: intern(r.brandTier),
+    };
+  };
 
   function add(p: CatalogProduct): void {
     products.set(p.id, p);
@@ -142,6 +176,8 @@ export function createCatalog(graph: GraphClient, logger: Logger, reloadMs = 300
   async function reload(): Promise<void> {
     const cats = await graph.read<CatalogCategory>(CATEGORIES);
     categories = new Map(cats.map((c) => [c.id, c]));
+    paths.clear();
+    shared.clear();
     const rows = await graph.read<ProductRow>(PRODUCTS);
     const next = new Map<string, CatalogProduct>();
     const nextByCat = new Map<string, CatalogProduct[]>();
