@@ -35,6 +35,7 @@ import { createPrerendered } from './prerendered';
 import { createPopularity } from './recs/popularity';
 import { createSeedNeighbourCache } from './recs/seedNeighbours';
 import { createApiRedis, EVENT_WRITE_TIMEOUT_MS } from './redis';
+import { collectStartupGarbage } from './startupGc';
 import { resolvers } from './resolvers';
 import { typeDefs } from './schema';
 import type { Services } from './services';
@@ -349,6 +350,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   opts.mount?.(app, { admin: requireAdmin(config.api) });
 
   const port = opts.port ?? config.api.port;
+  collectStartupGarbage(logger);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(port, config.api.host, () => resolve());
