@@ -14,7 +14,7 @@ import type { Logger } from '../core';
 import { authenticate, presentedKey, type Caller } from './auth';
 import type { ApiContext } from './context';
 import type { Metrics } from './metrics';
-import type { Prerendered } from './prerendered';
+import type { Prerendered, PrerenderResponse } from './prerendered';
 import { tooManyRequests, type RateLimiter } from './rateLimit';
 import { inOneWrite } from './redis';
 
@@ -22,7 +22,7 @@ import { inOneWrite } from './redis';
 export const BODY_LIMIT = 512 * 1024;
 
 /** A response with per-request state, as express's `res.locals`: the caller, the pre-rendered path's lookup. */
-export type FrontResponse = ServerResponse & { locals: Record<string, unknown> };
+export type FrontResponse = PrerenderResponse;
 
 export interface FrontOptions {
   apollo: ApolloServer<ApiContext>;
