@@ -35,6 +35,7 @@ import { createPrerendered } from './prerendered';
 import { createPopularity } from './recs/popularity';
 import { createSeedNeighbourCache } from './recs/seedNeighbours';
 import { createApiRedis, EVENT_WRITE_TIMEOUT_MS } from './redis';
+import { stopPretenuring } from './pretenuring';
 import { collectStartupGarbage } from './startupGc';
 import { resolvers } from './resolvers';
 import { typeDefs } from './schema';
@@ -122,6 +123,8 @@ function metricsPlugin(services: Services): ApolloServerPlugin<ApiContext> {
 }
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  // First: no allocation site may be tenured by the loads or the misses and then serve hits (pretenuring.ts).
+  stopPretenuring();
   const { config, logger } = opts;
   const metrics = createMetrics();
   const graphBreaker = createBreaker('Neo4j', 2000);
