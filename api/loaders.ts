@@ -139,40 +139,85 @@ export interface Loaders {
   userEvents: DataLoader<string, UserEventRow[]>;
 }
 
-/** `maxList` bounds the per-key lists the loaders fetch (resolvers slice to their `first`). */
-export function createLoaders(graph: GraphClient, catalog: Catalog, maxList: number): Loaders {
-  const lists = (q: NamedQuery) =>
-    new DataLoader<string, string[]>(async (ids) => {
-      const rows = await graph.read<{ id: string; ids: string[] }>(q, { ids, limit: maxList });
+/**
+ * A request's loaders, each made on first use (`maxList` bounds the per-key lists they fetch; resolvers slice to
+ * their `first`). Most requests need none: recommendations, similarProducts and trackEvents describe products
+ * from the in-memory catalogue. The getters live on the prototype, so Apollo's per-operation copy of the context
+ * (Object.assign) copies this object's reference without making all seven. A getter in the context literal did
+ * not survive that copy, and left the context in dictionary mode: measured, each GraphQL request then promoted
+ * ~3x more to the old generation (docs/performance.md, "API").
+ */
+class LazyLoaders implements Loaders {
+  #product?: Loaders['product'];
+  #category?: Loaders['category'];
+  #children?: Loaders['children'];
+  #categoryProducts?: Loaders['categoryProducts'];
+  #boughtTogether?: Loaders['boughtTogether'];
+  #user?: Loaders['user'];
+  #userEvents?: Loaders['userEvents'];
+
+  constructor(
+    private readonly graph: GraphClient,
+    private readonly catalog: Catalog,
+    private readonly maxList: number,
+  ) {}
+
+  private lists(q: NamedQuery): DataLoader<string, string[]> {
+    return new DataLoader<string, string[]>(async (ids) => {
+      const rows = await this.graph.read<{ id: string; ids: string[] }>(q, { ids, limit: this.maxList });
       return alignByKey(ids, rows, (r) => r.id).map((r) => r?.ids ?? []);
     });
-  return {
-    product: new DataLoader<string, ProductRow | null>(async (ids) => {
+  }
+
+  get product(): Loaders['product'] {
+    return (this.#product ??= new DataLoader<string, ProductRow | null>(async (ids) => {
       try {
-        const rows = await graph.read<ProductRow>(Q.products, { ids });
+        const rows = await this.graph.read<ProductRow>(Q.products, { ids });
         return alignByKey(ids, rows, (r) => r.id);
       } catch (err) {
         // Neo4j down, slow or failing: the in-memory catalogue still knows the essentials of every product,
         // and one failing lookup must not fail a whole recommendation page.
         void err;
-        return ids.map((id) => catalog.details(id) ?? null);
+        return ids.map((id) => this.catalog.details(id) ?? null);
       }
-    }),
-    category: new DataLoader<string, CategoryRow | null>(async (ids) =>
-      alignByKey(ids, await graph.read<CategoryRow>(Q.categories, { ids }), (r) => r.id),
-    ),
-    children: lists(Q.children),
-    categoryProducts: lists(Q.categoryProducts),
-    boughtTogether: lists(Q.boughtTogether),
-    user: new DataLoader<string, UserRow | null>(async (ids) =>
-      alignByKey(ids, await graph.read<UserRow>(Q.users, { ids }), (r) => r.id),
-    ),
-    userEvents: new DataLoader<string, UserEventRow[]>(async (ids) => {
-      const rows = await graph.read<{ id: string; events: UserEventRow[] }>(Q.userEvents, {
+    }));
+  }
+
+  get category(): Loaders['category'] {
+    return (this.#category ??= new DataLoader<string, CategoryRow | null>(async (ids) =>
+      alignByKey(ids, await this.graph.read<CategoryRow>(Q.categories, { ids }), (r) => r.id),
+    ));
+  }
+
+  get children(): Loaders['children'] {
+    return (this.#children ??= this.lists(Q.children));
+  }
+
+  get categoryProducts(): Loaders['categoryProducts'] {
+    return (this.#categoryProducts ??= this.lists(Q.categoryProducts));
+  }
+
+  get boughtTogether(): Loaders['boughtTogether'] {
+    return (this.#boughtTogether ??= this.lists(Q.boughtTogether));
+  }
+
+  get user(): Loaders['user'] {
+    return (this.#user ??= new DataLoader<string, UserRow | null>(async (ids) =>
+      alignByKey(ids, await this.graph.read<UserRow>(Q.users, { ids }), (r) => r.id),
+    ));
+  }
+
+  get userEvents(): Loaders['userEvents'] {
+    return (this.#userEvents ??= new DataLoader<string, UserEventRow[]>(async (ids) => {
+      const rows = await this.graph.read<{ id: string; events: UserEventRow[] }>(Q.userEvents, {
         ids,
-        limit: maxList,
+        limit: this.maxList,
       });
       return alignByKey(ids, rows, (r) => r.id).map((r) => r?.events ?? []);
-    }),
-  };
+    }));
+  }
+}
+
+export function createLoaders(graph: GraphClient, catalog: Catalog, maxList: number): Loaders {
+  return new LazyLoaders(graph, catalog, maxList);
 }

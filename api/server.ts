@@ -27,7 +27,7 @@ import { createBreaker, guardGraph, withTimeout } from './guard';
 import { queryCost } from './limits';
 import { createRateLimiter, rateLimitMiddleware } from './rateLimit';
 import { BODY_LIMIT, createFront, type FrontResponse } from './front';
-import { createLoaders, type Loaders } from './loaders';
+import { createLoaders } from './loaders';
 import { createMetrics } from './metrics';
 import { watchActiveModel } from './model/activeModel';
 import { createPinnedModels } from './model/pinnedModels';
@@ -273,15 +273,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const rateLimiter = createRateLimiter(redis, config.serving.rateLimitPerMinute);
   const contextFor = (res: FrontResponse): ApiContext => {
     const caller = callerOf(res);
-    let loaders: Loaders | undefined;
     const ctx: ApiContext = {
       caller,
       isAdmin: caller.role === 'admin',
-      // Made on first use: recommendations, similarProducts and trackEvents describe products from the catalogue
-      // and never batch a Neo4j read, and a request's loaders were a share of what outlived a minor GC.
-      get loaders() {
-        return (loaders ??= createLoaders(graph, catalog, config.serving.maxFirst));
-      },
+      // Each loader is made on first use (loaders.ts).
+      loaders: createLoaders(graph, catalog, config.serving.maxFirst),
       services,
       variant: 'control',
     };
