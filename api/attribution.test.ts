@@ -4,6 +4,7 @@ import { GraphrecError } from '../core';
 import { defaultAppendOptions, type TrackedEvent } from '../events';
 import type { ExposuresByRecId, Outcome } from '../experiments';
 import type { ApiContext } from './context';
+import { tagWithExposures } from './attribution';
 import { resolvers } from './resolvers';
 
 const exposures: ExposuresByRecId = new Map([
@@ -97,5 +98,26 @@ describe('trackEvents with experiments', () => {
       'the events were stored but their experiment outcomes could not be counted; retry with the same idempotency keys',
     ]);
     expect(s.appended).toHaveLength(1);
+  });
+});
+
+describe('tagWithExposures', () => {
+  it('keeps every field of each event, in order, and adds its experiment and variant', () => {
+    const untagged = {
+      eventId: 'evt-00000001',
+      type: 'purchase' as const,
+      userId: 'u1',
+      anonymous: false,
+      sessionId: 's1',
+      productId: 'p1',
+      ts: 1_700_000_000_000,
+      quantity: 2,
+      price: 4.5,
+      recId: 'rec-aaaa-1',
+    };
+    const [tagged, untracked] = tagWithExposures([untagged, { ...untagged, recId: null }], exposures);
+    expect(tagged).toEqual({ ...untagged, experiment: 'exp1', variant: 'b' });
+    expect(Object.keys(tagged)).toEqual([...Object.keys(untagged), 'experiment', 'variant']);
+    expect(untracked).toEqual({ ...untagged, recId: null, experiment: null, variant: null });
   });
 });

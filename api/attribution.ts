@@ -10,7 +10,23 @@ export const recIdsOf = (events: UntaggedEvent[]): string[] =>
 export function tagWithExposures(events: UntaggedEvent[], exposures: ExposuresByRecId): TrackedEvent[] {
   return events.map((e) => {
     const x = e.recId === null ? undefined : exposures.get(e.recId);
-    return { ...e, experiment: x?.experimentId ?? null, variant: x?.variant ?? null };
+    // Written out, not `{ ...e, ... }`: measured, with the spread every tagged event (and with it the request's
+    // other objects) outlived the young-generation GCs, ~6 KB promoted per batch of 10 against ~1.5 KB
+    // (docs/performance.md, "API").
+    return {
+      eventId: e.eventId,
+      type: e.type,
+      userId: e.userId,
+      anonymous: e.anonymous,
+      sessionId: e.sessionId,
+      productId: e.productId,
+      ts: e.ts,
+      quantity: e.quantity,
+      price: e.price,
+      recId: e.recId,
+      experiment: x?.experimentId ?? null,
+      variant: x?.variant ?? null,
+    };
   });
 }
 
