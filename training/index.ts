@@ -37,3 +37,6 @@ export { isNewArrival, newArrivalQuota, newArrivalsOff, LIST_SIZE } from './cont
 export type { NewArrivals } from './context/ranker';
 export { readShop } from './data/shop';
 export type { ShopData } from './data/shop';
+export { tuningSplit } from './data/tuningSplit';
+export type { TuningSplit } from './data/tuningSplit';
+export type { Csr } from './data/csr';

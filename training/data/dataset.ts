@@ -13,6 +13,11 @@ export interface Dataset {
   train: Csr;
   /** user -> items held out for evaluation; empty rows for users without test items. */
   test: Csr;
+  /**
+   * user -> items held out for tuning, when the split ships one (`valid.txt`); disjoint from train and test.
+   * Absent: tuning carves its validation out of train (training/data/split.ts).
+   */
+  valid?: Csr;
   /** sha256 over the input files, in order, so a model can name the data it was trained on. */
   dataHash: string;
   files: string[];

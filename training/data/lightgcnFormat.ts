@@ -1,11 +1,11 @@
-// Reader for the LightGCN benchmark format: `DIR/train.txt` and `DIR/test.txt`, one line per user,
-// `user_id item_id item_id ...` with integer ids. Parsed straight into typed arrays: a 1M-interaction file
+// Reader for the LightGCN benchmark format: `DIR/train.txt`, `DIR/test.txt` and, where the split has one,
+// `DIR/valid.txt`, one line per user, `user_id item_id item_id ...` with integer ids. Parsed straight into typed arrays: a 1M-interaction file
 // becomes a few Int32Arrays, never a million JS objects.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { notFound, validationError } from '../../core';
-import { csrFromTriples, sortRows } from './csr';
+import { csrFromTriples, sortRows, type Csr } from './csr';
 import type { Dataset } from './dataset';
 
 interface RawLines {
@@ -81,16 +81,18 @@ function parseFile(file: string): RawLines {
   return { users, items, lines, count, emptyUsers };
 }
 
-/** Read `DIR/train.txt` and `DIR/test.txt` of the LightGCN benchmark format into a Dataset. */
+/** Read `DIR/train.txt`, `DIR/test.txt` (and `DIR/valid.txt` if present) into a Dataset. */
 export function readLightgcnDir(dir: string): Dataset {
   const trainFile = path.join(dir, 'train.txt');
   const testFile = path.join(dir, 'test.txt');
+  const validFile = path.join(dir, 'valid.txt');
   for (const f of [trainFile, testFile]) {
     if (!fs.existsSync(f))
       throw notFound(`the lightgcn data directory must contain ${path.basename(f)}`, { file: f });
   }
   const tr = parseFile(trainFile);
   const te = parseFile(testFile);
+  const va = fs.existsSync(validFile) ? parseFile(validFile) : undefined;
   if (tr.count === 0)
     throw validationError('the training graph is empty: train.txt has no interactions', { file: trainFile });
   if (tr.emptyUsers.length > 0) {
@@ -122,27 +124,39 @@ export function readLightgcnDir(dir: string): Dataset {
     trU[e] = rowOf(userRow, userIds, tr.users[e]);
     trI[e] = rowOf(itemRow, itemIds, tr.items[e]);
   }
-  const teU = new Int32Array(te.count);
-  const teI = new Int32Array(te.count);
-  for (let e = 0; e < te.count; e++) {
-    const r = userRow.get(te.users[e]);
-    if (r === undefined) {
-      throw validationError(`test user ${te.users[e]} has no train items, so it cannot be ranked`, {
-        file: testFile,
-        line: te.lines[e],
-      });
+  const heldOut = (raw: RawLines, file: string) => {
+    const u = new Int32Array(raw.count);
+    const i = new Int32Array(raw.count);
+    for (let e = 0; e < raw.count; e++) {
+      const r = userRow.get(raw.users[e]);
+      if (r === undefined) {
+        throw validationError(
+          `${path.basename(file, '.txt')} user ${raw.users[e]} has no train items, so it cannot be ranked`,
+          { file, line: raw.lines[e] },
+        );
+      }
+      u[e] = r;
+      i[e] = rowOf(itemRow, itemIds, raw.items[e]);
     }
-    teU[e] = r;
-    teI[e] = rowOf(itemRow, itemIds, te.items[e]);
-  }
+    return { u, i };
+  };
+  const teRows = heldOut(te, testFile);
+  const vaRows = va ? heldOut(va, validFile) : undefined;
   if (te.count === 0)
     throw validationError('the split has no test users: test.txt has no interactions', { file: testFile });
   const nUsers = userIds.length;
   const nItems = itemIds.length;
   const train = dedupe(sortRows(csrFromTriples(nUsers, nItems, trU, trI)));
-  const test = dedupe(sortRows(csrFromTriples(nUsers, nItems, teU, teI)));
+  const test = dedupe(sortRows(csrFromTriples(nUsers, nItems, teRows.u, teRows.i)));
+  const valid = vaRows ? dedupe(sortRows(csrFromTriples(nUsers, nItems, vaRows.u, vaRows.i))) : undefined;
+  if (valid && va) {
+    // A validation item that is also a test item would let tuning see test; one in train tunes on nothing.
+    checkDisjoint(valid, test, va, validFile, 'test.txt', userIds);
+    checkDisjoint(valid, train, va, validFile, 'train.txt', userIds);
+  }
+  const files = valid ? [trainFile, validFile, testFile] : [trainFile, testFile];
   const hash = createHash('sha256');
-  for (const f of [trainFile, testFile]) hash.update(fs.readFileSync(f));
+  for (const f of files) hash.update(fs.readFileSync(f));
   return {
     name: path.basename(path.resolve(dir)),
     nUsers,
@@ -151,9 +165,37 @@ export function readLightgcnDir(dir: string): Dataset {
     itemIds: Int32Array.from(itemIds),
     train,
     test,
+    ...(valid ? { valid } : {}),
     dataHash: hash.digest('hex'),
-    files: [trainFile, testFile],
+    files,
   };
+}
+
+/** Fail on the first (user, item) of `a` that `b` also holds, naming the line of `a`'s file it came from. */
+function checkDisjoint(
+  a: Csr,
+  b: Csr,
+  raw: RawLines,
+  file: string,
+  other: string,
+  userIds: number[],
+): void {
+  for (let u = 0; u < a.nRows; u++) {
+    let q = b.ptr[u];
+    const qEnd = b.ptr[u + 1];
+    for (let e = a.ptr[u]; e < a.ptr[u + 1]; e++) {
+      const item = a.idx[e];
+      while (q < qEnd && b.idx[q] < item) q++;
+      if (q < qEnd && b.idx[q] === item) {
+        let line = 0;
+        for (let k = 0; k < raw.count; k++) if (raw.users[k] === userIds[u]) line = raw.lines[k];
+        throw validationError(
+          `user ${userIds[u]} has an item in both ${path.basename(file)} and ${other}; a held-out item must appear in one file only`,
+          { file, line },
+        );
+      }
+    }
+  }
 }
 
 /** Drop repeated items within a row (rows must be sorted). */
