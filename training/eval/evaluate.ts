@@ -34,51 +34,83 @@ export interface EvalResult {
   seconds: number;
 }
 
-export function evaluate(s: Scorer, opts: EvalOptions): EvalResult {
-  const t0 = Date.now();
-  const ks = opts.ks ?? METRIC_KS;
-  const kMax = Math.max(...ks);
-  const nItems = opts.exclude.nCols;
-  const users = opts.users ?? usersWithTruth(opts.truth);
-  const block = opts.blockSize ?? 256;
+/**
+ * Any model that can score a block of users against the whole catalogue: row r of `out` (nItems wide) gets
+ * users[r]'s scores. Embedding tables, item-item neighbourhoods and blends of them all evaluate the same way.
+ */
+export interface BlockScorer {
+  nItems: number;
+  /** Largest block `scoreBlock` accepts (the evaluator sizes its buffer from it). */
+  maxBlock: number;
+  scoreBlock(users: Int32Array, out: Float32Array): void;
+  dispose?(): void;
+}
+
+export function evaluate(s: Scorer | BlockScorer, opts: EvalOptions): EvalResult {
+  if ('scoreBlock' in s) return evaluateBlocks(s, opts);
+  const dot = dotBlockScorer(s, opts.exclude.nCols, opts.blockSize ?? 256);
+  try {
+    return evaluateBlocks(dot, opts);
+  } finally {
+    dot.dispose();
+  }
+}
+
+/** Scores = users x itemsᵀ (+ bias), one tfjs matMul per block against the items transposed once. */
+export function dotBlockScorer(s: Scorer, nItems: number, maxBlock = 256): Required<BlockScorer> {
   const d = s.dims;
-  const acc = emptySums(ks);
-  const seen = ks.map(() => new Uint8Array(nItems));
-  const ranked = new Int32Array(kMax);
-  const heap = new Float32Array(kMax);
   // Items transposed once to [D, nItems]: the non-transposed matMul is several times faster on wasm.
   const itemsT = new Float32Array(d * nItems);
   for (let i = 0; i < nItems; i++) for (let j = 0; j < d; j++) itemsT[j * nItems + i] = s.items[i * d + j];
   const itemT = tf.tensor2d(itemsT, [d, nItems]);
   const bias = s.itemBias ? tf.tensor2d(s.itemBias, [1, nItems]) : undefined;
-  const uBuf = new Float32Array(block * d);
-  try {
-    for (let b0 = 0; b0 < users.length; b0 += block) {
-      const nb = Math.min(block, users.length - b0);
-      for (let r = 0; r < nb; r++)
-        uBuf.set(s.users.subarray(users[b0 + r] * d, users[b0 + r] * d + d), r * d);
+  const uBuf = new Float32Array(maxBlock * d);
+  return {
+    nItems,
+    maxBlock,
+    scoreBlock(users, out) {
+      const nb = users.length;
+      for (let r = 0; r < nb; r++) uBuf.set(s.users.subarray(users[r] * d, users[r] * d + d), r * d);
       const scores = tf.tidy(() => {
-        const u = tf.tensor2d(uBuf.subarray(0, nb * d), [nb, d]);
-        const m = tf.matMul(u, itemT);
+        const m = tf.matMul(tf.tensor2d(uBuf.subarray(0, nb * d), [nb, d]), itemT);
         return bias ? tf.add(m, bias) : m;
       });
-      const sc = scores.dataSync() as Float32Array;
+      out.set(scores.dataSync() as Float32Array);
       scores.dispose();
-      for (let r = 0; r < nb; r++) {
-        const u = users[b0 + r];
-        const base = r * nItems;
-        for (let e = opts.exclude.ptr[u]; e < opts.exclude.ptr[u + 1]; e++)
-          sc[base + opts.exclude.idx[e]] = -Infinity;
-        const n = topK(sc, base, nItems, kMax, ranked, heap);
-        addUser(acc, ranked, n, opts.truth.idx.subarray(opts.truth.ptr[u], opts.truth.ptr[u + 1]));
-        ks.forEach((k, q) => {
-          for (let j = 0; j < Math.min(k, n); j++) seen[q][ranked[j]] = 1;
-        });
-      }
+    },
+    dispose() {
+      itemT.dispose();
+      bias?.dispose();
+    },
+  };
+}
+
+function evaluateBlocks(s: BlockScorer, opts: EvalOptions): EvalResult {
+  const t0 = Date.now();
+  const ks = opts.ks ?? METRIC_KS;
+  const kMax = Math.max(...ks);
+  const nItems = opts.exclude.nCols;
+  const users = opts.users ?? usersWithTruth(opts.truth);
+  const block = Math.min(opts.blockSize ?? 256, s.maxBlock);
+  const acc = emptySums(ks);
+  const seen = ks.map(() => new Uint8Array(nItems));
+  const ranked = new Int32Array(kMax);
+  const heap = new Float32Array(kMax);
+  const sc = new Float32Array(block * nItems);
+  for (let b0 = 0; b0 < users.length; b0 += block) {
+    const nb = Math.min(block, users.length - b0);
+    s.scoreBlock(users.subarray(b0, b0 + nb), sc.subarray(0, nb * nItems));
+    for (let r = 0; r < nb; r++) {
+      const u = users[b0 + r];
+      const base = r * nItems;
+      for (let e = opts.exclude.ptr[u]; e < opts.exclude.ptr[u + 1]; e++)
+        sc[base + opts.exclude.idx[e]] = -Infinity;
+      const n = topK(sc, base, nItems, kMax, ranked, heap);
+      addUser(acc, ranked, n, opts.truth.idx.subarray(opts.truth.ptr[u], opts.truth.ptr[u + 1]));
+      ks.forEach((k, q) => {
+        for (let j = 0; j < Math.min(k, n); j++) seen[q][ranked[j]] = 1;
+      });
     }
-  } finally {
-    itemT.dispose();
-    bias?.dispose();
   }
   const coverage: Record<string, number> = {};
   ks.forEach((k, q) => {
