@@ -46,7 +46,7 @@ describe('train flags (abuse)', () => {
   it.each([
     [
       { data: 'x', model: 'gcn' },
-      'VALIDATION: --model must be one of lightgcn, mf, pop, trend, covisit, lightgcn-meta, ranker, but got: "gcn"',
+      'VALIDATION: --model must be one of auto, lightgcn, mf, pop, trend, covisit, lightgcn-meta, ranker, but got: "gcn"',
     ],
     [{}, 'VALIDATION: --data is required, for example --data lightgcn:DIR, shop:DIR or neo4j'],
     [{ data: 'x', epochs: '0' }, 'VALIDATION: --epochs must be an integer >= 1, but got: "0"'],

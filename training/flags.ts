@@ -72,7 +72,7 @@ function oneOf<T extends string>(raw: Raw, flag: string, allowed: readonly T[], 
 }
 
 export function parseTrainFlags(raw: Raw): TrainFlags {
-  const model = oneOf(raw, 'model', MODEL_KINDS, 'lightgcn');
+  const model = oneOf(raw, 'model', MODEL_KINDS, 'auto');
   if (typeof raw.data !== 'string' || raw.data === '') {
     throw validationError('--data is required, for example --data lightgcn:DIR, shop:DIR or neo4j', {
       field: 'data',

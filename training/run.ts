@@ -1,6 +1,5 @@
 // Train and evaluate models end to end: read the data, carve validation out of train, train, evaluate on test
 // with the paper's protocol, and write a versioned model directory. The CLI and the benchmark call these.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraphrecError, validationError } from '../core';
@@ -22,9 +21,13 @@ import type { ShopModel } from './context/shopTrain';
 import { loadDataSource, parseDataSource, shopSource } from './source';
 import { e0Files } from './artifacts/e0File';
 import { prepareWarmStart, type WarmStartRecord, type WarmStartRequest } from './warmStart';
+import { codeVersion, peakRssMb } from './provenance';
+import { runAuto } from './autoRun';
+import type { FamilyReport, Family } from './cf/auto';
 
-export type ModelKind = 'lightgcn' | 'mf' | 'pop' | Exclude<ShopModel, 'lightgcn' | 'mf' | 'pop'>;
+export type ModelKind = 'auto' | 'lightgcn' | 'mf' | 'pop' | Exclude<ShopModel, 'lightgcn' | 'mf' | 'pop'>;
 export const MODEL_KINDS: ModelKind[] = [
+  'auto',
   'lightgcn',
   'mf',
   'pop',
@@ -84,6 +87,17 @@ export interface TrainSummary {
   segments: Record<string, Record<string, number>>;
   /** Present when a warm start was asked for: where it started from and how many rows it reused. */
   warmStart?: WarmStartRecord;
+  /** The tfjs backend that ran ('tensorflow' is native TensorFlow), and why a faster one did not load. */
+  backend?: string;
+  backendFallback?: string;
+  /** `--model auto`: every family's validation figures, the choice, and the split it was tuned on. */
+  auto?: {
+    choice: Family;
+    split: string;
+    families: FamilyReport[];
+    tuneSeconds: number;
+    refitSeconds: number;
+  };
 }
 
 export interface TrainOutcome {
@@ -101,17 +115,7 @@ export interface TrainOutcome {
   stepsPerEpoch: number;
 }
 
-export const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-
-export function codeVersion(home: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: home, stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .trim();
-  } catch {
-    return 'unknown';
-  }
-}
+export { peakRssMb, codeVersion };
 
 /** Test evaluation exactly as the LightGCN paper: all items ranked, the user's (whole) train list excluded. */
 export function evaluateOnTest(ds: Dataset, s: Scorer): EvalResult {
@@ -123,10 +127,12 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
   const backend = await useBackend(req.backend ?? 'auto');
   const src = parseDataSource(req.data);
   if (src.kind === 'shop' || src.kind === 'neo4j') {
+    // On a shop, the tuned model is the context ranker: its components and weights are chosen on validation.
+    const shopModel = req.model === 'auto' ? 'ranker' : req.model;
     const [r] = await runShop(
       {
         source: shopSource(src, { ...req, ...deps }),
-        models: [req.model],
+        models: [shopModel],
         options: req.options,
         dataDir: req.dataDir,
         codeVersion: codeVersion(req.home),
@@ -137,7 +143,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
       deps,
     );
     return {
-      summary: r.summary,
+      summary: { ...r.summary, backend },
       dir: r.dir,
       curve: [],
       backend,
@@ -162,6 +168,48 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
     { dataset: ds.name, users: ds.nUsers, items: ds.nItems, backend, loadSeconds },
     'data loaded',
   );
+  if (req.model === 'auto') {
+    const a = runAuto(
+      ds,
+      {
+        data: req.data,
+        dataDir: req.dataDir,
+        home: req.home,
+        timeBudgetSeconds: req.options?.timeBudgetSeconds ?? Infinity,
+        seed: req.options?.seed ?? 1,
+        save: req.save !== false,
+      },
+      deps,
+    );
+    const m = a.model;
+    return {
+      summary: {
+        model: 'auto',
+        version: a.version,
+        seconds: Math.round(a.trainSeconds * 10) / 10,
+        epochs: 0,
+        peakRssMb: a.peakRssMb,
+        metrics: a.testMetrics,
+        segments: {},
+        backend,
+        auto: {
+          choice: m.choice,
+          split: m.split,
+          families: m.families,
+          tuneSeconds: m.tuneSeconds,
+          refitSeconds: m.refitSeconds,
+        },
+      },
+      dir: a.dir,
+      curve: [],
+      backend,
+      loadSeconds,
+      initSeconds: 0,
+      steps: 0,
+      stepsPerEpoch: 0,
+      refitSeconds: m.refitSeconds,
+    };
+  }
   const version = newVersion(req.model);
   let scorer: Scorer;
   let curve: CurvePoint[] = [];
@@ -286,6 +334,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
     peakRssMb: peakRssMb(),
     metrics,
     segments: {},
+    backend,
     ...(warmStart ? { warmStart } : {}),
   };
   let dir: string | undefined;

@@ -21,7 +21,7 @@ export function registerTrain(program: Command): void {
     .description('Train a recommendation model, evaluate it on the test split and store it as a new version')
     .option(
       '--model <kind>',
-      'lightgcn | mf | pop; on a shop also trend | covisit | lightgcn-meta | ranker (default lightgcn)',
+      'auto | lightgcn | mf | pop; on a shop also trend | covisit | lightgcn-meta | ranker (default auto: every fast family tuned on validation, the best kept; on a shop, the ranker)',
     )
     .option(
       '--data <source>',
