@@ -24,12 +24,15 @@ RUN npm run build \
 # Production dependencies only from here on.
 RUN npm prune --omit=dev --no-audit --no-fund
 
-# @tensorflow/tfjs-node is deliberately NOT in package.json: its install script downloads libtensorflow from
-# outside the npm registry, which our offline dev machines and .ci/run cannot reach. Inside a Docker build it can,
-# so the image gets the native backend here; everywhere else the code falls back to @tensorflow/tfjs-backend-wasm.
-# It is installed after the prune because `npm prune` removes packages that package.json does not list.
-# The version must match @tensorflow/tfjs in package-lock.json.
-RUN npm install --no-save --omit=dev --no-audit --no-fund @tensorflow/tfjs-node@4.22.0
+# @tensorflow/tfjs-node is deliberately NOT in package.json's dependencies, only in its optionalDependencies: the
+# install script downloads libtensorflow from outside the npm registry, and where that fails (offline dev machines,
+# .ci/run) npm drops the package and carries on (scripts/tfjs-native.sh then builds it from PyPI's tensorflow-cpu
+# wheel; without it training falls back to @tensorflow/tfjs-backend-wasm). Inside a Docker build the download works
+# and `npm ci` installs it. Because a failed optional package is dropped silently, this step retries it (a no-op
+# when it is there) and the require makes the build fail without it. The version must match @tensorflow/tfjs in
+# package-lock.json.
+RUN npm install --no-save --omit=dev --no-audit --no-fund @tensorflow/tfjs-node@4.22.0 \
+ && node -e "require('@tensorflow/tfjs-node')"
 
 # ---------------------------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -43,6 +43,7 @@ SHOP="${GRAPHREC_QUICKSTART_DIR:-$DATA/shops/quickstart-${GRAPHREC_QUICKSTART_SC
 
 echo "== 1/8 install"
 [ -d node_modules ] || npm install --no-audit --no-fund
+bash scripts/tfjs-native.sh   # native TensorFlow for training where it builds (cached under .cache/); else wasm
 
 echo "== 2/8 start Neo4j 5.26 and Redis 7 (the first run resolves Neo4j from Maven Central: about a minute)"
 g stack up
