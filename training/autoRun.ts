@@ -1,12 +1,15 @@
 // `train --model auto` on interaction data (`--data lightgcn:DIR`): the families of training/cf tuned on the
 // validation split (valid.txt, or a carve-out of train), the winner evaluated once on test, and stored as a
-// model version: iALS factors as embeddings.bin, an item-item neighbourhood as item-item.bin, the choice and
-// blend weight in config.json.
+// model version: iALS factors as embeddings.bin (0 dims without iALS), an item-item neighbourhood as
+// item-item.bin, the low-pass basis as lowpass.bin (embeddings format: the "users" rows are D_i^-1/2 V, one per
+// item, the "items" rows D_i^1/2 V), and the choice, weights and every family's validation figures in
+// config.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../core';
 import { writeModelDir, newVersion } from './artifacts/modelDir';
 import { encodeItemItem } from './artifacts/itemItemFile';
+import { encodeEmbeddings } from './artifacts/embeddingsFile';
 import { renderReport } from './artifacts/report';
 import { trainAuto, defaultAutoOptions, type AutoModel } from './cf/auto';
 import type { Dataset } from './data/dataset';
@@ -64,7 +67,7 @@ export function runAuto(
     peakRssMb: peakRssMb(),
   };
   if (!req.save) return result;
-  const ials = model.ials;
+  const { ials, itemItem, lowPass } = model.parts;
   const config = {
     model: 'auto',
     version,
@@ -75,7 +78,8 @@ export function runAuto(
     auto: {
       choice: model.choice,
       split: model.split,
-      blendWeight: model.blendWeight ?? null,
+      weights: model.parts.weights,
+      lowPassRank: lowPass?.rank ?? null,
       families: model.families,
     },
     createdAt: new Date().toISOString(),
@@ -106,7 +110,20 @@ export function runAuto(
       curve: [],
       config,
     }),
-    extra: model.itemItem ? { 'item-item.bin': encodeItemItem(model.itemItem.similarity) } : {},
+    extra: {
+      ...(itemItem ? { 'item-item.bin': encodeItemItem(itemItem.similarity) } : {}),
+      ...(lowPass
+        ? {
+            'lowpass.bin': encodeEmbeddings({
+              dims: lowPass.basis.rank,
+              users: lowPass.basis.inV,
+              items: lowPass.basis.outV,
+              nUsers: ds.nItems,
+              nItems: ds.nItems,
+            }),
+          }
+        : {}),
+    },
   });
   fs.rmSync(path.join(req.dataDir, 'models', '.checkpoints', version), { recursive: true, force: true });
   return result;

@@ -12,7 +12,7 @@ import { createRng } from './data/rng';
 import { carveValidation } from './data/split';
 import { evaluate, type EvalResult, type Scorer } from './eval/evaluate';
 import { userItemGraph } from './graph/propagationGraph';
-import { useBackend, type BackendChoice } from './kernels/backend';
+import { backendFallbackReason, useBackend, type BackendChoice } from './kernels/backend';
 import { benchmarkTrainerOptions, type TrainerOptions } from './lightgcn/options';
 import { scorerOf, trainEmbeddings, type CurvePoint } from './lightgcn/trainer';
 import { popularityTables } from './models/popularity';
@@ -125,6 +125,9 @@ export function evaluateOnTest(ds: Dataset, s: Scorer): EvalResult {
 export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<TrainOutcome> {
   const t0 = Date.now();
   const backend = await useBackend(req.backend ?? 'auto');
+  const backendFallback = backendFallbackReason();
+  if (backendFallback) deps.logger.warn({ backend, reason: backendFallback }, 'native TensorFlow did not load');
+  const ran = { backend, ...(backendFallback ? { backendFallback } : {}) };
   const src = parseDataSource(req.data);
   if (src.kind === 'shop' || src.kind === 'neo4j') {
     // On a shop, the tuned model is the context ranker: its components and weights are chosen on validation.
@@ -143,7 +146,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
       deps,
     );
     return {
-      summary: { ...r.summary, backend },
+      summary: { ...r.summary, ...ran },
       dir: r.dir,
       curve: [],
       backend,
@@ -191,7 +194,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
         peakRssMb: a.peakRssMb,
         metrics: a.testMetrics,
         segments: {},
-        backend,
+        ...ran,
         auto: {
           choice: m.choice,
           split: m.split,
@@ -334,7 +337,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
     peakRssMb: peakRssMb(),
     metrics,
     segments: {},
-    backend,
+    ...ran,
     ...(warmStart ? { warmStart } : {}),
   };
   let dir: string | undefined;

@@ -9,7 +9,7 @@ describe('trainAuto', () => {
   it('reports every family on validation and chooses the best one, which beats popularity on test', () => {
     const m = run();
     const names = m.families.map((f) => f.family);
-    expect(names).toEqual(['popularity', 'itemknn', 'ials', 'blend']);
+    expect(names).toEqual(['popularity', 'itemknn', 'lowpass', 'ials', 'blend']);
     const best = Math.max(
       ...m.families.filter((f) => f.family !== 'popularity').map((f) => f.valid['ndcg@20']),
     );

@@ -1,9 +1,9 @@
-// `train --model auto`: every fast family tuned on the validation split within the time budget, then a blend of
-// the best two, the winner chosen on validation NDCG@20, refitted on the whole of train when validation was
-// carved out of it. Test is never looked at here: run.ts evaluates the returned scorer once.
+// `train --model auto`: every fast family tuned on the validation split within the time budget, then a blend
+// anchored on the best of them, the winner chosen on validation NDCG@20, refitted on the whole of train when
+// validation was carved out of it. Test is never looked at here: the caller evaluates the returned scorer once.
 //
-// Budget shares: the item-item search is cheap per trial (one pass over user pairs), iALS costs seconds per fit,
-// so iALS gets most of the time; the blend's weight search reuses both fitted models.
+// Budget shares: an item-item trial is one pass over user pairs, the low-pass filter one truncated SVD for all
+// its ranks, an iALS trial seconds per fit; the blend's weight search reuses the fitted models.
 import type { Csr } from '../data/csr';
 import type { Dataset } from '../data/dataset';
 import { createRng } from '../data/rng';
@@ -19,9 +19,11 @@ import {
   type ItemItemModel,
   type ItemItemOptions,
 } from './itemItem';
-import { coordinateSearch, type Trial } from './search';
+import { lowPassBasis, lowPassTables, type LowPassBasis } from './lowPass';
+import { coordinateSearch } from './search';
 
-export type Family = 'popularity' | 'itemknn' | 'ials' | 'blend';
+export type Family = 'popularity' | 'itemknn' | 'lowpass' | 'ials' | 'blend';
+type Component = 'itemknn' | 'lowpass' | 'ials';
 
 export interface FamilyReport {
   family: Family;
@@ -43,48 +45,71 @@ export interface AutoOptions {
 
 export const defaultAutoOptions: Omit<AutoOptions, 'timeBudgetSeconds'> = { seed: 1, validUsers: 6000 };
 
+/** The fitted models the final scorer is made of, with their blend weights (1 for a single family). */
+export interface AutoParts {
+  ials?: IalsModel;
+  itemItem?: ItemItemModel;
+  lowPass?: { basis: LowPassBasis; rank: number };
+  weights: Partial<Record<Component, number>>;
+}
+
 export interface AutoModel {
   choice: Family;
   families: FamilyReport[];
   split: TuningSplit['source'];
+  parts: AutoParts;
   /** The final model's scorer, history = all of train; the caller disposes it. */
   scorer: BlockScorer;
-  /** The fitted parts, for the model directory. */
-  ials?: IalsModel;
-  itemItem?: ItemItemModel;
-  blendWeight?: number;
   tuneSeconds: number;
   refitSeconds: number;
 }
 
 const ITEM_ITEM_GRID: { [K in keyof ItemItemOptions]?: number[] } = {
-  neighbours: [50, 100, 200, 400, 800],
-  toExponent: [0, 0.25, 0.5, 0.75, 1],
+  neighbours: [50, 100, 200, 400, 800, 1600],
+  toExponent: [-0.25, 0, 0.25, 0.5, 0.75, 1],
   fromExponent: [0, 0.25, 0.5, 0.75, 1],
   userExponent: [0, 0.5, 1],
   shrink: [0, 2, 10, 50],
 };
-
 const IALS_GRID: { [K in keyof IalsOptions]?: number[] } = {
   unobservedWeight: [0.003, 0.01, 0.03, 0.1, 0.3, 1],
-  reg: [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1],
-  regExponent: [0, 0.5, 1],
+  reg: [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1],
 };
-const IALS_SEARCH_DIMS = 64;
-const IALS_SEARCH_ITERATIONS = 8;
+const IALS_SEARCH = { dims: 64, iterations: 6 };
 const IALS_FINAL_DIMS = [128, 256];
-const BLEND_WEIGHTS = [0.1, 0.2, 0.35, 0.5, 0.7, 1, 1.4, 2, 3, 5];
+const LOW_PASS_RANKS = [32, 64, 128, 256];
+const BLEND_WEIGHTS = [0, 0.1, 0.2, 0.35, 0.5, 0.7, 1, 1.4, 2, 3];
+
+/** Scorer of the given parts for users with history `history` (a blend when several have weight). */
+export function partsScorer(p: AutoParts, history: Csr, nItems: number): BlockScorer {
+  const scorers: Array<{ scorer: BlockScorer; weight: number }> = [];
+  const w = p.weights;
+  if (p.ials && w.ials) scorers.push({ scorer: dotBlockScorer({ ...p.ials }, nItems), weight: w.ials });
+  if (p.itemItem && w.itemknn)
+    scorers.push({ scorer: itemItemScorer(p.itemItem, history), weight: w.itemknn });
+  if (p.lowPass && w.lowpass)
+    scorers.push({
+      scorer: dotBlockScorer(lowPassTables(p.lowPass.basis, history, p.lowPass.rank), nItems),
+      weight: w.lowpass,
+    });
+  return scorers.length === 1 ? scorers[0].scorer : blendScorer(scorers, history);
+}
 
 export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   const t0 = Date.now();
   const log = o.log ?? (() => undefined);
   const split = tuningSplit(ds);
   const users = sampleUsers(split.users, o.validUsers, o.seed);
-  const deadline = (share: number) => Date.now() + share * (o.timeBudgetSeconds * 1000 - (Date.now() - t0));
-  const valid = (s: BlockScorer) => {
+  const budgetMs = o.timeBudgetSeconds * 1000;
+  /** A deadline at `share` of the whole budget from the start (Infinity when there is no budget). */
+  const until = (share: number) => t0 + share * budgetMs;
+  const figures = new Map<string, FamilyReport['valid']>();
+  const valid = (key: string, s: BlockScorer) => {
     try {
       const r = evaluate(s, { exclude: split.fit, truth: split.valid, users, ks: [20] });
-      return { 'ndcg@20': r.metrics['ndcg@20'], 'recall@20': r.metrics['recall@20'] };
+      const m = { 'ndcg@20': r.metrics['ndcg@20'], 'recall@20': r.metrics['recall@20'] };
+      figures.set(key, m);
+      return m['ndcg@20'];
     } finally {
       s.dispose?.();
     }
@@ -92,154 +117,139 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   const families: FamilyReport[] = [];
   const report = (
     family: Family,
-    best: Trial<object>,
+    params: object,
     trials: number,
-    seconds: number,
-    m: FamilyReport['valid'],
+    since: number,
+    key = `${family}:${JSON.stringify(params)}`,
   ) => {
-    const r = { family, params: best.params as Record<string, number>, valid: m, trials, seconds };
+    const m = figures.get(key)!;
+    const r = {
+      family,
+      params: params as Record<string, number>,
+      valid: m,
+      trials,
+      seconds: (Date.now() - since) / 1000,
+    };
     families.push(r);
     log('family tuned', { ...r });
-    return r;
   };
   log('tuning split', { source: split.source, validUsers: split.users.length, sampled: users.length });
 
   // Popularity: the floor every family must clear.
-  {
-    const ts = Date.now();
-    const m = valid(dotBlockScorer(popularityTables(split.fit), ds.nItems));
-    report('popularity', { params: {}, score: m['ndcg@20'], seconds: 0 }, 1, (Date.now() - ts) / 1000, m);
-  }
+  let ts = Date.now();
+  valid('popularity:{}', dotBlockScorer(popularityTables(split.fit), ds.nItems));
+  report('popularity', {}, 1, ts);
 
   // Item-item: coordinate search, each trial a fresh similarity.
-  let ts = Date.now();
-  const knnFigures = new Map<string, FamilyReport['valid']>();
+  ts = Date.now();
   const knn = coordinateSearch<ItemItemOptions>(
     defaultItemItemOptions,
     ITEM_ITEM_GRID,
-    (p) => {
-      const m = valid(itemItemScorer(trainItemItem(split.fit, p, o.signal), split.fit));
-      knnFigures.set(JSON.stringify(p), m);
-      return m['ndcg@20'];
-    },
-    deadline(0.2),
+    (p) =>
+      valid(`itemknn:${JSON.stringify(p)}`, itemItemScorer(trainItemItem(split.fit, p, o.signal), split.fit)),
+    until(0.25),
   );
-  report(
-    'itemknn',
-    knn.best,
-    knn.trials.length,
-    (Date.now() - ts) / 1000,
-    knnFigures.get(JSON.stringify(knn.best.params))!,
-  );
+  report('itemknn', knn.best.params, knn.trials.length, ts);
 
-  // iALS: search at a small rank and few iterations, then the final rank on the best of the rest.
+  // Low-pass filter: one SVD at the largest rank, every rank by truncation.
   ts = Date.now();
-  const alsFigures = new Map<string, FamilyReport['valid']>();
-  const alsModels = new Map<string, IalsModel>();
+  const maxRank = Math.min(LOW_PASS_RANKS[LOW_PASS_RANKS.length - 1], Math.floor(ds.nItems / 4));
+  const basis = lowPassBasis(split.fit, maxRank, o.seed);
+  const lp = coordinateSearch<{ rank: number }>(
+    { rank: LOW_PASS_RANKS[0] },
+    { rank: LOW_PASS_RANKS.filter((r) => r <= basis.rank) },
+    (p) =>
+      valid(
+        `lowpass:${JSON.stringify(p)}`,
+        dotBlockScorer(lowPassTables(basis, split.fit, p.rank), ds.nItems),
+      ),
+    Infinity,
+    1,
+  );
+  report('lowpass', lp.best.params, lp.trials.length, ts);
+
+  // iALS: search at a small rank and few iterations, then larger ranks on the best of the rest.
+  ts = Date.now();
+  let lastAls: { key: string; model: IalsModel } | undefined;
   const alsTrial = (p: IalsOptions) => {
     const model = trainIals(split.fit, p, { signal: o.signal });
-    const m = valid(dotBlockScorer({ dims: p.dims, users: model.users, items: model.items }, ds.nItems));
-    alsFigures.set(JSON.stringify(p), m);
-    alsModels.clear();
-    alsModels.set(JSON.stringify(p), model);
-    return m['ndcg@20'];
+    const key = `ials:${JSON.stringify(p)}`;
+    lastAls = { key, model };
+    return valid(key, dotBlockScorer({ ...model }, ds.nItems));
   };
-  const alsDeadline = deadline(0.75);
   const als = coordinateSearch<IalsOptions>(
-    { ...defaultIalsOptions, dims: IALS_SEARCH_DIMS, iterations: IALS_SEARCH_ITERATIONS, seed: o.seed },
+    { ...defaultIalsOptions, ...IALS_SEARCH, seed: o.seed },
     IALS_GRID,
     alsTrial,
-    alsDeadline - 0.35 * (alsDeadline - Date.now()),
+    until(0.6),
   );
-  let alsBest: Trial<IalsOptions> = als.best;
-  let alsBestModel: IalsModel | undefined;
+  let alsBest = als.best;
+  let alsModel = lastAls?.key === `ials:${JSON.stringify(alsBest.params)}` ? lastAls.model : undefined;
   for (const dims of IALS_FINAL_DIMS) {
-    if (Date.now() >= alsDeadline) break;
+    if (Date.now() >= until(0.75)) break;
     const p = { ...alsBest.params, dims, iterations: defaultIalsOptions.iterations };
     const tt = Date.now();
     const score = alsTrial(p);
-    log('ials rank', { dims, 'ndcg@20': score, seconds: (Date.now() - tt) / 1000 });
-    if (score > alsBest.score) {
-      alsBest = { params: p, score, seconds: (Date.now() - tt) / 1000 };
-      alsBestModel = alsModels.get(JSON.stringify(p));
-    } else break;
+    if (!(score > alsBest.score)) break;
+    alsBest = { params: p, score, seconds: (Date.now() - tt) / 1000 };
+    alsModel = lastAls!.model;
   }
-  if (!alsBestModel) {
-    const p = alsBest.params;
-    alsBestModel = alsModels.get(JSON.stringify(p)) ?? trainIals(split.fit, p, { signal: o.signal });
-  }
-  report(
-    'ials',
-    alsBest,
-    als.trials.length,
-    (Date.now() - ts) / 1000,
-    alsFigures.get(JSON.stringify(alsBest.params))!,
-  );
+  alsModel ??= trainIals(split.fit, alsBest.params, { signal: o.signal });
+  report('ials', alsBest.params, als.trials.length, ts);
 
-  // Blend of the two tuned models: one weight on the item-item part.
+  // Blend: the best family at weight 1, the others' weights searched (0 drops a part).
   ts = Date.now();
-  const knnModel = trainItemItem(split.fit, knn.best.params, o.signal);
-  const blendFigures = new Map<number, FamilyReport['valid']>();
-  const blendOf = (m: IalsModel, k: ItemItemModel, history: Csr, w: number) =>
-    blendScorer(
-      [
-        { scorer: dotBlockScorer({ dims: m.dims, users: m.users, items: m.items }, ds.nItems), weight: 1 },
-        { scorer: itemItemScorer(k, history), weight: w },
-      ],
-      history,
-    );
-  const blend = coordinateSearch<{ weight: number }>(
-    { weight: 1 },
-    { weight: BLEND_WEIGHTS },
-    (p) => {
-      const m = valid(blendOf(alsBestModel!, knnModel, split.fit, p.weight));
-      blendFigures.set(p.weight, m);
-      return m['ndcg@20'];
-    },
-    Number.POSITIVE_INFINITY,
-    1,
+  const single = families.filter((f) => f.family !== 'popularity');
+  const anchor = single.reduce((a, b) => (b.valid['ndcg@20'] > a.valid['ndcg@20'] ? b : a))
+    .family as Component;
+  const fitted: AutoParts = {
+    ials: alsModel,
+    itemItem: trainItemItem(split.fit, knn.best.params, o.signal),
+    lowPass: { basis, rank: lp.best.params.rank },
+    weights: {},
+  };
+  const others = (['itemknn', 'lowpass', 'ials'] as Component[]).filter((c) => c !== anchor);
+  const blend = coordinateSearch<Record<string, number>>(
+    { [others[0]]: 0, [others[1]]: 0 },
+    { [others[0]]: BLEND_WEIGHTS, [others[1]]: BLEND_WEIGHTS },
+    (w) =>
+      valid(
+        `blend:${JSON.stringify(w)}`,
+        partsScorer({ ...fitted, weights: { ...w, [anchor]: 1 } }, split.fit, ds.nItems),
+      ),
+    Math.max(until(0.95), Date.now() + 1),
+    2,
   );
-  report(
-    'blend',
-    blend.best,
-    blend.trials.length,
-    (Date.now() - ts) / 1000,
-    blendFigures.get(blend.best.params.weight)!,
-  );
+  const blendWeights = { ...blend.best.params, [anchor]: 1 } as AutoParts['weights'];
+  report('blend', blendWeights, blend.trials.length, ts, `blend:${JSON.stringify(blend.best.params)}`);
 
-  const ranked = families
+  const best = families
     .filter((f) => f.family !== 'popularity')
-    .sort((a, b) => b.valid['ndcg@20'] - a.valid['ndcg@20']);
-  const choice = ranked[0].family;
+    .reduce((a, b) => (b.valid['ndcg@20'] > a.valid['ndcg@20'] ? b : a));
+  const choice = best.family;
+  const weights: AutoParts['weights'] = choice === 'blend' ? blendWeights : { [choice as Component]: 1 };
   const tuneSeconds = (Date.now() - t0) / 1000;
-  log('choice', { choice, 'ndcg@20': ranked[0].valid['ndcg@20'], tuneSeconds });
+  log('choice', { choice, weights, 'ndcg@20': best.valid['ndcg@20'], tuneSeconds });
 
-  // The final model: refit on all of train when validation was carved out of it.
+  // The final model: the parts with weight, refitted on all of train when validation was carved out of it.
   const tr = Date.now();
   const refit = split.source === 'carved';
-  const ials =
-    choice === 'itemknn'
-      ? undefined
-      : refit
-        ? trainIals(ds.train, alsBest.params, { signal: o.signal })
-        : alsBestModel;
-  const itemItem =
-    choice === 'ials' ? undefined : refit ? trainItemItem(ds.train, knn.best.params, o.signal) : knnModel;
+  const final: AutoParts = { weights };
+  if (weights.ials) final.ials = refit ? trainIals(ds.train, alsBest.params, { signal: o.signal }) : alsModel;
+  if (weights.itemknn)
+    final.itemItem = refit ? trainItemItem(ds.train, knn.best.params, o.signal) : fitted.itemItem;
+  if (weights.lowpass)
+    final.lowPass = {
+      basis: refit ? lowPassBasis(ds.train, basis.rank, o.seed) : basis,
+      rank: lp.best.params.rank,
+    };
   const refitSeconds = (Date.now() - tr) / 1000;
-  const scorer =
-    choice === 'blend'
-      ? blendOf(ials!, itemItem!, ds.train, blend.best.params.weight)
-      : choice === 'ials'
-        ? dotBlockScorer({ dims: ials!.dims, users: ials!.users, items: ials!.items }, ds.nItems)
-        : itemItemScorer(itemItem!, ds.train);
   return {
     choice,
     families,
     split: split.source,
-    scorer,
-    ials,
-    itemItem,
-    blendWeight: choice === 'blend' ? blend.best.params.weight : undefined,
+    parts: final,
+    scorer: partsScorer(final, ds.train, ds.nItems),
     tuneSeconds,
     refitSeconds,
   };
