@@ -6,14 +6,15 @@
 // config.json.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Logger } from '../core';
-import { writeModelDir, newVersion } from './artifacts/modelDir';
-import { encodeItemItem } from './artifacts/itemItemFile';
-import { encodeEmbeddings } from './artifacts/embeddingsFile';
+import { validationError, type Logger } from '../core';
+import { writeModelDir, newVersion, type StoredModel } from './artifacts/modelDir';
+import { decodeItemItem, encodeItemItem } from './artifacts/itemItemFile';
+import { decodeEmbeddings, encodeEmbeddings } from './artifacts/embeddingsFile';
 import { renderReport } from './artifacts/report';
-import { trainAuto, defaultAutoOptions, type AutoModel } from './cf/auto';
+import { trainAuto, defaultAutoOptions, partsScorer, type AutoModel, type AutoParts } from './cf/auto';
+import { defaultItemItemOptions } from './cf/itemItem';
 import type { Dataset } from './data/dataset';
-import { evaluate } from './eval/evaluate';
+import { evaluate, type BlockScorer } from './eval/evaluate';
 import { codeVersion, peakRssMb } from './provenance';
 
 export interface AutoRunRequest {
@@ -94,7 +95,13 @@ export function runAuto(
   result.dir = writeModelDir(req.dataDir, version, {
     embeddings: ials
       ? { dims: ials.dims, users: ials.users, items: ials.items, nUsers: ds.nUsers, nItems: ds.nItems }
-      : { dims: 0, users: new Float32Array(0), items: new Float32Array(0), nUsers: 0, nItems: 0 },
+      : {
+          dims: 0,
+          users: new Float32Array(0),
+          items: new Float32Array(0),
+          nUsers: ds.nUsers,
+          nItems: ds.nItems,
+        },
     ids: { users: Array.from(ds.userIds), items: Array.from(ds.itemIds) },
     config,
     metrics: { ...summary, testUsers: test.users, families: model.families },
@@ -127,4 +134,38 @@ export function runAuto(
   });
   fs.rmSync(path.join(req.dataDir, 'models', '.checkpoints', version), { recursive: true, force: true });
   return result;
+}
+
+/**
+ * The scorer of a stored auto version for a data set. Its item-item rows and low-pass basis are indexed by the
+ * training data's rows, so the data must have the same users and items in the same order (the same files, or
+ * the same train file with another test file); anything else is refused rather than silently misaligned.
+ */
+export function storedAutoScorer(stored: StoredModel, ds: Dataset): BlockScorer {
+  const same = (a: Array<number | string>, b: Int32Array) =>
+    a.length === b.length && a.every((id, r) => String(id) === String(b[r]));
+  if (!same(stored.ids.users, ds.userIds) || !same(stored.ids.items, ds.itemIds))
+    throw validationError(
+      `auto version ${stored.version} was trained on other users or items than this data set's train.txt; evaluate it on the data it was trained on`,
+      { field: 'data' },
+    );
+  const auto = (stored.config.auto ?? {}) as { weights?: AutoParts['weights']; lowPassRank?: number | null };
+  const weights = auto.weights ?? {};
+  const file = (name: string) => path.join(stored.dir, name);
+  const e = stored.embeddings;
+  const parts: AutoParts = { weights };
+  if (weights.ials) parts.ials = { dims: e.dims, users: e.users, items: e.items };
+  if (weights.itemknn)
+    parts.itemItem = {
+      options: defaultItemItemOptions,
+      similarity: decodeItemItem(fs.readFileSync(file('item-item.bin')), file('item-item.bin')),
+    };
+  if (weights.lowpass) {
+    const t = decodeEmbeddings(fs.readFileSync(file('lowpass.bin')), file('lowpass.bin'));
+    parts.lowPass = {
+      basis: { rank: t.dims, inV: t.users, outV: t.items },
+      rank: auto.lowPassRank ?? t.dims,
+    };
+  }
+  return partsScorer(parts, ds.train, ds.nItems);
 }

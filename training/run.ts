@@ -10,7 +10,7 @@ import { encodeEmbeddings } from './artifacts/embeddingsFile';
 import type { Dataset } from './data/dataset';
 import { createRng } from './data/rng';
 import { carveValidation } from './data/split';
-import { evaluate, type EvalResult, type Scorer } from './eval/evaluate';
+import { evaluate, type BlockScorer, type EvalResult, type Scorer } from './eval/evaluate';
 import { userItemGraph } from './graph/propagationGraph';
 import { backendFallbackReason, useBackend, type BackendChoice } from './kernels/backend';
 import { benchmarkTrainerOptions, type TrainerOptions } from './lightgcn/options';
@@ -22,7 +22,7 @@ import { loadDataSource, parseDataSource, shopSource } from './source';
 import { e0Files } from './artifacts/e0File';
 import { prepareWarmStart, type WarmStartRecord, type WarmStartRequest } from './warmStart';
 import { codeVersion, peakRssMb } from './provenance';
-import { runAuto } from './autoRun';
+import { runAuto, storedAutoScorer } from './autoRun';
 import type { FamilyReport, Family } from './cf/auto';
 
 export type ModelKind = 'auto' | 'lightgcn' | 'mf' | 'pop' | Exclude<ShopModel, 'lightgcn' | 'mf' | 'pop'>;
@@ -118,7 +118,7 @@ export interface TrainOutcome {
 export { peakRssMb, codeVersion };
 
 /** Test evaluation exactly as the LightGCN paper: all items ranked, the user's (whole) train list excluded. */
-export function evaluateOnTest(ds: Dataset, s: Scorer): EvalResult {
+export function evaluateOnTest(ds: Dataset, s: Scorer | BlockScorer): EvalResult {
   return evaluate(s, { exclude: ds.train, truth: ds.test });
 }
 
@@ -126,7 +126,8 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
   const t0 = Date.now();
   const backend = await useBackend(req.backend ?? 'auto');
   const backendFallback = backendFallbackReason();
-  if (backendFallback) deps.logger.warn({ backend, reason: backendFallback }, 'native TensorFlow did not load');
+  if (backendFallback)
+    deps.logger.warn({ backend, reason: backendFallback }, 'native TensorFlow did not load');
   const ran = { backend, ...(backendFallback ? { backendFallback } : {}) };
   const src = parseDataSource(req.data);
   if (src.kind === 'shop' || src.kind === 'neo4j') {
@@ -435,6 +436,24 @@ export async function evaluateVersion(req: EvalRequest, deps: TrainDeps): Promis
     );
   const stored = readModelDir(req.dataDir, req.version);
   const ds = loadDataSource(src);
+  if (stored.config.model === 'auto') {
+    const s = storedAutoScorer(stored, ds);
+    let r: EvalResult;
+    try {
+      r = evaluateOnTest(ds, s);
+    } finally {
+      s.dispose?.();
+    }
+    deps.logger.info({ version: req.version, seconds: r.seconds }, 'evaluated');
+    return {
+      model: 'auto',
+      version: req.version,
+      users: r.users,
+      seconds: r.seconds,
+      metrics: { ...r.metrics, ...r.coverage },
+      segments: {},
+    };
+  }
   const e = stored.embeddings;
   const d = e.dims;
   const align = (ids: Array<number | string>, ext: Int32Array, table: Float32Array, what: string) => {

@@ -78,7 +78,7 @@ const IALS_GRID: { [K in keyof IalsOptions]?: number[] } = {
 const IALS_SEARCH = { dims: 64, iterations: 6 };
 const IALS_FINAL_DIMS = [128, 256];
 const LOW_PASS_RANKS = [32, 64, 128, 256];
-const BLEND_WEIGHTS = [0, 0.1, 0.2, 0.35, 0.5, 0.7, 1, 1.4, 2, 3];
+const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2];
 
 /** Scorer of the given parts for users with history `history` (a blend when several have weight). */
 export function partsScorer(p: AutoParts, history: Csr, nItems: number): BlockScorer {
@@ -208,7 +208,11 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     lowPass: { basis, rank: lp.best.params.rank },
     weights: {},
   };
-  const others = (['itemknn', 'lowpass', 'ials'] as Component[]).filter((c) => c !== anchor);
+  // The stronger of the other two is weighed first: if time runs out, the likelier gain was tried.
+  const others = single
+    .filter((f) => f.family !== anchor)
+    .sort((a, b) => b.valid['ndcg@20'] - a.valid['ndcg@20'])
+    .map((f) => f.family as Component);
   const blend = coordinateSearch<Record<string, number>>(
     { [others[0]]: 0, [others[1]]: 0 },
     { [others[0]]: BLEND_WEIGHTS, [others[1]]: BLEND_WEIGHTS },

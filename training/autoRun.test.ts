@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../core';
+import { plantedTastes } from './cf/testData';
+import { evaluateVersion, trainModel } from './run';
+
+// `train --model auto` end to end on files: tuned on valid.txt, stored, and `eval --version` of the stored
+// version reproduces the test figures train reported.
+describe('train --model auto on a split with valid.txt', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-auto-'));
+    const ds = plantedTastes(200, 80);
+    const lines = (m: typeof ds.train) =>
+      Array.from({ length: m.nRows }, (_, u) => [u, ...m.idx.subarray(m.ptr[u], m.ptr[u + 1])])
+        .filter((l) => l.length > 1)
+        .map((l) => l.join(' '))
+        .join('\n');
+    fs.writeFileSync(path.join(dir, 'train.txt'), `${lines(ds.train)}\n`);
+    fs.writeFileSync(path.join(dir, 'valid.txt'), `${lines(ds.valid!)}\n`);
+    fs.writeFileSync(path.join(dir, 'test.txt'), `${lines(ds.test)}\n`);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reports every family, stores the choice, and eval reproduces the test figures', async () => {
+    const logger = createLogger('silent');
+    const out = await trainModel(
+      {
+        model: 'auto',
+        data: `lightgcn:${dir}`,
+        dataDir: dir,
+        home: process.cwd(),
+        backend: 'cpu',
+        options: { timeBudgetSeconds: 5 },
+      },
+      { logger },
+    );
+    const s = out.summary;
+    expect(s.model).toBe('auto');
+    expect(s.backend).toBe('cpu');
+    expect(s.auto!.split).toBe('valid.txt');
+    expect(s.auto!.families.map((f) => f.family)).toEqual([
+      'popularity',
+      'itemknn',
+      'lowpass',
+      'ials',
+      'blend',
+    ]);
+    expect(s.peakRssMb).toBeGreaterThan(0);
+    const config = JSON.parse(fs.readFileSync(path.join(out.dir!, 'config.json'), 'utf8'));
+    expect(config.auto.choice).toBe(s.auto!.choice);
+    const again = await evaluateVersion(
+      { version: s.version, data: `lightgcn:${dir}`, dataDir: dir, backend: 'cpu' },
+      { logger },
+    );
+    expect(again.metrics['ndcg@20']).toBeCloseTo(s.metrics['ndcg@20'], 5);
+    expect(again.metrics['recall@20']).toBeCloseTo(s.metrics['recall@20'], 5);
+  }, 120_000);
+});
