@@ -65,7 +65,7 @@ export interface AutoModel {
 }
 
 const ITEM_ITEM_GRID: { [K in keyof ItemItemOptions]?: number[] } = {
-  neighbours: [50, 100, 200, 400, 800, 1600],
+  neighbours: [25, 50, 100, 200, 400, 800, 1600],
   toExponent: [-0.25, 0, 0.25, 0.5, 0.75, 1],
   fromExponent: [0, 0.25, 0.5, 0.75, 1],
   userExponent: [0, 0.5, 1],
@@ -77,7 +77,7 @@ const IALS_GRID: { [K in keyof IalsOptions]?: number[] } = {
 };
 const IALS_SEARCH = { dims: 64, iterations: 6 };
 const IALS_FINAL_DIMS = [128, 256];
-const LOW_PASS_RANKS = [32, 64, 128, 256];
+const LOW_PASS_RANKS = [32, 64, 128, 256, 512];
 const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2];
 
 /** Scorer of the given parts for users with history `history` (a blend when several have weight). */
@@ -109,6 +109,7 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
       const r = evaluate(s, { exclude: split.fit, truth: split.valid, users, ks: [20] });
       const m = { 'ndcg@20': r.metrics['ndcg@20'], 'recall@20': r.metrics['recall@20'] };
       figures.set(key, m);
+      log('trial', { trial: key, ...m, seconds: r.seconds });
       return m['ndcg@20'];
     } finally {
       s.dispose?.();
