@@ -69,4 +69,40 @@ describe('readLightgcnDir', () => {
     expect(e.kind).toBe('NOT_FOUND');
     expect(e.message).toBe('the lightgcn data directory must contain train.txt');
   });
+
+  it('reads valid.txt where present, on the same rows, and hashes it with the rest', () => {
+    const d = dir('10 5 7\n11 7\n', '10 9\n11 5\n');
+    const without = readLightgcnDir(d).dataHash;
+    fs.writeFileSync(path.join(d, 'valid.txt'), '11 8\n');
+    const ds = readLightgcnDir(d);
+    expect(ds.valid).toBeDefined();
+    const u = Array.from(ds.userIds).indexOf(11);
+    const items = Array.from(ds.valid!.idx.subarray(ds.valid!.ptr[u], ds.valid!.ptr[u + 1]));
+    expect(items.map((i) => ds.itemIds[i])).toEqual([8]);
+    expect(ds.files.map((f) => path.basename(f))).toEqual(['train.txt', 'valid.txt', 'test.txt']);
+    expect(ds.dataHash).not.toBe(without);
+  });
+
+  it('refuses a validation item that is also a test item, naming its line', () => {
+    const d = dir('10 5\n11 7\n', '10 9\n11 5\n');
+    fs.writeFileSync(path.join(d, 'valid.txt'), '10 6\n11 5\n');
+    const e = failure(() => readLightgcnDir(d));
+    expect(e.describe()).toMatch(
+      /valid\.txt:2: user 11 has an item in both valid\.txt and test\.txt; a held-out item must appear in one file only$/,
+    );
+  });
+
+  it('refuses a validation user without train items', () => {
+    const d = dir('10 5\n', '10 9\n');
+    fs.writeFileSync(path.join(d, 'valid.txt'), '12 6\n');
+    expect(failure(() => readLightgcnDir(d)).describe()).toMatch(
+      /valid\.txt:1: valid user 12 has no train items, so it cannot be ranked$/,
+    );
+  });
+
+  it('skips blank lines', () => {
+    const ds = readLightgcnDir(dir('\n10 5 7\n\n11 7\n', '10 9\n\n11 5\n'));
+    expect(ds.nUsers).toBe(2);
+    expect(ds.test.idx.length).toBe(2);
+  });
 });
