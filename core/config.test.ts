@@ -49,10 +49,20 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    [{ API_PORT: 'abc' }, 'API_PORT must be an integer in [1, 65535], but got: "abc"'],
+    [{ NEO4J_BOLT_PORT: '70000' }, 'NEO4J_BOLT_PORT must be an integer in [1, 65535], but got: "70000"'],
+    [{ WORKER_PORT: '4001.5' }, 'WORKER_PORT must be an integer in [1, 65535], but got: "4001.5"'],
+    [{ API_CACHE_TTL_S: '' }, 'API_CACHE_TTL_S must be an integer in [0, 86400], but got: ""'],
+    [{ API_MAX_FIRST: '0x10' }, 'API_MAX_FIRST must be an integer in [1, 1000], but got: "0x10"'],
     [
-      { NEO4J_BOLT_PORT: '70000' },
-      'NEO4J_BOLT_PORT must be Too big: expected number to be <=65535, but got: "70000"',
+      { REFRESH_TIME_BUDGET_MIN: 'ten' },
+      'REFRESH_TIME_BUDGET_MIN must be a number in (0, 1440], but got: "ten"',
     ],
+    [{ REFRESH_TIME_BUDGET_MIN: '0' }, 'REFRESH_TIME_BUDGET_MIN must be a number in (0, 1440], but got: "0"'],
+    [{ EXPERIMENTS_POWER: '1' }, 'EXPERIMENTS_POWER must be a number in (0.5, 1), but got: "1"'],
+    [{ GATE_MAX_NDCG_DROP: '-0.1' }, 'GATE_MAX_NDCG_DROP must be a number in [0, 1], but got: "-0.1"'],
+    [{ NEO4J_USER: '' }, 'NEO4J_USER must be a non-empty string, but got: ""'],
+    [{ API_VECTOR_INDEX: 'faiss' }, 'API_VECTOR_INDEX must be one of "memory", "neo4j", but got: "faiss"'],
     [
       { NEO4J_URI: 'http://localhost:7474' },
       'NEO4J_URI must be a bolt:// or neo4j:// URI, but got: "http://localhost:7474"',
@@ -73,7 +83,39 @@ describe('loadConfig', () => {
   it('names LOG_LEVEL and the allowed values', () => {
     const err = failure({ LOG_LEVEL: 'loud' });
     expect(err.where.field).toBe('LOG_LEVEL');
-    expect(err.message).toMatch(/^LOG_LEVEL must be .*"fatal".*, but got: "loud"$/);
+    expect(err.message).toBe(
+      'LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent", but got: "loud"',
+    );
+  });
+
+  it("states the rule of every numeric variable, never zod's wording", () => {
+    const numeric = Object.entries(envSchema.parse({}))
+      .filter(([, v]) => typeof v === 'number')
+      .map(([k]) => k);
+    expect(numeric).toEqual(
+      expect.arrayContaining(['API_PORT', 'REFRESH_TIME_BUDGET_MIN', 'EXPERIMENTS_ALPHA']),
+    );
+    for (const name of [...numeric, 'WORKER_PORT']) {
+      expect(failure({ [name]: 'abc' }).message).toMatch(
+        new RegExp(`^${name} must be (an integer|a number) in [[(]-?[\\d.]+, [\\d.]+[)\\]], but got: "abc"$`),
+      );
+    }
+  });
+
+  it('reads numbers written in decimal, with surrounding blanks', () => {
+    const c = loadConfig(
+      {
+        API_PORT: ' 4100 ',
+        GATE_MAX_NDCG_DROP: '.5',
+        EXPERIMENTS_ALPHA: '1e-2',
+        REFRESH_TIME_BUDGET_MIN: '2.5',
+      },
+      { isTTY: false },
+    );
+    expect(c.api.port).toBe(4100);
+    expect(c.jobs.gateMaxNdcgDrop).toBe(0.5);
+    expect(c.experiments.alpha).toBe(0.01);
+    expect(c.jobs.refreshTimeBudgetMinutes).toBe(2.5);
   });
 
   it('lists every variable it reads in envSchema (deploy files are checked against it)', () => {

@@ -4,26 +4,52 @@ import path from 'node:path';
 import { z } from 'zod';
 import { configError } from './errors';
 
-const port = z.coerce.number().int().min(1).max(65535);
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+// Each schema below carries its rule as its one error message ("an integer in [1, 65535]"), so that loadConfig
+// can say "API_PORT must be <rule>, but got: <value>" whichever check failed; zod's own texts ("expected number,
+// received NaN", "Too big: expected number to be <=65535") describe the check, not the variable.
+const INTEGER = /^[+-]?\d+$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A number written in decimal digits (Number() alone reads "" as 0 and "0x1f" as 31). */
+const numeric = (rule: string, syntax: RegExp, inRange: (n: number) => boolean) =>
+  z.string({ error: rule }).trim().regex(syntax, rule).transform(Number).refine(inRange, rule);
+
+const int = (min: number, max: number) =>
+  numeric(`an integer in [${min}, ${max}]`, INTEGER, (n) => n >= min && n <= max);
+
+/** A decimal number in an interval, brackets as in maths: `(]` excludes `lo` and includes `hi`. */
+const decimal = (lo: number, hi: number, ends: '[]' | '(]' | '()') =>
+  numeric(
+    `a number in ${ends[0]}${lo}, ${hi}${ends[1]}`,
+    DECIMAL,
+    (n) => (ends[0] === '[' ? n >= lo : n > lo) && (ends[1] === ']' ? n <= hi : n < hi),
+  );
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `one of ${values.map((v) => JSON.stringify(v)).join(', ')}` });
+
+const nonEmpty = z.string({ error: 'a non-empty string' }).min(1, 'a non-empty string');
+
+const port = int(1, 65535);
+const bool = oneOf(['true', 'false', '1', '0', 'yes', 'no']).transform(
+  (v) => v === 'true' || v === '1' || v === 'yes',
+);
 
 /** Every environment variable graphrec reads, with its default. docker-compose.yml and k8s/ set these names. */
 export const envSchema = z.object({
-  GRAPHREC_HOME: z.string().min(1).optional(),
-  GRAPHREC_DATA_DIR: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHREC_HOME: nonEmpty.optional(),
+  GRAPHREC_DATA_DIR: nonEmpty.optional(),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NEO4J_URI: z
     .string()
     .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'a bolt:// or neo4j:// URI')
     .optional(),
-  NEO4J_USER: z.string().min(1).default('neo4j'),
+  NEO4J_USER: nonEmpty.default('neo4j'),
   NEO4J_PASSWORD: z
     .string()
     .min(8, 'at least 8 characters (Neo4j refuses shorter ones)')
     .default('graphrec-local-dev'),
-  NEO4J_DATABASE: z.string().min(1).default('neo4j'),
+  NEO4J_DATABASE: nonEmpty.default('neo4j'),
   NEO4J_BOLT_PORT: port.default(7687),
   NEO4J_HTTP_PORT: port.default(7474),
   NEO4J_HEAP: z
@@ -47,56 +73,52 @@ export const envSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PUBLIC_KEYS: z.string().default(''),
   API_ADMIN_KEYS: z.string().default(''),
-  STACK_START_TIMEOUT_S: z.coerce.number().int().min(5).max(3600).default(120),
+  STACK_START_TIMEOUT_S: int(5, 3600).default(120),
   GRAPHREC_PROGRESS: bool.optional(),
   // Serving (graphrec serve) and event ingestion (events/).
   API_CORS_ORIGINS: z.string().default('*'),
-  API_RATE_LIMIT_PER_MIN: z.coerce.number().int().min(1).max(10_000_000).default(60_000),
-  API_CACHE_TTL_S: z.coerce.number().int().min(0).max(86_400).default(300),
-  API_MAX_FIRST: z.coerce.number().int().min(1).max(1000).default(100),
-  API_MAX_EVENT_BATCH: z.coerce.number().int().min(1).max(10_000).default(100),
-  API_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(8),
-  API_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
-  API_VECTOR_INDEX: z.enum(['memory', 'neo4j']).default('memory'),
+  API_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(60_000),
+  API_CACHE_TTL_S: int(0, 86_400).default(300),
+  API_MAX_FIRST: int(1, 1000).default(100),
+  API_MAX_EVENT_BATCH: int(1, 10_000).default(100),
+  API_MAX_DEPTH: int(2, 50).default(8),
+  API_MAX_COST: int(10, 10_000_000).default(20_000),
+  API_VECTOR_INDEX: oneOf(['memory', 'neo4j']).default('memory'),
   // IVF lists scanned per in-process search (api/model/ivfIndex.ts); 0 = the exact full scan.
-  API_ANN_PROBES: z.coerce.number().int().min(0).max(100_000).default(32),
+  API_ANN_PROBES: int(0, 100_000).default(32),
   // How long a seed product's graph neighbours are reused (api/recs/seedNeighbours.ts); 0 = always query.
-  API_NEIGHBOUR_TTL_S: z.coerce.number().int().min(0).max(86_400).default(60),
-  API_MODEL_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  API_NEIGHBOUR_TTL_S: int(0, 86_400).default(60),
+  API_MODEL_POLL_MS: int(100, 600_000).default(2000),
   EVENTS_STREAM: z
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key made of letters, digits, ":", "_" and "-"')
     .default('graphrec:events'),
-  EVENTS_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  EVENTS_BATCH_SIZE: int(1, 10_000).default(500),
   // The worker (jobs/): the nightly refresh schedule, its training data, retries and the quality gate.
   REFRESH_CRON: z
     .string()
     .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression of 5 or 6 fields, e.g. "30 2 * * *"')
     .default('30 2 * * *'),
-  REFRESH_TZ: z.string().min(1).default('UTC'),
+  REFRESH_TZ: nonEmpty.default('UTC'),
   // The nightly drift report (reports queue), after the refresh; DRIFT_SHOP reads a generated shop's files
   // instead of the graph.
   DRIFT_CRON: z
     .string()
     .regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression of 5 or 6 fields, e.g. "30 5 * * *"')
     .default('30 5 * * *'),
-  DRIFT_SHOP: z.string().min(1).optional(),
-  REFRESH_DATA: z.string().min(1).optional(),
+  DRIFT_SHOP: nonEmpty.optional(),
+  REFRESH_DATA: nonEmpty.optional(),
   // The shop kinds need REFRESH_DATA=shop:DIR (or neo4j); the plain ones also train on lightgcn:DIR.
-  REFRESH_MODEL: z
-    .enum(['lightgcn', 'mf', 'pop', 'trend', 'covisit', 'lightgcn-meta', 'ranker'])
-    .default('lightgcn'),
-  REFRESH_TIME_BUDGET_MIN: z.coerce
-    .number()
-    .gt(0)
-    .max(24 * 60)
-    .default(15),
+  REFRESH_MODEL: oneOf(['lightgcn', 'mf', 'pop', 'trend', 'covisit', 'lightgcn-meta', 'ranker']).default(
+    'lightgcn',
+  ),
+  REFRESH_TIME_BUDGET_MIN: decimal(0, 24 * 60, '(]').default(15),
   // The train stage starts from the active model's E0 (rows matched by node id); `off` trains from scratch.
-  REFRESH_WARM_START: z.enum(['active', 'off']).default('active'),
-  REFRESH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
-  REFRESH_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
-  GATE_MAX_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.02),
-  GATE_MAX_COLD_NDCG_DROP: z.coerce.number().min(0).max(1).default(0.05),
+  REFRESH_WARM_START: oneOf(['active', 'off']).default('active'),
+  REFRESH_ATTEMPTS: int(1, 20).default(3),
+  REFRESH_BACKOFF_MS: int(10, 3_600_000).default(30_000),
+  GATE_MAX_NDCG_DROP: decimal(0, 1, '[]').default(0.02),
+  GATE_MAX_COLD_NDCG_DROP: decimal(0, 1, '[]').default(0.05),
   WORKER_PORT: port.optional(),
   // BullMQ key prefix of the worker's queues and of the refresh lock (a second stack on one Redis, or a test).
   JOBS_PREFIX: z
@@ -105,26 +127,21 @@ export const envSchema = z.object({
     .default('graphrec:bull'),
   // How long a running job's lock lives without renewal, and how often workers look for jobs whose lock
   // expired (a killed worker's): together they bound how soon another worker resumes a stage.
-  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
-  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  WORKER_LOCK_DURATION_MS: int(1000, 3_600_000).default(300_000),
+  WORKER_STALLED_INTERVAL_MS: int(500, 3_600_000).default(60_000),
   // A/B testing (experiments/): where definitions and counters live, config-defined experiments, statistics.
   EXPERIMENTS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key prefix made of letters, digits, ":", "_" and "-"')
     .default('graphrec:ab'),
-  EXPERIMENTS_FILE: z.string().min(1).optional(),
-  EXPERIMENTS_JSON: z.string().min(1).optional(),
-  EXPERIMENTS_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
-  EXPERIMENTS_MAX_PINNED_MODELS: z.coerce.number().int().min(0).max(16).default(2),
-  EXPERIMENTS_ATTRIBUTION_TTL_S: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(90 * 86_400)
-    .default(7 * 86_400),
-  EXPERIMENTS_MDE: z.coerce.number().gt(0).max(10).default(0.05),
-  EXPERIMENTS_POWER: z.coerce.number().gt(0.5).lt(1).default(0.8),
-  EXPERIMENTS_ALPHA: z.coerce.number().gt(0).lt(0.5).default(0.05),
+  EXPERIMENTS_FILE: nonEmpty.optional(),
+  EXPERIMENTS_JSON: nonEmpty.optional(),
+  EXPERIMENTS_POLL_MS: int(100, 600_000).default(5000),
+  EXPERIMENTS_MAX_PINNED_MODELS: int(0, 16).default(2),
+  EXPERIMENTS_ATTRIBUTION_TTL_S: int(60, 90 * 86_400).default(7 * 86_400),
+  EXPERIMENTS_MDE: decimal(0, 10, '(]').default(0.05),
+  EXPERIMENTS_POWER: decimal(0.5, 1, '()').default(0.8),
+  EXPERIMENTS_ALPHA: decimal(0, 0.5, '()').default(0.05),
 });
 export type Env = z.infer<typeof envSchema>;
 
