@@ -22,6 +22,23 @@ describe('rendered server configuration', () => {
     expect(conf).toContain('dbms.usage_report.enabled=false');
   });
 
+  it('advertises the configured ports, so Neo4j Browser offers the Bolt URL that answers', () => {
+    const conf = renderNeo4jConf(
+      loadConfig({ GRAPHREC_HOME: '/srv/g', NEO4J_BOLT_PORT: '17687', NEO4J_HTTP_PORT: '17474' }),
+      neo4jPaths(config),
+    ).split('\n');
+    expect(conf).toEqual(
+      expect.arrayContaining([
+        'server.bolt.listen_address=127.0.0.1:17687',
+        'server.bolt.advertised_address=127.0.0.1:17687',
+        'server.http.listen_address=127.0.0.1:17474',
+        'server.http.advertised_address=127.0.0.1:17474',
+        'server.default_advertised_address=127.0.0.1',
+      ]),
+    );
+    expect(conf.filter((l) => /advertised_address/.test(l))).toHaveLength(3);
+  });
+
   it('runs Redis with AOF and no eviction (an evicted BullMQ key is a lost job)', () => {
     const conf = renderRedisConf(config, '/srv/g/.data/redis');
     expect(conf).toContain('port 16379');

@@ -81,6 +81,11 @@ export function renderNeo4jConf(config: Config, p: Neo4jPaths): string {
     'server.default_listen_address=127.0.0.1',
     `server.bolt.listen_address=127.0.0.1:${n.boltPort}`,
     `server.http.listen_address=127.0.0.1:${n.httpPort}`,
+    // What the server tells clients to connect to: Neo4j Browser reads the Bolt URL from the HTTP discovery
+    // document, which would otherwise offer the default localhost:7687 whatever NEO4J_BOLT_PORT says.
+    'server.default_advertised_address=127.0.0.1',
+    `server.bolt.advertised_address=127.0.0.1:${n.boltPort}`,
+    `server.http.advertised_address=127.0.0.1:${n.httpPort}`,
     'server.https.enabled=false',
     `server.directories.data=${p.data}`,
     `server.directories.logs=${p.logs}`,
