@@ -59,9 +59,7 @@ g etl split --source "$SHOP"
 g etl features --source "$SHOP"
 
 echo "== 6/8 train (LightGCN with metadata nodes + context ranker, 3-minute budget) and publish"
-VERSION="$(g models list --json | node -e '
-  const s = JSON.parse(require("fs").readFileSync(0, "utf8"));
-  process.stdout.write(s.active?.version ?? "");')"
+VERSION="$(g models list --json | node scripts/active-model.cjs)"
 if [ -z "$VERSION" ]; then
   # From the graph, not the shop's files (the same data: the split and the load were of this shop): a model trained
   # on the export keeps the users' history snapshot, so a warm user's cache miss asks Neo4j nothing (docs/api.md).
