@@ -9,7 +9,8 @@ export interface CommandContext {
   json: boolean;
 }
 
-export type Summary = object;
+/** A JSON object, never an array: `--json` promises exactly one object on stdout (README, "The CLI"). */
+export type Summary = object & { readonly length?: never };
 
 /** Human rendering of a summary; without one the summary is printed as indented JSON. */
 export type Render<S> = (summary: S) => string;

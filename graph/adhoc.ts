@@ -31,11 +31,13 @@ export async function runReadOnlyCypher(
         { field: 'query' },
       );
     }
-    const res = await session.executeRead((tx) => tx.run(cypher, params), txConfig);
-    return {
-      columns: res.records[0]?.keys.map(String) ?? [],
-      rows: res.records.map((r) => toPlain(r.toObject()) as Record<string, unknown>),
-    };
+    return await session.executeRead(async (tx) => {
+      const result = tx.run(cypher, params);
+      // The result's keys, not the first record's: a query that matches nothing still has its columns.
+      const columns = (await result.keys()).map(String);
+      const { records } = await result;
+      return { columns, rows: records.map((r) => toPlain(r.toObject()) as Record<string, unknown>) };
+    }, txConfig);
   } catch (err) {
     if (err instanceof Neo4jError && err.code === 'Neo.ClientError.Statement.AccessMode') {
       throw validationError(

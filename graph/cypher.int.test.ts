@@ -15,7 +15,7 @@ describe('graphrec cypher', () => {
     await graph.close();
   });
 
-  it('prints the rows as a JSON array of objects, with typed parameters', () => {
+  it('prints one JSON object, the columns and the rows, with typed parameters', () => {
     const res = runCli([
       'cypher',
       `MATCH (n:\`${label}\`) WHERE n.i >= $min RETURN n.i AS i, n.name AS name ORDER BY i`,
@@ -25,15 +25,18 @@ describe('graphrec cypher', () => {
     ]);
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
-    expect(res.json()).toEqual([
-      { i: 2, name: 'n2' },
-      { i: 3, name: 'n3' },
-    ]);
+    expect(res.json()).toEqual({
+      columns: ['i', 'name'],
+      rows: [
+        { i: 2, name: 'n2' },
+        { i: 3, name: 'n3' },
+      ],
+    });
   });
 
-  it('returns an empty array when nothing matches', () => {
+  it('returns the columns and no rows when nothing matches', () => {
     const res = runCli(['cypher', `MATCH (n:\`${label}\`) WHERE n.i > 100 RETURN n`, '--json']);
-    expect(res.json()).toEqual([]);
+    expect(res.json()).toEqual({ columns: ['n'], rows: [] });
   });
 
   it('refuses a write query, changes nothing, and exits 65', async () => {
@@ -76,7 +79,10 @@ describe('graphrec cypher', () => {
       '--json',
     ]);
     expect(res.status).toBe(0);
-    expect(res.json()).toEqual([{ name: 'Neo4j Kernel', version: expect.stringMatching(/^5\.26\./) }]);
+    expect(res.json()).toEqual({
+      columns: ['name', 'version'],
+      rows: [{ name: 'Neo4j Kernel', version: expect.stringMatching(/^5\.26\./) }],
+    });
   });
 
   it('reports a syntax error as bad input, not a crash', () => {

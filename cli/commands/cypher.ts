@@ -13,19 +13,18 @@ export function registerCypher(program: Command): void {
       collect,
       [],
     )
-    .option('--json', 'print the rows as one JSON array of objects on stdout')
+    .option('--json', 'print one JSON object on stdout: {"columns": [...], "rows": [{column: value}, ...]}')
     .action(
       action(
         async ({ config }, [query], opts) => {
           const client = createGraphClient(config.neo4j, { app: 'graphrec-cli' });
           try {
-            const { rows } = await runReadOnlyCypher(client, query, parseParams(opts.param as string[]));
-            return rows;
+            return await runReadOnlyCypher(client, query, parseParams(opts.param as string[]));
           } finally {
             await client.close();
           }
         },
-        (rows) => (rows.length === 0 ? '(no rows)' : rows.map((r) => JSON.stringify(r)).join('\n')),
+        ({ rows }) => (rows.length === 0 ? '(no rows)' : rows.map((r) => JSON.stringify(r)).join('\n')),
       ),
     );
 }
