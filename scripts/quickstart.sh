@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run quickstart`: from a fresh clone to the running platform on the default quickstart shop.
-#   install -> Neo4j + Redis -> generate a shop -> validated load -> split -> features -> train -> publish
+#   install (the missing system packages with apt-get, npm packages) -> Neo4j + Redis -> generate a shop
+#   -> validated load -> split -> features -> train -> publish
 #   -> GraphQL API (graphrec serve) and the job worker (graphrec worker) in the background.
 # Every step is idempotent: re-running resumes the load, keeps the shop, and retrains only without a model.
 # `npm run quickstart -- down` stops the API, the worker and the stack.
@@ -41,7 +42,9 @@ case "${GRAPHREC_QUICKSTART_SCALE:-small}" in
 esac
 SHOP="${GRAPHREC_QUICKSTART_DIR:-$DATA/shops/quickstart-${GRAPHREC_QUICKSTART_SCALE:-small}}"
 
-echo "== 1/8 install"
+echo "== 1/8 install: missing system packages (apt-get as root; scripts/system-packages.sh), then npm packages"
+source scripts/system-packages.sh
+install_system_packages || exit 1
 [ -d node_modules ] || npm install --no-audit --no-fund
 bash scripts/tfjs-native.sh   # native TensorFlow for training where it builds (cached under .cache/); else wasm
 
