@@ -198,6 +198,15 @@ describe('the table', () => {
     const lines = renderTable({ ...d, split: 'carved', graphrec: null, ratios: {} }).split('\n');
     expect(lines[0]).toContain('tuned on a tenth of train carved out, then refitted on train');
     expect(lines).toHaveLength(7);
+    const noRefit = {
+      ...d,
+      peers: { itemknn: { ...peers.itemknn, refit: false } },
+      graphrec: null,
+      ratios: {},
+    };
+    expect(renderTable(noRefit).split('\n')[4]).toBe(
+      '| item-kNN (tuned) | 0.2400 | 0.1900 | 23.0 | 8.5 (in tuning) | - | - | k 5000 |',
+    );
     expect(lines[6]).toBe(
       '| implicit ALS (tuned) | 0.2850 | 0.2227 | 193.1 | 86.7 | - | - | factors 256, regularization 0.03, alpha 40, iterations 15 |',
     );

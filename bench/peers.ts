@@ -296,7 +296,7 @@ export function renderTable(d: DatasetResult): string {
     const r = d.ratios[n];
     return (
       `| ${PEER_LABELS[n]} | ${p['recall@20'].toFixed(4)} | ${p['ndcg@20'].toFixed(4)} | ` +
-      `${p.timeToQualitySeconds.toFixed(1)} | ${p.fitSeconds.toFixed(1)} | ${fmtRatio(r?.['ndcg@20'])} | ` +
+      `${p.timeToQualitySeconds.toFixed(1)} | ${p.fitSeconds.toFixed(1)}${p.refit ? '' : ' (in tuning)'} | ${fmtRatio(r?.['ndcg@20'])} | ` +
       `${fmtRatio(r?.time)} | ${fmtParams(p.params)} |`
     );
   });
@@ -400,7 +400,7 @@ function threadsLine(t: PeersOutput['threads']): string {
   const env = Object.entries(t.env)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  return `Peers' threads as the libraries chose them: ${pools}; implicit num_threads ${t.implicitNumThreads}${env ? `; environment ${env}` : ''}.`;
+  return `Peers' threads: ${pools}; implicit num_threads ${t.implicitNumThreads}${env ? `; environment ${env}` : ''}.`;
 }
 
 async function main(): Promise<void> {
