@@ -65,7 +65,7 @@ export interface AutoModel {
 }
 
 const ITEM_ITEM_GRID: { [K in keyof ItemItemOptions]?: number[] } = {
-  neighbours: [25, 50, 100, 200, 400, 800, 1600],
+  neighbours: [10, 25, 50, 100, 200, 400, 800, 1600],
   toExponent: [-0.25, 0, 0.25, 0.5, 0.75, 1],
   fromExponent: [0, 0.25, 0.5, 0.75, 1],
   userExponent: [0, 0.5, 1],
@@ -149,24 +149,37 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     (p) =>
       valid(`itemknn:${JSON.stringify(p)}`, itemItemScorer(trainItemItem(split.fit, p, o.signal), split.fit)),
     until(0.25),
+    2,
   );
   report('itemknn', knn.best.params, knn.trials.length, ts);
 
-  // Low-pass filter: one SVD at the largest rank, every rank by truncation.
+  // Low-pass filter: one SVD at the usual largest rank, every lower rank by truncation; when validation still
+  // prefers the largest, one SVD at twice that rank, if it fits the family's share of the budget.
   ts = Date.now();
-  const maxRank = Math.min(LOW_PASS_RANKS[LOW_PASS_RANKS.length - 1], Math.floor(ds.nItems / 4));
-  const basis = lowPassBasis(split.fit, maxRank, o.seed);
-  const lp = coordinateSearch<{ rank: number }>(
+  const rankCap = Math.floor(Math.min(ds.nItems, ds.nUsers) / 4);
+  const lpRank = (p: { rank: number }) =>
+    valid(`lowpass:${JSON.stringify(p)}`, dotBlockScorer(lowPassTables(basis, split.fit, p.rank), ds.nItems));
+  let basis = lowPassBasis(split.fit, Math.min(LOW_PASS_RANKS[LOW_PASS_RANKS.length - 1], rankCap), o.seed);
+  let lp = coordinateSearch<{ rank: number }>(
     { rank: LOW_PASS_RANKS[0] },
     { rank: LOW_PASS_RANKS.filter((r) => r <= basis.rank) },
-    (p) =>
-      valid(
-        `lowpass:${JSON.stringify(p)}`,
-        dotBlockScorer(lowPassTables(basis, split.fit, p.rank), ds.nItems),
-      ),
+    lpRank,
     Infinity,
     1,
   );
+  const svdSeconds = (Date.now() - ts) / 1000;
+  if (
+    lp.best.params.rank === basis.rank &&
+    2 * basis.rank <= rankCap &&
+    Date.now() + 6 * svdSeconds * 1000 < until(0.35)
+  ) {
+    const wider = lowPassBasis(split.fit, 2 * basis.rank, o.seed);
+    const before = basis;
+    basis = wider;
+    const score = lpRank({ rank: wider.rank });
+    if (score > lp.best.score) lp = { ...lp, best: { params: { rank: wider.rank }, score, seconds: 0 } };
+    else basis = before;
+  }
   report('lowpass', lp.best.params, lp.trials.length, ts);
 
   // iALS: search at a small rank and few iterations, then larger ranks on the best of the rest.
