@@ -72,8 +72,8 @@ const ITEM_ITEM_GRID: { [K in keyof ItemItemOptions]?: number[] } = {
   shrink: [0, 2, 10, 50],
 };
 const IALS_GRID: { [K in keyof IalsOptions]?: number[] } = {
-  unobservedWeight: [0.003, 0.01, 0.03, 0.1, 0.3, 1],
-  reg: [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1],
+  unobservedWeight: [0.003, 0.01, 0.03, 0.1, 0.3],
+  reg: [0.001, 0.003, 0.01, 0.03, 0.1],
 };
 const IALS_SEARCH = { dims: 64, iterations: 6 };
 const IALS_FINAL_DIMS = [128, 256];
@@ -236,7 +236,7 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
         partsScorer({ ...fitted, weights: { ...w, [anchor]: 1 } }, split.fit, ds.nItems),
       ),
     Math.max(until(0.95), Date.now() + 1),
-    2,
+    1,
   );
   const blendWeights = { ...blend.best.params, [anchor]: 1 } as AutoParts['weights'];
   report('blend', blendWeights, blend.trials.length, ts, `blend:${JSON.stringify(blend.best.params)}`);
