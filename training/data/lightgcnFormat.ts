@@ -172,14 +172,7 @@ export function readLightgcnDir(dir: string): Dataset {
 }
 
 /** Fail on the first (user, item) of `a` that `b` also holds, naming the line of `a`'s file it came from. */
-function checkDisjoint(
-  a: Csr,
-  b: Csr,
-  raw: RawLines,
-  file: string,
-  other: string,
-  userIds: number[],
-): void {
+function checkDisjoint(a: Csr, b: Csr, raw: RawLines, file: string, other: string, userIds: number[]): void {
   for (let u = 0; u < a.nRows; u++) {
     let q = b.ptr[u];
     const qEnd = b.ptr[u + 1];
