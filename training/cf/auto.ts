@@ -19,6 +19,7 @@ import {
   type ItemItemModel,
   type ItemItemOptions,
 } from './itemItem';
+import { maxNeighbours, maxSvdRank } from './memory';
 import { lowPassBasis, lowPassTables, type LowPassBasis } from './lowPass';
 import { coordinateSearch } from './search';
 
@@ -144,8 +145,14 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   // Item-item: coordinate search, each trial a fresh similarity.
   ts = Date.now();
   const knn = coordinateSearch<ItemItemOptions>(
-    defaultItemItemOptions,
-    ITEM_ITEM_GRID,
+    {
+      ...defaultItemItemOptions,
+      neighbours: Math.min(defaultItemItemOptions.neighbours, maxNeighbours(ds.nItems)),
+    },
+    {
+      ...ITEM_ITEM_GRID,
+      neighbours: ITEM_ITEM_GRID.neighbours!.filter((n) => n <= maxNeighbours(ds.nItems)),
+    },
     (p) =>
       valid(`itemknn:${JSON.stringify(p)}`, itemItemScorer(trainItemItem(split.fit, p, o.signal), split.fit)),
     until(0.25),
@@ -156,7 +163,10 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   // Low-pass filter: one SVD at the usual largest rank, every lower rank by truncation; when validation still
   // prefers the largest, one SVD at twice that rank, if it fits the family's share of the budget.
   ts = Date.now();
-  const rankCap = Math.floor(Math.min(ds.nItems, ds.nUsers) / 4);
+  const rankCap = Math.max(
+    8,
+    Math.min(Math.floor(Math.min(ds.nItems, ds.nUsers) / 4), maxSvdRank(ds.nUsers, ds.nItems)),
+  );
   const lpRank = (p: { rank: number }) =>
     valid(`lowpass:${JSON.stringify(p)}`, dotBlockScorer(lowPassTables(basis, split.fit, p.rank), ds.nItems));
   let basis = lowPassBasis(split.fit, Math.min(LOW_PASS_RANKS[LOW_PASS_RANKS.length - 1], rankCap), o.seed);
