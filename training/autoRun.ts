@@ -68,31 +68,48 @@ export function runAuto(
     peakRssMb: peakRssMb(),
   };
   if (!req.save) return result;
-  const { ials, itemItem, lowPass } = model.parts;
+  result.dir = writeAutoVersion(req.dataDir, version, ds, model.parts, {
+    data: req.data,
+    home: req.home,
+    tuning: { choice: model.choice, split: model.split, families: model.families },
+    test: { metrics: testMetrics, users: test.users, trainSeconds },
+  });
+  return result;
+}
+
+/** What the version records beside its parts: how they were chosen, and what test said. */
+export interface AutoVersionMeta {
+  data: string;
+  home: string;
+  tuning?: Pick<AutoModel, 'choice' | 'split' | 'families'>;
+  test?: { metrics: Record<string, number>; users: number; trainSeconds: number };
+}
+
+/** Write an auto model's parts as a version (atomically, like every version); returns its directory. */
+export function writeAutoVersion(
+  dataDir: string,
+  version: string,
+  ds: Dataset,
+  parts: AutoParts,
+  meta: AutoVersionMeta,
+): string {
+  const { ials, itemItem, lowPass } = parts;
   const config = {
     model: 'auto',
     version,
-    data: req.data,
+    data: meta.data,
     dataset: ds.name,
     dataHash: ds.dataHash,
-    codeVersion: codeVersion(req.home),
+    codeVersion: codeVersion(meta.home),
     auto: {
-      choice: model.choice,
-      split: model.split,
-      weights: model.parts.weights,
+      ...(meta.tuning ?? {}),
+      weights: parts.weights,
       lowPassRank: lowPass?.rank ?? null,
-      families: model.families,
     },
     createdAt: new Date().toISOString(),
   };
-  const summary = {
-    model: 'auto',
-    version,
-    seconds: trainSeconds,
-    metrics: testMetrics,
-    choice: model.choice,
-  };
-  result.dir = writeModelDir(req.dataDir, version, {
+  const metrics = meta.test?.metrics ?? {};
+  return writeModelDir(dataDir, version, {
     embeddings: ials
       ? { dims: ials.dims, users: ials.users, items: ials.items, nUsers: ds.nUsers, nItems: ds.nItems }
       : {
@@ -104,16 +121,24 @@ export function runAuto(
         },
     ids: { users: Array.from(ds.userIds), items: Array.from(ds.itemIds) },
     config,
-    metrics: { ...summary, testUsers: test.users, families: model.families },
+    metrics: {
+      model: 'auto',
+      version,
+      seconds: meta.test?.trainSeconds ?? null,
+      metrics,
+      choice: meta.tuning?.choice ?? null,
+      testUsers: meta.test?.users ?? null,
+      families: meta.tuning?.families ?? [],
+    },
     report: renderReport({
       version,
       model: 'auto',
       dataset: ds.name,
       dataHash: ds.dataHash,
       codeVersion: config.codeVersion,
-      seconds: trainSeconds,
+      seconds: meta.test?.trainSeconds ?? 0,
       epochs: 0,
-      metrics: testMetrics,
+      metrics,
       curve: [],
       config,
     }),
@@ -132,8 +157,6 @@ export function runAuto(
         : {}),
     },
   });
-  fs.rmSync(path.join(req.dataDir, 'models', '.checkpoints', version), { recursive: true, force: true });
-  return result;
 }
 
 /**
