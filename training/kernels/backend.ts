@@ -55,8 +55,9 @@ export async function initBackend(name: BackendName): Promise<string | undefined
   try {
     if (name === 'tensorflow') {
       // Registers the 'tensorflow' backend on the shared tfjs engine; absent on machines without libtensorflow.
-      // A plain require (not an import) because the package is optional. TensorFlow's C++ start-up banner
-      // (oneDNN, CPU features) would otherwise land on every command's stderr; a level the user set wins.
+      // A plain require (not an import) because the package is optional. TensorFlow's C++ info lines (CPU
+      // features) would otherwise land on every command's stderr; a level the user set wins. The one oneDNN line
+      // is printed before TensorFlow's logging reads the level, so it stays.
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('@tensorflow/tfjs-node');
