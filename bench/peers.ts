@@ -86,6 +86,10 @@ export interface GraphrecResult {
   timeBudgetMinutes: number;
   version: string;
   stoppedBy: string | null;
+  /** `--model auto`: the family chosen on validation and the blend's weights. */
+  choice?: string;
+  weights?: Record<string, number>;
+  peakRssMb?: number;
 }
 
 export interface DatasetResult {
@@ -304,7 +308,7 @@ export function renderTable(d: DatasetResult): string {
   if (g)
     rows.push(
       `| graphrec (${g.model}) | ${g['recall@20'].toFixed(4)} | ${g['ndcg@20'].toFixed(4)} | ` +
-        `${g.timeToQualitySeconds.toFixed(1)} | - | 1.00 | 1.00 | budget ${g.timeBudgetMinutes} min |`,
+        `${g.timeToQualitySeconds.toFixed(1)} | - | 1.00 | 1.00 | ${g.choice ? `${g.choice}: ${fmtParams(g.weights ?? {})}; ` : ''}budget ${g.timeBudgetMinutes} min |`,
     );
   return [
     title,
@@ -364,6 +368,13 @@ async function runDataset(
       timeBudgetMinutes: flags.timeBudgetMinutes,
       version: o.summary.version,
       stoppedBy: o.stoppedBy ?? null,
+      ...(o.summary.auto
+        ? {
+            choice: o.summary.auto.choice,
+            weights: o.summary.auto.families.find((f) => f.family === o.summary.auto!.choice)?.params,
+          }
+        : {}),
+      peakRssMb: o.summary.peakRssMb,
     };
     process.stderr.write(`peers: ${ds.name}: graphrec ${JSON.stringify(graphrec)}\n`);
   }
