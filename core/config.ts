@@ -108,10 +108,18 @@ export const envSchema = z.object({
     .default('30 5 * * *'),
   DRIFT_SHOP: nonEmpty.optional(),
   REFRESH_DATA: nonEmpty.optional(),
-  // The shop kinds need REFRESH_DATA=shop:DIR (or neo4j); the plain ones also train on lightgcn:DIR.
-  REFRESH_MODEL: oneOf(['lightgcn', 'mf', 'pop', 'trend', 'covisit', 'lightgcn-meta', 'ranker']).default(
+  // The shop kinds need REFRESH_DATA=shop:DIR (or neo4j); the plain ones also train on lightgcn:DIR. `auto`
+  // (train's default) is the context ranker on a shop and the tuned collaborative families on lightgcn:DIR.
+  REFRESH_MODEL: oneOf([
+    'auto',
     'lightgcn',
-  ),
+    'mf',
+    'pop',
+    'trend',
+    'covisit',
+    'lightgcn-meta',
+    'ranker',
+  ]).default('auto'),
   REFRESH_TIME_BUDGET_MIN: decimal(0, 24 * 60, '(]').default(15),
   // The train stage starts from the active model's E0 (rows matched by node id); `off` trains from scratch.
   REFRESH_WARM_START: oneOf(['active', 'off']).default('active'),

@@ -114,8 +114,11 @@ async function exportData(ctx: StageContext): Promise<StageOutcome> {
   return done({ data: 'neo4j:', source: 'graph' });
 }
 
-/** Models that learn an embedding table, so they can start from the active model's (training/warmStart.ts). */
-const WARM_STARTABLE = ['lightgcn', 'mf', 'lightgcn-meta', 'ranker'];
+/**
+ * Models that learn an embedding table, so they can start from the active model's (training/warmStart.ts); `auto`
+ * is the ranker on a shop (on lightgcn:DIR data it tunes from scratch and records no start).
+ */
+const WARM_STARTABLE = ['auto', 'lightgcn', 'mf', 'lightgcn-meta', 'ranker'];
 
 /**
  * train: a new version from the exported data, warm-started from the active model's E0 (REFRESH_WARM_START,

@@ -107,7 +107,7 @@ export function parseTrainFlags(raw: Raw): TrainFlags {
     trackTest: Boolean(raw.trackTest),
     refit: raw.refit !== false,
     options: o,
-    ...warmStartFlag(raw, model),
+    ...warmStartFlag(raw, model, raw.data),
     ...newArrivalsBudgetFlag(raw, model),
   };
 }
@@ -124,11 +124,17 @@ function newArrivalsBudgetFlag(raw: Raw, model: ModelKind): { newArrivalsBudget?
   return { newArrivalsBudget: v };
 }
 
-const EMBEDDING_MODELS: ModelKind[] = ['lightgcn', 'mf', 'lightgcn-meta', 'ranker'];
+const EMBEDDING_MODELS: ModelKind[] = ['auto', 'lightgcn', 'mf', 'lightgcn-meta', 'ranker'];
 
-function warmStartFlag(raw: Raw, model: ModelKind): { warmStart?: WarmStartRequest } {
+function warmStartFlag(raw: Raw, model: ModelKind, data: string): { warmStart?: WarmStartRequest } {
   const v = raw.warmStart;
   if (v === undefined) return {};
+  // On a shop, auto is the ranker, which starts from a stored table; on interaction files it tunes from scratch.
+  if (model === 'auto' && data.startsWith('lightgcn:'))
+    throw validationError(
+      '--warm-start needs an embedding model; --model auto on lightgcn: data tunes its families from scratch',
+      { field: 'warm-start' },
+    );
   if (typeof v !== 'string' || v === '')
     throw validationError(
       `--warm-start must be a model version, a model directory or "active", but got: ${JSON.stringify(v)}`,

@@ -143,7 +143,17 @@ describe('--warm-start', () => {
     });
     expect(parseTrainFlags({ data: 'shop:x', model: 'ranker' }).warmStart).toBeUndefined();
     expect(() => parseTrainFlags({ data: 'shop:x', model: 'pop', warmStart: 'active' })).toThrow(
-      '--warm-start starts embeddings from a stored table, so it needs --model lightgcn | mf | lightgcn-meta | ranker, but got: --model pop',
+      '--warm-start starts embeddings from a stored table, so it needs --model auto | lightgcn | mf | lightgcn-meta | ranker, but got: --model pop',
+    );
+  });
+
+  it('goes with auto on a shop (the ranker), not on interaction files', () => {
+    expect(parseTrainFlags({ data: 'neo4j', warmStart: 'active' }).warmStart).toEqual({
+      from: 'active',
+      onProblem: 'error',
+    });
+    expect(() => parseTrainFlags({ data: 'lightgcn:/d', warmStart: 'active' })).toThrow(
+      '--warm-start needs an embedding model; --model auto on lightgcn: data tunes its families from scratch',
     );
   });
 });
