@@ -105,4 +105,12 @@ describe('readLightgcnDir', () => {
     expect(ds.nUsers).toBe(2);
     expect(ds.test.idx.length).toBe(2);
   });
+
+  it('refuses an empty valid.txt', () => {
+    const d = dir('10 5\n', '10 9\n');
+    fs.writeFileSync(path.join(d, 'valid.txt'), '\n');
+    expect(failure(() => readLightgcnDir(d)).describe()).toMatch(
+      /valid\.txt: valid\.txt has no interactions: remove it to carve validation out of train$/,
+    );
+  });
 });

@@ -142,6 +142,10 @@ export function readLightgcnDir(dir: string): Dataset {
   };
   const teRows = heldOut(te, testFile);
   const vaRows = va ? heldOut(va, validFile) : undefined;
+  if (va && va.count === 0)
+    throw validationError('valid.txt has no interactions: remove it to carve validation out of train', {
+      file: validFile,
+    });
   if (te.count === 0)
     throw validationError('the split has no test users: test.txt has no interactions', { file: testFile });
   const nUsers = userIds.length;
