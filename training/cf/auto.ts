@@ -155,8 +155,7 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     },
     (p) =>
       valid(`itemknn:${JSON.stringify(p)}`, itemItemScorer(trainItemItem(split.fit, p, o.signal), split.fit)),
-    until(0.25),
-    2,
+    { deadline: until(0.25), maxPasses: 2, mode: 'walk' },
   );
   report('itemknn', knn.best.params, knn.trials.length, ts);
 
@@ -174,8 +173,7 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     { rank: LOW_PASS_RANKS[0] },
     { rank: LOW_PASS_RANKS.filter((r) => r <= basis.rank) },
     lpRank,
-    Infinity,
-    1,
+    { deadline: Infinity, maxPasses: 1 },
   );
   const svdSeconds = (Date.now() - ts) / 1000;
   if (
@@ -205,7 +203,7 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     { ...defaultIalsOptions, ...IALS_SEARCH, seed: o.seed },
     IALS_GRID,
     alsTrial,
-    until(0.6),
+    { deadline: until(0.6), mode: 'walk' },
   );
   let alsBest = als.best;
   let alsModel = lastAls?.key === `ials:${JSON.stringify(alsBest.params)}` ? lastAls.model : undefined;
@@ -245,8 +243,7 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
         `blend:${JSON.stringify(w)}`,
         partsScorer({ ...fitted, weights: { ...w, [anchor]: 1 } }, split.fit, ds.nItems),
       ),
-    Math.max(until(0.95), Date.now() + 1),
-    1,
+    { deadline: Math.max(until(0.95), Date.now() + 1), maxPasses: 1 },
   );
   const blendWeights = { ...blend.best.params, [anchor]: 1 } as AutoParts['weights'];
   report('blend', blendWeights, blend.trials.length, ts, `blend:${JSON.stringify(blend.best.params)}`);

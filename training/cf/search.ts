@@ -1,6 +1,11 @@
-// Coordinate search over a grid of hyper-parameters: starting from `start`, try each value of one parameter with
-// the others held, keep the best, move to the next parameter; repeat passes until a pass changes nothing or the
-// deadline comes. Every configuration is evaluated at most once (results are memoised by their key).
+// Coordinate search over a grid of hyper-parameters: from `start`, one parameter at a time, the others held,
+// keeping the best; passes until a pass changes nothing or the deadline comes. Every configuration is evaluated
+// at most once (results are memoised by their key).
+//
+// Two ways to move along a parameter's grid: `sweep` tries every value; `walk` steps to the neighbouring values of
+// the current one and keeps going in the direction that improves, which needs two or three trials a parameter
+// instead of the whole grid when validation is unimodal along it, as it is for regularisation, neighbourhood
+// size and degree exponents.
 
 export interface Trial<P> {
   params: P;
@@ -15,13 +20,19 @@ export interface SearchResult<P> {
   stoppedBy: 'converged' | 'deadline';
 }
 
+export interface SearchOptions {
+  deadline: number;
+  maxPasses?: number;
+  mode?: 'sweep' | 'walk';
+}
+
 export function coordinateSearch<P extends object>(
   start: P,
   grid: { [K in keyof P]?: ReadonlyArray<P[K]> },
   evaluate: (p: P) => number,
-  deadline: number,
-  maxPasses = 3,
+  opts: SearchOptions,
 ): SearchResult<P> {
+  const { deadline, maxPasses = 3, mode = 'sweep' } = opts;
   const seen = new Map<string, Trial<P>>();
   const trials: Trial<P>[] = [];
   const run = (p: P): Trial<P> => {
@@ -35,20 +46,52 @@ export function coordinateSearch<P extends object>(
     return trial;
   };
   let best = run(start);
+  let late = false;
+  /** Try `value` for `key`; true when it became the best. */
+  const tryValue = <K extends keyof P>(key: K, value: P[K]): boolean => {
+    if (Date.now() >= deadline) {
+      late = true;
+      return false;
+    }
+    const t = run({ ...best.params, [key]: value });
+    if (!(t.score > best.score)) return false;
+    best = t;
+    return true;
+  };
   const keys = Object.keys(grid) as Array<keyof P>;
-  for (let pass = 0; pass < maxPasses; pass++) {
+  for (let pass = 0; pass < maxPasses && !late; pass++) {
     let changed = false;
     for (const key of keys) {
-      for (const value of grid[key] ?? []) {
-        if (Date.now() >= deadline) return { best, trials, stoppedBy: 'deadline' };
-        const t = run({ ...best.params, [key]: value });
-        if (t.score > best.score) {
-          best = t;
-          changed = true;
-        }
+      const values = grid[key] ?? [];
+      if (mode === 'sweep') {
+        for (const v of values) changed = tryValue(key, v) || changed;
+        continue;
       }
+      // Walk: from the current value's place in the grid (or the nearest), up while it improves, then down.
+      const at = values.indexOf(best.params[key]);
+      let i = at >= 0 ? at : nearest(values as ReadonlyArray<unknown>, best.params[key]);
+      let moved = false;
+      while (i + 1 < values.length && tryValue(key, values[i + 1])) {
+        i++;
+        moved = true;
+      }
+      if (!moved)
+        while (i - 1 >= 0 && tryValue(key, values[i - 1])) {
+          i--;
+          moved = true;
+        }
+      changed = changed || moved;
     }
     if (!changed) break;
   }
-  return { best, trials, stoppedBy: 'converged' };
+  return { best, trials, stoppedBy: late ? 'deadline' : 'converged' };
+}
+
+function nearest(values: ReadonlyArray<unknown>, v: unknown): number {
+  if (typeof v !== 'number') return 0;
+  let best = 0;
+  values.forEach((x, i) => {
+    if (typeof x === 'number' && Math.abs(x - v) < Math.abs((values[best] as number) - v)) best = i;
+  });
+  return best;
 }
