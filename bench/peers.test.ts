@@ -22,9 +22,20 @@ import {
   type PeerResult,
 } from './peers';
 
+// Every scratch directory a test makes, removed when the file's tests end.
+const scratch: string[] = [];
+const tmp = (prefix: string) => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratch.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of scratch) fs.rmSync(d, { recursive: true, force: true });
+});
+
 /** A small LightGCN directory with scattered external ids: 40 users with 3 to 9 train items out of 30. */
 function fixtureDir(withValid: boolean): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-peers-'));
+  const dir = tmp('graphrec-peers-');
   let state = 7;
   const next = (n: number) => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -94,7 +105,7 @@ describe('the split files', () => {
     const ds = load(fixtureDir(true));
     const split = tuningSplit(ds);
     expect(split.source).toBe('valid.txt');
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-peers-split-'));
+    const out = tmp('graphrec-peers-split-');
     writeSplitFiles(out, ds, split);
     const back = load(out);
     expect(rowsBack(back, back.train)).toEqual(rowsOf(ds.train));
@@ -109,10 +120,10 @@ describe('the split files', () => {
     const ds = load(fixtureDir(false));
     const split = tuningSplit(ds);
     expect(split.source).toBe('carved');
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-peers-split-'));
+    const out = tmp('graphrec-peers-split-');
     writeSplitFiles(out, ds, split);
     // Read fit.txt as a train file and valid.txt as its test file: the reader checks the format and ids.
-    const asPair = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-peers-pair-'));
+    const asPair = tmp('graphrec-peers-pair-');
     fs.copyFileSync(path.join(out, 'fit.txt'), path.join(asPair, 'train.txt'));
     fs.copyFileSync(path.join(out, 'valid.txt'), path.join(asPair, 'test.txt'));
     const back = load(asPair);
@@ -266,7 +277,7 @@ describe('peers.py on a tiny carved split', () => {
       : 'skipped: no venv at .cache/peers-venv (the first `npx graphrec bench peers` run builds it)',
     async () => {
       const ds = load(fixtureDir(false));
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-peers-py-'));
+      const dir = tmp('graphrec-peers-py-');
       writeSplitFiles(dir, ds, tuningSplit(ds));
       // One BLAS thread: tiny matrices, and implicit's ALS crawls when OpenBLAS's pool competes with its own.
       const out = await runPeersPy(python, dir, ds.nUsers, ds.nItems, ['--block', '7'], {
