@@ -1,6 +1,7 @@
 // The split every tuned model family and every benchmark peer tunes on. A data set that ships `valid.txt` tunes
 // on it, fitting on all of train; one without carves a seeded tenth of every user's train items out (users with
 // fewer than 3 keep theirs), and the final model is refitted on the whole of train.
+import { usersWithTruth } from '../eval/evaluate';
 import { createRng } from './rng';
 import { carveValidation } from './split';
 import type { Csr } from './csr';
@@ -22,9 +23,7 @@ export const CARVED_ITEM_FRACTION = 0.1;
 
 export function tuningSplit(ds: Dataset, seed = TUNING_SEED): TuningSplit {
   if (ds.valid) {
-    const users: number[] = [];
-    for (let u = 0; u < ds.valid.nRows; u++) if (ds.valid.ptr[u + 1] > ds.valid.ptr[u]) users.push(u);
-    return { fit: ds.train, valid: ds.valid, users: Int32Array.from(users), source: 'valid.txt' };
+    return { fit: ds.train, valid: ds.valid, users: usersWithTruth(ds.valid), source: 'valid.txt' };
   }
   const s = carveValidation(ds.train, {
     userFraction: 1,
