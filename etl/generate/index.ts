@@ -96,3 +96,10 @@ async function ensureDirectory(dir: string): Promise<void> {
   }
   await mkdir(dir, { recursive: true });
 }
+
+// The generator's truth in memory, for the bench's oracles (bench/coldStart): the same seed and options rebuild
+// the same catalogue, shoppers and session dynamics without writing a file.
+export { buildCatalog, type Catalog } from './catalog';
+export { buildPopulation, type Population } from './population';
+export { dayWeights, makeWindow } from './seasonality';
+export { SessionSimulator } from './sessions';
