@@ -103,3 +103,6 @@ export { buildCatalog, type Catalog } from './catalog';
 export { buildPopulation, type Population } from './population';
 export { dayWeights, makeWindow } from './seasonality';
 export { SessionSimulator } from './sessions';
+export { K_TOPS } from './population';
+export { seasonFactor, SEASONS, DAY_MS } from './seasonality';
+export { GENDERS, REGIONS, AGE_BANDS } from './vocabulary';
