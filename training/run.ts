@@ -15,6 +15,7 @@ import { userItemGraph } from './graph/propagationGraph';
 import { backendFallbackReason, useBackend, type BackendChoice } from './kernels/backend';
 import { benchmarkTrainerOptions, type TrainerOptions } from './lightgcn/options';
 import { scorerOf, trainEmbeddings, type CurvePoint } from './lightgcn/trainer';
+import { checkMemoryPlan, withMemoryErrors } from './lightgcn/memoryPlan';
 import { popularityTables } from './models/popularity';
 import { evaluateShopVersion, runShop } from './context/shopRun';
 import type { ShopModel } from './context/shopTrain';
@@ -261,36 +262,41 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
         )
       : undefined;
     warmStart = warm?.record;
+    checkMemoryPlan(ds.nUsers, ds.nItems, options, backend);
+    const opts = options;
+    const guarded = <T>(fn: () => Promise<T>) => withMemoryErrors(ds.nUsers, ds.nItems, opts, backend, fn);
     const progress = deps.progress?.(`train ${req.model}`, 1);
     const ckptDir = path.join(req.dataDir, 'models', '.checkpoints', version);
     try {
-      const result = await trainEmbeddings({
-        graph: userItemGraph(fit),
-        fit,
-        valid: split ? { truth: split.valid, users: split.users } : undefined,
-        options,
-        initial: warm?.initial,
-        progress,
-        signal: deps.signal,
-        log: (msg, fields) => deps.logger.info(fields ?? {}, msg),
-        track: req.trackTest
-          ? (emb) => {
-              const r = evaluateOnTest(ds, scorerOf(emb, ds.nUsers, options!.dims));
-              return { 'recall@20': r.metrics['recall@20'], 'ndcg@20': r.metrics['ndcg@20'] };
-            }
-          : undefined,
-        checkpoint:
-          req.save === false
-            ? undefined
-            : (emb, point) => {
-                fs.mkdirSync(ckptDir, { recursive: true });
-                const s = scorerOf(emb, ds.nUsers, options!.dims);
-                const tmp = path.join(ckptDir, 'best.bin.tmp');
-                fs.writeFileSync(tmp, encodeEmbeddings({ ...s, nUsers: ds.nUsers, nItems: ds.nItems }));
-                fs.renameSync(tmp, path.join(ckptDir, 'best.bin'));
-                fs.writeFileSync(path.join(ckptDir, 'point.json'), JSON.stringify(point));
-              },
-      });
+      const result = await guarded(() =>
+        trainEmbeddings({
+          graph: userItemGraph(fit),
+          fit,
+          valid: split ? { truth: split.valid, users: split.users } : undefined,
+          options: opts,
+          initial: warm?.initial,
+          progress,
+          signal: deps.signal,
+          log: (msg, fields) => deps.logger.info(fields ?? {}, msg),
+          track: req.trackTest
+            ? (emb) => {
+                const r = evaluateOnTest(ds, scorerOf(emb, ds.nUsers, options!.dims));
+                return { 'recall@20': r.metrics['recall@20'], 'ndcg@20': r.metrics['ndcg@20'] };
+              }
+            : undefined,
+          checkpoint:
+            req.save === false
+              ? undefined
+              : (emb, point) => {
+                  fs.mkdirSync(ckptDir, { recursive: true });
+                  const s = scorerOf(emb, ds.nUsers, options!.dims);
+                  const tmp = path.join(ckptDir, 'best.bin.tmp');
+                  fs.writeFileSync(tmp, encodeEmbeddings({ ...s, nUsers: ds.nUsers, nItems: ds.nItems }));
+                  fs.renameSync(tmp, path.join(ckptDir, 'best.bin'));
+                  fs.writeFileSync(path.join(ckptDir, 'point.json'), JSON.stringify(point));
+                },
+        }),
+      );
       let embeddings = result.embeddings;
       e0 = result.e0;
       const best = req.refit !== false && split && result.stoppedBy !== 'aborted' ? result.best : undefined;
@@ -299,14 +305,16 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
         deps.logger.info({ bestSeconds: best.seconds }, 'refit skipped: it would not fit the time budget');
       else if (best) {
         deps.logger.info({ steps: best.step }, 'refit on the whole train set');
-        const refit = await trainEmbeddings({
-          graph: userItemGraph(ds.train),
-          fit: ds.train,
-          options: { ...options, maxSteps: best.step, timeBudgetSeconds: Infinity, epochs: Infinity },
-          initial: warm?.initial,
-          signal: deps.signal,
-          log: (msg, fields) => deps.logger.info({ refit: true, ...fields }, msg),
-        });
+        const refit = await guarded(() =>
+          trainEmbeddings({
+            graph: userItemGraph(ds.train),
+            fit: ds.train,
+            options: { ...opts, maxSteps: best.step, timeBudgetSeconds: Infinity, epochs: Infinity },
+            initial: warm?.initial,
+            signal: deps.signal,
+            log: (msg, fields) => deps.logger.info({ refit: true, ...fields }, msg),
+          }),
+        );
         embeddings = refit.embeddings;
         e0 = refit.e0;
         refitSeconds = refit.seconds;
