@@ -22,3 +22,4 @@ export { startExperimentRuntime, configExperiments, NO_EXPERIMENT } from './runt
 export type { ExperimentRuntime, ServedVariant } from './runtime';
 export { readCounts, buildReport } from './report';
 export type { ExperimentReport, VariantReport, ReportSettings } from './report';
+export { experimentKeys } from './keys';
