@@ -10,7 +10,7 @@ import { createRng } from '../data/rng';
 import { tuningSplit, type TuningSplit } from '../data/tuningSplit';
 import { dotBlockScorer, evaluate, type BlockScorer } from '../eval/evaluate';
 import { popularityTables } from '../models/popularity';
-import { blendScorer } from './blend';
+import { blendRows, blendRowsBytes, blendScorer, keptBlendScorer } from './blend';
 import { defaultIalsOptions, trainIals, type IalsModel, type IalsOptions } from './ials';
 import {
   defaultItemItemOptions,
@@ -19,12 +19,13 @@ import {
   type ItemItemModel,
   type ItemItemOptions,
 } from './itemItem';
-import { maxNeighbours, maxSvdRank } from './memory';
+import { maxNeighbours, maxSvdRank, TABLE_BYTES } from './memory';
 import { lowPassBasis, lowPassTables, type LowPassBasis } from './lowPass';
 import { coordinateSearch } from './search';
 
 export type Family = 'popularity' | 'itemknn' | 'lowpass' | 'ials' | 'blend';
 type Component = 'itemknn' | 'lowpass' | 'ials';
+const COMPONENTS: readonly Component[] = ['ials', 'itemknn', 'lowpass'];
 
 export interface FamilyReport {
   family: Family;
@@ -81,18 +82,21 @@ const IALS_FINAL_DIMS = [128, 256];
 const LOW_PASS_RANKS = [32, 64, 128, 256, 512];
 const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2];
 
+/** One fitted part's own scorer for users with history `history`. */
+function componentScorer(p: AutoParts, c: Component, history: Csr, nItems: number): BlockScorer | undefined {
+  if (c === 'ials') return p.ials && dotBlockScorer({ ...p.ials }, nItems);
+  if (c === 'itemknn') return p.itemItem && itemItemScorer(p.itemItem, history);
+  return p.lowPass && dotBlockScorer(lowPassTables(p.lowPass.basis, history, p.lowPass.rank), nItems);
+}
+
 /** Scorer of the given parts for users with history `history` (a blend when several have weight). */
 export function partsScorer(p: AutoParts, history: Csr, nItems: number): BlockScorer {
   const scorers: Array<{ scorer: BlockScorer; weight: number }> = [];
-  const w = p.weights;
-  if (p.ials && w.ials) scorers.push({ scorer: dotBlockScorer({ ...p.ials }, nItems), weight: w.ials });
-  if (p.itemItem && w.itemknn)
-    scorers.push({ scorer: itemItemScorer(p.itemItem, history), weight: w.itemknn });
-  if (p.lowPass && w.lowpass)
-    scorers.push({
-      scorer: dotBlockScorer(lowPassTables(p.lowPass.basis, history, p.lowPass.rank), nItems),
-      weight: w.lowpass,
-    });
+  for (const c of COMPONENTS) {
+    const weight = p.weights[c];
+    const scorer = weight ? componentScorer(p, c, history, nItems) : undefined;
+    if (scorer && weight) scorers.push({ scorer, weight });
+  }
   return scorers.length === 1 ? scorers[0].scorer : blendScorer(scorers, history);
 }
 
@@ -235,13 +239,25 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     .filter((f) => f.family !== anchor)
     .sort((a, b) => b.valid['ndcg@20'] - a.valid['ndcg@20'])
     .map((f) => f.family as Component);
+  // The weight search scores the same users every trial: keep each part's normalised rows when they fit.
+  const order: Component[] = [anchor, ...others];
+  const kept =
+    blendRowsBytes(order.length, users.length, ds.nItems) <= TABLE_BYTES
+      ? blendRows(
+          order.map((c) => componentScorer(fitted, c, split.fit, ds.nItems)!),
+          users,
+          split.fit,
+        )
+      : undefined;
   const blend = coordinateSearch<Record<string, number>>(
     { [others[0]]: 0, [others[1]]: 0 },
     { [others[0]]: BLEND_WEIGHTS, [others[1]]: BLEND_WEIGHTS },
     (w) =>
       valid(
         `blend:${JSON.stringify(w)}`,
-        partsScorer({ ...fitted, weights: { ...w, [anchor]: 1 } }, split.fit, ds.nItems),
+        kept
+          ? keptBlendScorer(kept, [1, w[others[0]], w[others[1]]])
+          : partsScorer({ ...fitted, weights: { ...w, [anchor]: 1 } }, split.fit, ds.nItems),
       ),
     { deadline: Math.max(until(0.95), Date.now() + 1), maxPasses: 1 },
   );
