@@ -22,7 +22,7 @@ describe('loadConfig', () => {
       heap: '2g',
       pageCache: '4g',
     });
-    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', external: false, port: 6379 });
+    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', external: false, port: 6379, maxmemory: '1gb' });
     expect(c.dataDir).toBe('/srv/graphrec/.data');
     expect(c.progress).toBe(false);
     expect(c.api.port).toBe(4000);

@@ -69,6 +69,11 @@ export const envSchema = z.object({
     .regex(/^rediss?:\/\/.+/, 'a redis:// URL')
     .optional(),
   REDIS_PORT: port.default(6379),
+  // maxmemory of the redis-server `graphrec stack up` starts (policy noeviction: docs/operations.md).
+  REDIS_MAXMEMORY: z
+    .string()
+    .regex(/^[1-9][0-9]*(kb|mb|gb)$/i, 'a size such as 512mb or 2gb')
+    .default('1gb'),
   API_PORT: port.default(4000),
   API_HOST: z.string().default('127.0.0.1'),
   API_PUBLIC_KEYS: z.string().default(''),
@@ -94,6 +99,14 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key made of letters, digits, ":", "_" and "-"')
     .default('graphrec:events'),
   EVENTS_BATCH_SIZE: int(1, 10_000).default(500),
+  // How often one event may fail with a transient graph error (deadlock, lock or transaction timeout) before it
+  // is dead-lettered; an unreachable graph is waited out and never counts (events/classify.ts).
+  EVENTS_MAX_ATTEMPTS: int(1, 1000).default(5),
+  // The consumer counts as stuck (worker /readyz 503, graphrec_events_consumer_stuck) when it has had work for
+  // this long without acknowledging anything.
+  EVENTS_STUCK_AFTER_S: int(5, 86_400).default(120),
+  // Dead letters kept (oldest trimmed first): they wait for an operator, but must not fill Redis.
+  EVENTS_DEAD_LETTER_MAXLEN: int(100, 100_000_000).default(100_000),
   // The worker (jobs/): the nightly refresh schedule, its training data, retries and the quality gate.
   REFRESH_CRON: z
     .string()
@@ -128,6 +141,9 @@ export const envSchema = z.object({
   GATE_MAX_NDCG_DROP: decimal(0, 1, '[]').default(0.02),
   GATE_MAX_COLD_NDCG_DROP: decimal(0, 1, '[]').default(0.05),
   WORKER_PORT: port.optional(),
+  // Interface of the worker's /healthz, /readyz and /metrics: loopback unless a container must be reached from
+  // outside (k8s and compose set 0.0.0.0).
+  WORKER_HOST: z.string().default('127.0.0.1'),
   // BullMQ key prefix of the worker's queues and of the refresh lock (a second stack on one Redis, or a test).
   JOBS_PREFIX: z
     .string()
@@ -174,7 +190,7 @@ export interface Config {
     pageCache: string;
     txMemory: string;
   };
-  redis: { url: string; external: boolean; port: number };
+  redis: { url: string; external: boolean; port: number; maxmemory: string };
   api: { host: string; port: number; publicKeys: string[]; adminKeys: string[] };
   stack: { startTimeoutSeconds: number };
   /** graphrec serve: limits, cache and model watching. */
@@ -194,7 +210,15 @@ export interface Config {
     modelPollMs: number;
   };
   /** Durable event ingestion (events/): the Redis stream and the consumer's batch size. */
-  events: { stream: string; batchSize: number };
+  events: {
+    stream: string;
+    batchSize: number;
+    /** Transient failures one event may have before it is dead-lettered. */
+    maxAttempts: number;
+    /** Work without an acknowledgement for this long makes the consumer stuck. */
+    stuckAfterSeconds: number;
+    deadLetterMaxLen: number;
+  };
   /** graphrec worker and the refresh pipeline (jobs/). */
   jobs: {
     refreshCron: string;
@@ -216,6 +240,8 @@ export interface Config {
     gateMaxColdNdcgDrop: number;
     /** Port of the worker's /healthz, /readyz and /metrics (defaults to API_PORT). */
     port: number;
+    /** Interface they listen on (WORKER_HOST, loopback by default). */
+    host: string;
     /** BullMQ key prefix of the queues and the refresh lock. */
     prefix: string;
     /** Job lock lifetime and stalled-job check period of the BullMQ workers. */
@@ -283,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       url: e.REDIS_URL ?? `redis://127.0.0.1:${e.REDIS_PORT}`,
       external: e.REDIS_URL !== undefined,
       port: e.REDIS_PORT,
+      maxmemory: e.REDIS_MAXMEMORY,
     },
     api: {
       host: e.API_HOST,
@@ -304,7 +331,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       neighbourTtlSeconds: e.API_NEIGHBOUR_TTL_S,
       modelPollMs: e.API_MODEL_POLL_MS,
     },
-    events: { stream: e.EVENTS_STREAM, batchSize: e.EVENTS_BATCH_SIZE },
+    events: {
+      stream: e.EVENTS_STREAM,
+      batchSize: e.EVENTS_BATCH_SIZE,
+      maxAttempts: e.EVENTS_MAX_ATTEMPTS,
+      stuckAfterSeconds: e.EVENTS_STUCK_AFTER_S,
+      deadLetterMaxLen: e.EVENTS_DEAD_LETTER_MAXLEN,
+    },
     jobs: {
       refreshCron: e.REFRESH_CRON,
       refreshTz: e.REFRESH_TZ,
@@ -319,6 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       gateMaxNdcgDrop: e.GATE_MAX_NDCG_DROP,
       gateMaxColdNdcgDrop: e.GATE_MAX_COLD_NDCG_DROP,
       port: e.WORKER_PORT ?? e.API_PORT,
+      host: e.WORKER_HOST,
       prefix: e.JOBS_PREFIX,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,

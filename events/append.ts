@@ -3,6 +3,7 @@
 // Redis runs with AOF on (appendfsync everysec, stack/redis.ts): an acknowledged append survives a Redis
 // crash except for the last second of writes on a machine crash; see docs/api.md.
 import type Redis from 'ioredis';
+import { GraphrecError } from '../core';
 import { redisScript, runScript } from './redisScript';
 import type { TrackedEvent } from './types';
 import { generationKey, idempotencyKey, recentKey, sequenceKey, sessionSubject, userSubject } from './keys';
@@ -69,6 +70,28 @@ export interface RecentEvent {
 }
 type EventTypeShort = 'view' | 'cart' | 'purchase';
 
+/**
+ * Redis refused the append because it is at its maxmemory (it runs with noeviction: the stream and the queues
+ * must never be evicted, so a full Redis refuses writes instead). Nothing of the batch was stored: the script
+ * fails at its first write. A typed UNAVAILABLE, so the storefront retries with the same idempotency keys, with
+ * a message that says what an operator must fix.
+ */
+export class RedisFullError extends GraphrecError {
+  constructor(cause: unknown) {
+    super(
+      'UNAVAILABLE',
+      'events cannot be stored right now: Redis is full (maxmemory reached, it refuses writes); retry with the same idempotency keys',
+      { field: 'events' },
+      { cause },
+    );
+    this.name = 'RedisFullError';
+  }
+}
+
+/** Redis's answer to a write past maxmemory under noeviction: "OOM command not allowed when used memory...". */
+export const isRedisOom = (err: unknown): boolean =>
+  /\bOOM\b.*maxmemory/i.test(err instanceof Error ? err.message : String(err));
+
 export interface AppendResult {
   accepted: string[];
   duplicates: string[];
@@ -101,7 +124,12 @@ export async function appendEvents(
     const recent: RecentEvent = { p: e.productId, t: e.type, ts: e.ts };
     argv.push(JSON.stringify(e), JSON.stringify(recent));
   }
-  const res = (await runScript(redis, SCRIPT, keys, argv)) as Array<string | number>;
+  let res: Array<string | number>;
+  try {
+    res = (await runScript(redis, SCRIPT, keys, argv)) as Array<string | number>;
+  } catch (err) {
+    throw isRedisOom(err) ? new RedisFullError(err) : err;
+  }
   const out: AppendResult = { accepted: [], duplicates: [] };
   res.forEach((r, i) => (r === 0 ? out.duplicates : out.accepted).push(events[i].eventId));
   return out;

@@ -1,6 +1,8 @@
 // The consumer against the real Neo4j and Redis: exactly-once delivery when the consumer process is killed
 // (kill -9) mid-batch and another takes over, duplicates appended once, unknown products dead-lettered, the
-// experiment and variant of attributed events carried onto the relationship.
+// experiment and variant of attributed events carried onto the relationship, a poisoned event (a reused
+// eventId the graph refuses, a malformed payload) dead-lettered with its reason without holding the events
+// around it, and the stream trimmed once consumed.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createLogger, loadConfig } from '../core';
@@ -203,5 +205,75 @@ describe('events consumer', () => {
     // A re-delivery (a replay after a crash before the ack) changes nothing, whatever it carries.
     await writeEvents(graph, [{ ...tagged, experiment: 'exp-z', variant: 'control', seq: 1 }]);
     expect(await written()).toEqual(expected);
+  });
+
+  it('dead-letters a poisoned event with its reason within seconds and writes every event around it', async () => {
+    const stream = `graphrec:test:${fx.ns}:poison`;
+    streams.push(stream);
+    const prefix = `${fx.ns}-poison`;
+    // The ETL's idempotency guard (etl/load/schema.ts): the same statement, so a no-op where it exists.
+    await graph.write({
+      name: 'test.viewedEventIdConstraint',
+      cypher:
+        'CREATE CONSTRAINT viewed_event_id IF NOT EXISTS FOR ()-[r:VIEWED]-() REQUIRE r.eventId IS UNIQUE',
+    });
+    // An event the ETL already stored, for another user: the storefront reuses its id as an idempotency key.
+    const reused = `${prefix}-etl`;
+    await graph.write(
+      {
+        name: 'test.storeEtlEvent',
+        cypher: `MATCH (u:User {id: $u}), (p:Product {id: $p}) CREATE (u)-[:VIEWED {eventId: $id, ts: 0}]->(p)`,
+      },
+      { u: fx.id('u9'), p: fx.id('p9'), id: reused },
+    );
+    const opts = defaultAppendOptions(stream);
+    const before = Array.from({ length: 20 }, (_, i) => event(prefix, i));
+    const poisoned = event(prefix, 0, {
+      eventId: reused,
+      type: 'view',
+      userId: fx.id('u1'),
+      productId: fx.id('p1'),
+    });
+    const after = Array.from({ length: 20 }, (_, i) => event(prefix, 100 + i));
+    await appendEvents(redis, [...before, poisoned], opts);
+    // An entry no API wrote: its timestamp is text.
+    await redis.xadd(stream, '*', 'e', JSON.stringify({ ...event(prefix, 50), ts: 'yesterday' }), 'seq', '1');
+    await appendEvents(redis, after, opts);
+
+    const config = loadConfig({ ...process.env, EVENTS_STREAM: stream });
+    const consumer = startEventConsumer({
+      config,
+      logger: createLogger('silent'),
+      graph,
+      consumerName: 'poison-test',
+      blockMs: 200,
+      trimEveryMs: 0,
+    });
+    try {
+      // Within seconds, not after a retry budget: nothing about the poisoned write can succeed later.
+      const settled = await waitFor(
+        async () => consumer.stats().deadLettered >= 2 && consumer.stats().written >= 40,
+        20_000,
+      );
+      expect(settled).toBe(true);
+      expect(consumer.health()).toEqual({ stuck: false });
+      // Consumed and acknowledged: trimmed away (the next read after the ack trims).
+      expect(await waitFor(async () => (await redis.xlen(stream)) === 0, 10_000)).toBe(true);
+    } finally {
+      await consumer.stop();
+    }
+    expect(await countWritten(prefix)).toEqual({ rels: 41, distinct: 41 }); // 40 events + the ETL's own
+    const deadEntries = (await redis.xrange(deadLetterStream(stream), '-', '+')).map(([, f]) => {
+      const o: Record<string, string> = {};
+      for (let i = 0; i + 1 < f.length; i += 2) o[f[i]] = f[i + 1];
+      return o;
+    });
+    expect(deadEntries.map((d) => d.reason)).toEqual([
+      expect.stringMatching(/^conflict: the eventId is already stored for another user or product/),
+      'malformed payload: ts is not a number',
+    ]);
+    expect(JSON.parse(deadEntries[0].e)).toMatchObject({ eventId: reused, userId: fx.id('u1') });
+    const pending = (await redis.xpending(stream, 'graphrec-ingest')) as [number, ...unknown[]];
+    expect(pending[0]).toBe(0);
   });
 });
