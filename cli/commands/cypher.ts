@@ -5,7 +5,10 @@ import { action, collect, parseParams } from '../runtime';
 export function registerCypher(program: Command): void {
   program
     .command('cypher')
-    .description('Run an ad-hoc read-only Cypher query against the configured Neo4j and print its rows')
+    .description(
+      'Run an ad-hoc read-only Cypher query against the configured Neo4j and print its rows; LOAD CSV, ' +
+        'procedures other than db.labels-style schema ones, administration commands and IN TRANSACTIONS are refused',
+    )
     .argument('<query>', "Cypher text, e.g. 'MATCH (p:Product) RETURN p.id AS id LIMIT $n'")
     .option(
       '--param <k=v>',
