@@ -40,3 +40,18 @@ export type { ShopData } from './data/shop';
 export { tuningSplit } from './data/tuningSplit';
 export type { TuningSplit } from './data/tuningSplit';
 export type { Csr } from './data/csr';
+export { buildSessionTables, type SessionTables } from './session/tables';
+export {
+  defaultSessionParams,
+  sessionModelOf,
+  sessionRank,
+  sessionRequest,
+  sessionScore,
+  sessionTop,
+} from './session/model';
+export type { SessionModel, SessionParams, SessionRequest, SessionStep } from './session/model';
+export { nextStepMetrics, sessionCases } from './session/cases';
+export type { NextStepMetrics, SessionCase } from './session/cases';
+export { evaluateSessionModel, stepsOfRows, tuneSessionParams, validationCases } from './session/tune';
+export { buildVsknnIndex, evaluateVsknn, tuneVsknn } from './session/vsknn';
+export { popularityOrder, sparseRank } from './session/rankSparse';
