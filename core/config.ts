@@ -88,6 +88,17 @@ export const envSchema = z.object({
   API_MAX_EVENT_BATCH: int(1, 10_000).default(100),
   API_MAX_DEPTH: int(2, 50).default(8),
   API_MAX_COST: int(10, 10_000_000).default(20_000),
+  // The shape of a query, checked before validation (api/limits.ts): tokens, and aliases and field selections
+  // counted with every fragment spread expanded.
+  API_MAX_TOKENS: int(100, 1_000_000).default(2000),
+  API_MAX_ALIASES: int(1, 100_000).default(100),
+  API_MAX_SELECTIONS: int(10, 1_000_000).default(1000),
+  // A request's execution time budget: fields that start after it fail with TIMEOUT.
+  API_REQUEST_BUDGET_MS: int(100, 600_000).default(5000),
+  // Requests per minute for one API key over all its clients (API_RATE_LIMIT_PER_MIN is per client).
+  API_RATE_LIMIT_PER_KEY_PER_MIN: int(1, 100_000_000).default(600_000),
+  // Proxies in front of the API whose X-Forwarded-For is believed; 0: the TCP peer is the client.
+  API_TRUSTED_PROXY_HOPS: int(0, 10).default(0),
   API_VECTOR_INDEX: oneOf(['memory', 'neo4j']).default('memory'),
   // IVF lists scanned per in-process search (api/model/ivfIndex.ts); 0 = the exact full scan.
   API_ANN_PROBES: int(0, 100_000).default(32),
@@ -166,6 +177,17 @@ export const envSchema = z.object({
   EXPERIMENTS_MDE: decimal(0, 10, '(]').default(0.05),
   EXPERIMENTS_POWER: decimal(0.5, 1, '()').default(0.8),
   EXPERIMENTS_ALPHA: decimal(0, 0.5, '()').default(0.05),
+  // Privacy (docs/privacy.md). The secret signs shopper tokens (HMAC-SHA256); the shop's backend holds the same
+  // value to mint them. Unset: no token is valid, so per-shopper data goes to admin keys only.
+  PRIVACY_TOKEN_SECRET: z
+    .string({ error: 'a string of at least 32 characters' })
+    .min(32, 'a string of at least 32 characters')
+    .optional(),
+  // The longest life a shopper token may have: a leaked token stops working soon.
+  PRIVACY_TOKEN_MAX_TTL_S: int(30, 86_400).default(900),
+  // Wrong API keys a client address may present per window before every keyed request from it is refused.
+  API_KEY_GUESS_LIMIT: int(1, 1_000_000).default(20),
+  API_KEY_GUESS_WINDOW_S: int(1, 86_400).default(900),
 });
 export type Env = z.infer<typeof envSchema>;
 
@@ -202,6 +224,12 @@ export interface Config {
     maxEventBatch: number;
     maxDepth: number;
     maxCost: number;
+    maxTokens: number;
+    maxAliases: number;
+    maxSelections: number;
+    requestBudgetMs: number;
+    rateLimitPerKeyPerMinute: number;
+    trustedProxyHops: number;
     vectorIndex: 'memory' | 'neo4j';
     /** IVF lists scanned per in-process search; 0 = exact scan. */
     annProbes: number;
@@ -247,6 +275,14 @@ export interface Config {
     /** Job lock lifetime and stalled-job check period of the BullMQ workers. */
     lockDurationMs: number;
     stalledIntervalMs: number;
+  };
+  /** Shopper tokens and the limit on wrong API keys (docs/privacy.md). */
+  privacy: {
+    /** Signs shopper tokens; null: no token is valid. */
+    tokenSecret: string | null;
+    tokenMaxTtlSeconds: number;
+    keyGuessLimit: number;
+    keyGuessWindowSeconds: number;
   };
   /** A/B testing (experiments/). */
   experiments: {
@@ -326,6 +362,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       maxEventBatch: e.API_MAX_EVENT_BATCH,
       maxDepth: e.API_MAX_DEPTH,
       maxCost: e.API_MAX_COST,
+      maxTokens: e.API_MAX_TOKENS,
+      maxAliases: e.API_MAX_ALIASES,
+      maxSelections: e.API_MAX_SELECTIONS,
+      requestBudgetMs: e.API_REQUEST_BUDGET_MS,
+      rateLimitPerKeyPerMinute: e.API_RATE_LIMIT_PER_KEY_PER_MIN,
+      trustedProxyHops: e.API_TRUSTED_PROXY_HOPS,
       vectorIndex: e.API_VECTOR_INDEX,
       annProbes: e.API_ANN_PROBES,
       neighbourTtlSeconds: e.API_NEIGHBOUR_TTL_S,
@@ -356,6 +398,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       prefix: e.JOBS_PREFIX,
       lockDurationMs: e.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+    },
+    privacy: {
+      tokenSecret: e.PRIVACY_TOKEN_SECRET ?? null,
+      tokenMaxTtlSeconds: e.PRIVACY_TOKEN_MAX_TTL_S,
+      keyGuessLimit: e.API_KEY_GUESS_LIMIT,
+      keyGuessWindowSeconds: e.API_KEY_GUESS_WINDOW_S,
     },
     experiments: {
       prefix: e.EXPERIMENTS_PREFIX,
