@@ -15,6 +15,8 @@ export interface Neo4jPaths {
   logs: string;
   pidFile: string;
   consoleLog: string;
+  /** The only directory LOAD CSV may name with file:/// URLs (the server's import root); kept empty. */
+  import: string;
   lib: string;
   pom: string;
   mavenRepo: string;
@@ -27,6 +29,7 @@ export function neo4jPaths(config: Config): Neo4jPaths {
     conf: path.join(home, 'conf'),
     data: path.join(home, 'data'),
     logs: path.join(home, 'logs'),
+    import: path.join(home, 'import'),
     pidFile: path.join(home, 'run', 'neo4j.pid'),
     consoleLog: path.join(home, 'logs', 'console.log'),
     lib: path.join(config.home, '.cache', 'neo4j-server', 'lib'),
@@ -96,6 +99,12 @@ export function renderNeo4jConf(config: Config, p: Neo4jPaths): string {
     `server.memory.pagecache.size=${n.pageCache}`,
     `db.memory.transaction.total.max=${n.txMemory}`,
     'dbms.security.auth_enabled=true',
+    // LOAD CSV is for no one: the ETL writes through the driver or neo4j-admin import, never LOAD CSV. Should a
+    // query carry one past graphrec cypher's screen, file:/// URLs are refused, the import root is an empty
+    // directory of the server's own, and every address is blocked for http(s) URLs (local services included).
+    'dbms.security.allow_csv_import_from_file_urls=false',
+    `server.directories.import=${p.import}`,
+    'internal.dbms.cypher_ip_blocklist=0.0.0.0/0,::/0',
     // No internet on our machines: never phone home.
     'dbms.usage_report.enabled=false',
     // Bulk loads write large transaction logs; keep a bounded amount for recovery, not history.
@@ -211,7 +220,8 @@ export async function startNeo4j(config: Config, logger: Logger): Promise<Neo4jU
     return { started: false, external: true, version: squatter.version };
   }
   ensureServerJars(p, logger);
-  for (const dir of [p.conf, p.data, p.logs, path.dirname(p.pidFile)]) fs.mkdirSync(dir, { recursive: true });
+  for (const dir of [p.conf, p.data, p.logs, p.import, path.dirname(p.pidFile)])
+    fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(p.conf, 'neo4j.conf'), renderNeo4jConf(config, p));
   setInitialPasswordIfNew(config, p, logger);
   // One retry: right after a crash (kill -9) the first JVM can exit before logging anything while the old
