@@ -55,3 +55,4 @@ export type { NextStepMetrics, SessionCase } from './session/cases';
 export { evaluateSessionModel, stepsOfRows, tuneSessionParams, validationCases } from './session/tune';
 export { buildVsknnIndex, evaluateVsknn, tuneVsknn } from './session/vsknn';
 export { popularityOrder, sparseRank } from './session/rankSparse';
+export { readSessionModel, sessionFiles } from './session/files';
