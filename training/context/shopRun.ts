@@ -29,6 +29,7 @@ import {
   type SplitOptions,
 } from './shopTrain';
 import { buildContextTables } from './tables';
+import { sessionFiles } from '../session/files';
 import { shopE0Files, shopWarmStart, type WarmStartRecord, type WarmStartRequest } from '../warmStart';
 
 /** A shop from somewhere other than a directory's files (the Neo4j export); `spec` goes into the model's config. */
@@ -264,6 +265,8 @@ function saveShopModel(
         recentItems: 5,
       }),
     );
+    // The session model for anonymous visitors and new users (training/session), tuned on validation.
+    if (m === 'ranker') Object.assign(extra, sessionFiles(shop));
   }
   // The users' latest events, when the data is a Neo4j export and the model has user rows (api/recs/recommend.ts).
   if (d > 0 && shop.exportedAt !== undefined)
