@@ -15,7 +15,16 @@ import { inductiveModelOf, type InductiveModel } from '../inductive';
 import { useBackend, type BackendChoice } from '../kernels/backend';
 import type { TrainerOptions } from '../lightgcn/options';
 import { DEFAULT_NEW_ARRIVALS_BUDGET, newArrivalsOf, type NewArrivals, type RankerWeights } from './ranker';
+import { coldUserWeightsOf, type ColdUserWeights } from './coldUsers';
 import {
+  buildSegmentTable,
+  encodeSegmentTable,
+  readGenders,
+  shopDemographics,
+  SEGMENTS_FILE,
+} from './segmentPopularity';
+import {
+  coldScoring,
   contextScorer,
   embeddingScorer,
   evalPhase,
@@ -24,6 +33,7 @@ import {
   tuneRankerWeights,
   defaultSplitOptions,
   type EmbeddingFit,
+  type Phase,
   type ShopModel,
   type ShopSplit,
   type SplitOptions,
@@ -78,6 +88,8 @@ export interface ShopRunResult {
   ranker?: RankerWeights;
   /** The ranker's tuned new-arrivals quota. */
   newArrivals?: NewArrivals;
+  /** The ranker's tuned scorer of new users (coldUsers.ts). */
+  coldUsers?: ColdUserWeights;
   /** With `newArrivalsSweep`: validation and test figures of every slot count, same embeddings and weights. */
   newArrivalsSweep?: NewArrivalsSweepRow[];
 }
@@ -141,6 +153,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
     let fit: EmbeddingFit | undefined;
     let ranker: RankerWeights | undefined;
     let newArrivals: NewArrivals | undefined;
+    let coldUsers: ColdUserWeights | undefined;
     let sweep: NewArrivalsSweepRow[] | undefined;
     let reusedSeconds = 0;
     let score: (block: Int32Array, o: Float32Array) => void;
@@ -185,6 +198,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
         );
         ranker = tuned.weights;
         newArrivals = tuned.newArrivals;
+        coldUsers = tuned.coldUsers;
         deps.logger.info({ ...tuned }, 'ranker weights tuned on validation');
         if (req.newArrivalsSweep) {
           const w = tuned.weights;
@@ -203,7 +217,15 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
             };
           });
         }
-        score = contextScorer(shop, split.test, 'ranker', ranker, emb.score, newArrivals);
+        score = contextScorer(
+          shop,
+          split.test,
+          'ranker',
+          ranker,
+          emb.score,
+          newArrivals,
+          coldScoring(shop, fit.model, coldUsers),
+        );
       } else score = emb.score;
     }
     // Training seconds: this model's own work, plus the shared embedding training it reused.
@@ -228,10 +250,22 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
       { model: m, ndcg20: summary.metrics['ndcg@20'], evalSeconds: r.seconds },
       'test evaluation',
     );
-    const res: ShopRunResult = { summary, stoppedBy: fit?.stoppedBy, ranker, newArrivals };
+    const res: ShopRunResult = { summary, stoppedBy: fit?.stoppedBy, ranker, newArrivals, coldUsers };
     if (sweep) res.newArrivalsSweep = sweep;
     if (req.save !== false)
-      res.dir = saveShopModel(req, source.spec, shop, split, m, version, summary, fit, ranker, newArrivals);
+      res.dir = saveShopModel(
+        req,
+        source.spec,
+        shop,
+        split,
+        m,
+        version,
+        summary,
+        fit,
+        ranker,
+        newArrivals,
+        coldUsers,
+      );
     out.push(res);
   }
   return out;
@@ -248,6 +282,7 @@ function saveShopModel(
   fit: EmbeddingFit | undefined,
   ranker: RankerWeights | undefined,
   newArrivals: NewArrivals | undefined,
+  coldUsers?: ColdUserWeights,
 ): string {
   const d = fit?.model.dims ?? 0;
   const extra: Record<string, string | Buffer> = {};
@@ -261,12 +296,18 @@ function saveShopModel(
       contextFiles(tables, shop.items.category, {
         weights: ranker ?? null,
         ...(newArrivals ? { newArrivals } : {}),
+        ...(coldUsers ? { coldUsers } : {}),
         cutoff: new Date(tables.cutoff).toISOString(),
         recentItems: 5,
       }),
     );
     // The session model for anonymous visitors and new users (training/session), tuned on validation.
     if (m === 'ranker') Object.assign(extra, sessionFiles(shop));
+    // The new users' segment popularity, from every event as the other serving tables.
+    if (m === 'ranker')
+      extra[SEGMENTS_FILE] = encodeSegmentTable(
+        buildSegmentTable(shop, shopDemographics(shop, readGenders(shop)), shop.bounds.end + 1),
+      );
   }
   // The users' latest events, when the data is a Neo4j export and the model has user rows (api/recs/recommend.ts).
   if (d > 0 && shop.exportedAt !== undefined)
@@ -286,6 +327,7 @@ function saveShopModel(
     warmStart: summary.warmStart ?? null,
     ranker: ranker ?? null,
     newArrivals: newArrivals ?? null,
+    coldUsers: coldUsers ?? null,
     createdAt: new Date().toISOString(),
   };
   const lines = [
@@ -334,23 +376,26 @@ function saveShopModel(
   });
 }
 
-/** `graphrec eval --version V --data shop:DIR`: re-score a stored shop version on the test window. */
-export async function evaluateShopVersion(
-  req: { version: string; dir?: string; source?: ShopReader; dataDir: string; split?: Partial<SplitOptions> },
-  deps: ShopDeps,
-) {
-  await useBackend('auto');
-  const stored = readModelDir(req.dataDir, req.version);
+/**
+ * The block scorer of a stored shop version on a phase, as `graphrec eval` scores it: the ranker with its
+ * stored weights, quota and new users' scorer, an embedding model by its rows, a counting model by its kind.
+ */
+export function versionScorer(
+  stored: ReturnType<typeof readModelDir>,
+  shop: ShopData,
+  split: ShopSplit,
+  phase: Phase = split.test,
+  options: { coldUsers?: boolean } = {},
+): { model: ShopModel; score: (block: Int32Array, o: Float32Array) => void; dispose: () => void } {
   const m = String(stored.config.model) as ShopModel;
-  const { shop, split } = await loadShopSplit(readerOf(req), req.split, deps.logger);
   let model: InductiveModel | undefined;
   const e = stored.embeddings;
   if (e.dims > 0) {
     if (e.nUsers !== shop.nUsers || e.nItems !== shop.nItems)
       throw new Error(
-        `model ${req.version} has ${e.nUsers} users and ${e.nItems} items, the shop ${shop.nUsers} and ${shop.nItems}: wrong data set?`,
+        `model ${stored.version} has ${e.nUsers} users and ${e.nItems} items, the shop ${shop.nUsers} and ${shop.nItems}: wrong data set?`,
       );
-    model = inductiveModelOf(req.version, e.dims, {
+    model = inductiveModelOf(stored.version, e.dims, {
       users: e.users,
       items: e.items,
       userIds: shop.userIds,
@@ -358,20 +403,36 @@ export async function evaluateShopVersion(
       meta: readMetaFiles(stored.dir, e.dims),
     });
   }
+  if (!model)
+    return {
+      model: m,
+      score: contextScorer(shop, phase, m as 'pop' | 'trend' | 'covisit'),
+      dispose: () => {},
+    };
+  const emb = embeddingScorer(shop, split, model, phase);
+  const ctx = m === 'ranker' ? readContextFiles(stored.dir) : undefined;
+  const weights = (ctx?.ranker as { weights?: RankerWeights } | undefined)?.weights;
+  // An older version has no newArrivals in ranker.json: the quota is off, as it was trained; one without
+  // coldUsers ranks its new users like everyone else.
+  const cw = (ctx?.ranker as { coldUsers?: unknown } | undefined)?.coldUsers;
+  const cold =
+    cw && options.coldUsers !== false ? coldScoring(shop, model, coldUserWeightsOf(ctx?.ranker)) : undefined;
+  const score = weights
+    ? contextScorer(shop, phase, 'ranker', weights, emb.score, newArrivalsOf(ctx?.ranker), cold)
+    : emb.score;
+  return { model: m, score, dispose: emb.dispose };
+}
+
+/** `graphrec eval --version V --data shop:DIR`: re-score a stored shop version on the test window. */
+export async function evaluateShopVersion(
+  req: { version: string; dir?: string; source?: ShopReader; dataDir: string; split?: Partial<SplitOptions> },
+  deps: ShopDeps,
+) {
+  await useBackend('auto');
+  const stored = readModelDir(req.dataDir, req.version);
+  const { shop, split } = await loadShopSplit(readerOf(req), req.split, deps.logger);
   const t0 = Date.now();
-  let score: (block: Int32Array, o: Float32Array) => void;
-  let dispose = () => {};
-  if (!model) score = contextScorer(shop, split.test, m as 'pop' | 'trend' | 'covisit');
-  else {
-    const emb = embeddingScorer(shop, split, model, split.test);
-    dispose = emb.dispose;
-    const ctx = m === 'ranker' ? readContextFiles(stored.dir) : undefined;
-    const weights = (ctx?.ranker as { weights?: RankerWeights } | undefined)?.weights;
-    // An older version has no newArrivals in ranker.json: the quota is off, as it was trained.
-    score = weights
-      ? contextScorer(shop, split.test, 'ranker', weights, emb.score, newArrivalsOf(ctx?.ranker))
-      : emb.score;
-  }
+  const { model: m, score, dispose } = versionScorer(stored, shop, split);
   try {
     const r = evalPhase(
       shop,

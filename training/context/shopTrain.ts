@@ -18,7 +18,7 @@ import {
   ageBandOf,
   type ShopData,
 } from '../data/shop';
-import { evaluateShop, type ShopEvalResult } from '../eval/shopEval';
+import { evaluateShop, type ShopEvalInput, type ShopEvalResult } from '../eval/shopEval';
 import {
   metaLayoutOf,
   metaCount,
@@ -53,6 +53,20 @@ import {
   type RankerTables,
 } from './ranker';
 import { addFromRecent, buildContextTables, seasonalScores, type ContextTables } from './tables';
+import {
+  coldUserScores,
+  defaultColdUserWeights,
+  tuneColdUsers,
+  userItemDots,
+  type ColdUserWeights,
+} from './coldUsers';
+import {
+  buildSegmentTable,
+  readGenders,
+  shopDemographics,
+  type Demographics,
+  type SegmentTable,
+} from './segmentPopularity';
 
 export const SHOP_MODELS = ['pop', 'trend', 'covisit', 'mf', 'lightgcn', 'lightgcn-meta', 'ranker'] as const;
 export type ShopModel = (typeof SHOP_MODELS)[number];
@@ -76,6 +90,10 @@ export interface Phase {
   tables: ContextTables;
   /** Products launched in this window (no events before it): what its cold-item recall counts. */
   coldItems: Uint8Array;
+  /** Segment popularity from the events before the cutoff (the cold users' table). */
+  segments: SegmentTable;
+  /** Every user's demographics (the same array in both phases). */
+  demographics: Demographics[];
 }
 
 export interface ShopSplit {
@@ -163,6 +181,7 @@ export function shopSplit(shop: ShopData, o: SplitOptions = defaultSplitOptions)
   const trainEvents = new Int32Array(shop.nUsers);
   for (let e = 0; e < ev.n; e++) if (ev.ts[e] < vs) trainEvents[ev.user[e]]++;
   const histTest = distinct(shop, (e) => ev.ts[e] < ts);
+  const demographics = shopDemographics(shop, readGenders(shop));
   const itemIndex = new Map(shop.itemIds.map((id, i) => [id, i]));
   const maskOf = (ids: string[]) => {
     const m = new Uint8Array(shop.nItems);
@@ -200,6 +219,8 @@ export function shopSplit(shop: ShopData, o: SplitOptions = defaultSplitOptions)
       users: sample(us, max, seed),
       tables: buildContextTables(shop, cutoff),
       coldItems,
+      segments: buildSegmentTable(shop, demographics, cutoff),
+      demographics,
     };
   };
   const segs = shop.manifest.segments;
@@ -310,6 +331,42 @@ export function newArrivalMask(shop: ShopData, at: number, days: number): Uint8A
   return Uint8Array.from(shop.items.launch, (l) => (isNewArrival(l, at, days) ? 1 : 0));
 }
 
+/** A user with no event before the phase's cutoff: a new account, scored by the cold-user scorer. */
+export const isNewUser = (phase: Phase, u: number) => phase.history.ptr[u + 1] === phase.history.ptr[u];
+
+/**
+ * How the ranker scores new users (coldUsers.ts): the weights, and each user's gnn dot products (the inductive
+ * embedding of their demographics against every item row; undefined without metadata nodes). The dots depend
+ * only on the demographics the model knows, so they are computed once per (age band, region, loyalty).
+ */
+export interface ColdScoring {
+  weights: ColdUserWeights;
+  gnn: (u: number) => Float32Array | undefined;
+}
+
+export function coldScoring(
+  shop: ShopData,
+  model: InductiveModel | undefined,
+  weights: ColdUserWeights,
+): ColdScoring {
+  const cache = new Map<string, Float32Array | undefined>();
+  const gnn = (u: number) => {
+    if (!model?.meta) return undefined;
+    const meta = userMeta(shop, u);
+    const key = `${meta.ageBand}|${meta.region}|${meta.loyaltyTier}`;
+    if (cache.has(key)) return cache.get(key);
+    let dots: Float32Array | undefined;
+    try {
+      dots = userItemDots(inferUserEmbedding(model, meta), model.items, new Float32Array(shop.nItems));
+    } catch (err) {
+      if (!(err instanceof GraphrecError)) throw err; // nothing known: the segment decides
+    }
+    cache.set(key, dots);
+    return dots;
+  };
+  return { weights, gnn };
+}
+
 /** Scores of the non-embedding baselines and of the ranker (given an embedding scorer). */
 export function contextScorer(
   shop: ShopData,
@@ -318,6 +375,7 @@ export function contextScorer(
   weights: RankerWeights = defaultRankerWeights,
   gnn?: (block: Int32Array, out: Float32Array) => void,
   newArrivals: NewArrivals = newArrivalsOff,
+  cold?: ColdScoring,
 ) {
   const nI = shop.nItems;
   const t = phase.tables;
@@ -345,8 +403,20 @@ export function contextScorer(
         for (let i = 0; i < nI; i++) o[i] = 1e-3 * pop[i];
         addFromRecent(t.covisit, recentOf(phase, u), o);
       } else {
-        const g = Float32Array.from(o);
-        rankScores(tables, weights, { gnn: g, recent: recentOf(phase, u), at: phase.cutoff }, o, scratch);
+        if (cold && isNewUser(phase, u)) {
+          const req = { demographics: phase.demographics[u], gnn: cold.gnn(u), at: phase.cutoff };
+          coldUserScores(
+            { ...tables, popularity: t.popularity },
+            phase.segments,
+            cold.weights,
+            req,
+            o,
+            scratch.p,
+          );
+        } else {
+          const g = Float32Array.from(o);
+          rankScores(tables, weights, { gnn: g, recent: recentOf(phase, u), at: phase.cutoff }, o, scratch);
+        }
         if (isNew) {
           // The quota counts in the list the user sees: what they already had is excluded first.
           for (let e = phase.history.ptr[u]; e < phase.history.ptr[u + 1]; e++)
@@ -355,6 +425,28 @@ export function contextScorer(
         }
       }
     }
+  };
+}
+
+/** The evaluation input of a phase (its users, truth, exclusions, segments) for a block scorer. */
+export function evalInput(
+  shop: ShopData,
+  split: ShopSplit,
+  phase: Phase,
+  score: (block: Int32Array, out: Float32Array) => void,
+): ShopEvalInput {
+  return {
+    nItems: shop.nItems,
+    users: phase.users,
+    truth: phase.truth,
+    purchases: phase.purchases,
+    exclude: phase.history,
+    itemCategory: shop.items.category,
+    itemPrice: shop.items.price,
+    popularity: phase.tables.popularity,
+    coldItems: phase.coldItems,
+    segments: segmentsOf(shop, split),
+    score,
   };
 }
 
@@ -367,17 +459,7 @@ export function evalPhase(
 ): ShopEvalResult {
   progress?.setTotal(phase.users.length);
   const r = evaluateShop({
-    nItems: shop.nItems,
-    users: phase.users,
-    truth: phase.truth,
-    purchases: phase.purchases,
-    exclude: phase.history,
-    itemCategory: shop.items.category,
-    itemPrice: shop.items.price,
-    popularity: phase.tables.popularity,
-    coldItems: phase.coldItems,
-    segments: segmentsOf(shop, split),
-    score,
+    ...evalInput(shop, split, phase, score),
     onBlock: (n) => progress?.update(n),
   });
   progress?.stop();
@@ -495,6 +577,8 @@ export function tuneRankerWeights(
   tried: number;
   /** Validation NDCG@20 and cold-item recall@20 of every slot count. */
   newArrivalsSweep: Array<{ slots: number; ndcg: number; coldRecall: number }>;
+  /** The new users' scorer (coldUsers.ts), tuned on validation's new users. */
+  coldUsers: ColdUserWeights;
 } {
   const phase = split.validation;
   const emb = embeddingScorer(shop, split, model, phase);
@@ -524,14 +608,57 @@ export function tuneRankerWeights(
           'ranker new-arrivals candidate',
         ),
     );
+    const cold = tuneColdUserWeights(shop, split, model, w.weights, na.newArrivals, logger);
     return {
       weights: w.weights,
       newArrivals: na.newArrivals,
       value: na.value,
-      tried: w.tried + NEW_ARRIVAL_SLOTS.length,
+      tried: w.tried + NEW_ARRIVAL_SLOTS.length + cold.tried,
       newArrivalsSweep: na.sweep,
+      coldUsers: cold.weights,
     };
   } finally {
     emb.dispose();
   }
+}
+
+/** Validation users with held-out items and no event before the window (new accounts), at most `max`. */
+export function newUsersOf(phase: Phase, max = 2000, seed = 11): Int32Array {
+  const us: number[] = [];
+  for (let u = 0; u < phase.truth.nRows; u++)
+    if (phase.truth.ptr[u + 1] > phase.truth.ptr[u] && isNewUser(phase, u)) us.push(u);
+  return sample(us, max, seed);
+}
+
+/**
+ * Tune the new users' scorer on validation: NDCG@20 of every validation user with no event before the window
+ * (up to 2,000), the ranker's weights and quota fixed. Without such users the defaults stay.
+ */
+export function tuneColdUserWeights(
+  shop: ShopData,
+  split: ShopSplit,
+  model: InductiveModel | undefined,
+  weights: RankerWeights,
+  newArrivals: NewArrivals,
+  logger: Logger,
+): { weights: ColdUserWeights; value: number; tried: number; users: number } {
+  const phase = split.validation;
+  const users = newUsersOf(phase);
+  if (users.length === 0) return { weights: defaultColdUserWeights, value: 0, tried: 0, users: 0 };
+  const objective = (cw: ColdUserWeights) => {
+    const score = contextScorer(shop, phase, 'ranker', weights, undefined, newArrivals, {
+      ...scoring,
+      weights: cw,
+    });
+    return evaluateShop({ ...evalInput(shop, split, phase, score), users }).metrics['ndcg@20'];
+  };
+  const scoring = coldScoring(shop, model, defaultColdUserWeights);
+  const r = tuneColdUsers(objective, !!model?.meta, 1, (w, v) =>
+    logger.debug({ coldUsers: w, ndcg20: v }, 'cold-user candidate'),
+  );
+  logger.info(
+    { coldUsers: r.weights, ndcg20: r.value, users: users.length },
+    'cold-user scorer tuned on validation',
+  );
+  return { ...r, users: users.length };
 }
