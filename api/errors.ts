@@ -11,7 +11,14 @@ export type ApiErrorCode =
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
   | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_SERVER_ERROR';
+  | 'INTERNAL_SERVER_ERROR'
+  // The request itself, before or around GraphQL (transport.ts, queryLimits.ts).
+  | 'BAD_REQUEST'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'METHOD_NOT_ALLOWED'
+  | 'TIMEOUT';
 
 const CODE_FOR: Record<ErrorKind, ApiErrorCode> = {
   VALIDATION: 'BAD_USER_INPUT',
@@ -43,8 +50,20 @@ const PUBLIC_CODES = new Set<string>([
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'METHOD_NOT_ALLOWED',
+  'TIMEOUT',
 ]);
+
+/** An HTTP status Apollo attached to an error about the request (`extensions.http`), if it is a 4xx. */
+function clientStatus(error: unknown): number | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
 
 /** Apollo's formatError: translate domain errors, hide everything else. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -59,10 +78,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code, ...(pub && original.where.field ? { field: original.where.field } : {}) },
     };
   }
-  const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  // Apollo's refusals of a request (a persisted query's hash or version, say) carry a 4xx but no code.
+  const own = error instanceof GraphQLError ? error.extensions?.code : undefined;
+  const code = String(
+    own ?? (clientStatus(error) ? 'BAD_REQUEST' : (formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
+  );
   if (PUBLIC_CODES.has(code)) {
     const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
-    return { ...formatted, extensions: ext };
+    return { ...formatted, extensions: { ...ext, code } };
   }
   return {
     message: 'internal error',

@@ -1,24 +1,27 @@
-// The GraphQL front door: `POST /graphql` with a JSON body (nearly every request) is answered here, on the bare
-// node:http request, before express. Express's router, body parser and per-request wrappers cost about a third
-// of a cached answer's CPU on this machine (docs/performance.md, "API"), and every request paid them.
+// The GraphQL front door: every request to /graphql is answered here, on the bare node:http request; express
+// serves the other routes. Express's router, body parser and per-request wrappers cost about a third of a cached
+// answer's CPU on this machine (docs/performance.md, "API"), and one pipeline for the route means one set of
+// answers to a malformed request.
 //
-// The same steps as the express chain, in the same order, with the same code where it is ours: CORS (the same
-// `cors` handler), the in-flight gauge, the API key (auth.ts), the body (JSON, at most BODY_LIMIT bytes), the rate
-// limit (rateLimit.ts), the pre-rendered answers (prerendered.ts), then Apollo (`executeHTTPGraphQLRequest`,
-// what the express integration calls). Anything else (another path or method, a preflight, another content type
-// or a compressed body) is left to express, which still mounts the full chain on /graphql.
+// The steps, in order: CORS (the `cors` handler express uses, which also answers preflights), the in-flight
+// gauge, the method, the API key (auth.ts), the body (transport.ts: JSON, UTF-8, identity or gzip/deflate/br, at
+// most BODY_LIMIT bytes decoded), the rate limit (rateLimit.ts), the pre-rendered answers (prerendered.ts), the
+// query's shape (queryLimits.ts: before Apollo validates it), then Apollo (`executeHTTPGraphQLRequest`, what an
+// express integration calls). Every refusal is a typed JSON error.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type Redis from 'ioredis';
 import type { Logger } from '../core';
-import { authenticate, presentedKey, type Caller } from './auth';
+import { authenticate, presentedKey, type Caller, type KeyGuessLimiter } from './auth';
 import type { ApiContext } from './context';
+import type { DocumentRefusal } from './limits';
 import type { Metrics } from './metrics';
 import type { Prerendered, PrerenderResponse } from './prerendered';
-import { tooManyRequests, type RateLimiter } from './rateLimit';
+import { clientAddress, tooManyRequests, type RateLimiter } from './rateLimit';
 import { inOneWrite } from './redis';
+import { errorBody, readJsonBody, sendJson } from './transport';
 
-/** The largest request body accepted, as express.json's limit on the same route. */
+/** The largest request body accepted (after decoding a compressed one). */
 export const BODY_LIMIT = 512 * 1024;
 
 /** A response with per-request state, as express's `res.locals`: the caller, the pre-rendered path's lookup. */
@@ -27,9 +30,15 @@ export type FrontResponse = PrerenderResponse;
 export interface FrontOptions {
   apollo: ApolloServer<ApiContext>;
   api: Parameters<typeof authenticate>[0];
+  /** Wrong keys counted per client address (auth.ts): past its limit the address is refused. */
+  keyGuesses: KeyGuessLimiter;
   /** The `cors` middleware express uses, called on the bare request (it only reads headers and sets some). */
   cors: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
   rateLimiter: RateLimiter;
+  /** Proxies in front of the API whose X-Forwarded-For is believed (0: none, the peer is the client). */
+  trustedProxyHops: number;
+  /** The document limits (queryLimits.ts `createDocumentGate`): a refusal, or null to go on. */
+  checkDocument: (query: unknown) => DocumentRefusal | null;
   prerendered: Prerendered;
   /** The connection the rate limiter and the pre-rendered lookup share: both leave in one write on it. */
   redis: Redis;
@@ -38,84 +47,56 @@ export interface FrontOptions {
   context: (res: FrontResponse) => ApiContext;
 }
 
-/** Whether the front answers this request; if not, express does (nothing has been read or written yet). */
+/** Whether the front answers this request (every method on /graphql); if not, express does. */
 export function takenByFront(req: IncomingMessage): boolean {
-  if (req.method !== 'POST') return false;
   const url = req.url ?? '';
   const q = url.indexOf('?');
-  if ((q < 0 ? url : url.slice(0, q)) !== '/graphql') return false;
-  const type = req.headers['content-type'];
-  if (!type || !/^application\/json\s*(;\s*charset=utf-8\s*)?$/i.test(type)) return false;
-  const encoding = req.headers['content-encoding'];
-  return encoding === undefined || encoding === 'identity';
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) {
-  const body = JSON.stringify(value);
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
-const errorBody = (message: string, code: string, extra: Record<string, unknown> = {}) => ({
-  errors: [{ message, extensions: { code, ...extra } }],
-});
-
-/** Read the body as UTF-8 text, refusing more than `limit` bytes (null: too large; the rest is drained). */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      req.resume();
-      resolve(null);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks, size).toString('utf8')));
-    req.on('error', reject);
-  });
+  return (q < 0 ? url : url.slice(0, q)) === '/graphql';
 }
 
 export function createFront(opts: FrontOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { apollo, metrics, logger } = opts;
 
   async function handle(req: IncomingMessage, res: FrontResponse): Promise<void> {
-    const auth = authenticate(opts.api, presentedKey(req), req.socket.remoteAddress ?? 'unknown');
-    if (!auth.ok) {
+    const method = req.method ?? '';
+    if (method !== 'GET' && method !== 'POST') {
       req.resume();
-      return sendJson(res, auth.status, errorBody(auth.message, 'UNAUTHENTICATED'));
-    }
-    res.locals.caller = auth.caller satisfies Caller;
-    const text = await readBody(req, BODY_LIMIT);
-    if (text === null) {
       return sendJson(
         res,
-        413,
-        errorBody(`the request body is larger than ${BODY_LIMIT} bytes`, 'PAYLOAD_TOO_LARGE'),
+        405,
+        errorBody(`the method must be GET or POST, but got: ${method}`, 'METHOD_NOT_ALLOWED'),
+        { allow: 'GET, POST, OPTIONS' },
       );
     }
+    const address = clientAddress(req, opts.trustedProxyHops);
+    const auth = authenticate(opts.api, presentedKey(req), address, opts.keyGuesses);
+    if (!auth.ok) {
+      req.resume();
+      if (auth.status === 429) {
+        const { retryAfterSeconds } = auth;
+        return sendJson(res, 429, errorBody(auth.message, auth.code, { retryAfterSeconds }), {
+          'retry-after': String(retryAfterSeconds),
+        });
+      }
+      return sendJson(res, auth.status, errorBody(auth.message, auth.code));
+    }
+    res.locals.caller = auth.caller satisfies Caller;
     let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return sendJson(res, 400, errorBody('the request body is not valid JSON', 'BAD_REQUEST'));
+    if (method === 'POST') {
+      const read = await readJsonBody(req, BODY_LIMIT);
+      if (!read.ok) return sendJson(res, read.status, errorBody(read.message, read.code));
+      body = read.value;
     }
     // The rate limit and the pre-rendered path's lookup are both sent before either reply is awaited, in one
     // write: one round trip's wait. Nothing is served before the limit allows it.
     const { limit, answered } = inOneWrite(opts.redis, () => {
-      const limit = opts.rateLimiter.consume(auth.caller.clientId);
+      const limit = opts.rateLimiter.consume(auth.caller, address);
       const allowed = limit.then((l) => l === null);
-      return { limit, answered: opts.prerendered.answer(body, req.headers.accept, res, allowed) };
+      const answered =
+        method === 'POST'
+          ? opts.prerendered.answer(body, req.headers.accept, res, allowed)
+          : Promise.resolve(false);
+      return { limit, answered };
     });
     if (await answered.catch(() => false)) return;
     const limited = await limit;
@@ -124,18 +105,38 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
         'retry-after': String(limited.retryAfterSeconds),
       });
     }
-    await apolloAnswer(req, res, body);
+    const url = req.url ?? '';
+    const q = url.indexOf('?');
+    const search = q < 0 ? '' : url.slice(q);
+    const query =
+      method === 'POST'
+        ? (body as { query?: unknown } | null)?.query
+        : new URLSearchParams(search).get('query');
+    const refused = opts.checkDocument(query);
+    if (refused) {
+      req.resume();
+      return sendJson(
+        res,
+        400,
+        errorBody(refused.message, 'GRAPHQL_VALIDATION_FAILED', { rule: refused.rule }),
+      );
+    }
+    await apolloAnswer(req, res, method, search, body);
   }
 
-  async function apolloAnswer(req: IncomingMessage, res: FrontResponse, body: unknown): Promise<void> {
+  async function apolloAnswer(
+    req: IncomingMessage,
+    res: FrontResponse,
+    method: 'GET' | 'POST',
+    search: string,
+    body: unknown,
+  ): Promise<void> {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const url = req.url ?? '';
-    const q = url.indexOf('?');
     const answer = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: q < 0 ? '' : url.slice(q), body },
+      httpGraphQLRequest: { method, headers, search, body },
       context: async () => opts.context(res),
     });
     for (const [key, value] of answer.headers) res.setHeader(key, value);
@@ -158,7 +159,7 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     opts.cors(req, res, () => {
       handle(req, r).catch((err: unknown) => {
         logger.error({ err }, 'unexpected error answering a GraphQL request');
-        if (!res.headersSent) sendJson(res, 500, errorBody('internal server error', 'INTERNAL_SERVER_ERROR'));
+        if (!res.headersSent) sendJson(res, 500, errorBody('internal error', 'INTERNAL_SERVER_ERROR'));
         else res.destroy();
       });
     });

@@ -7,26 +7,28 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
-import depthLimit from 'graphql-depth-limit';
-import { Kind, type FragmentDefinitionNode } from 'graphql';
+import { Kind } from 'graphql';
 import { isGraphrecError, type Config, type Logger } from '../core';
 import { createGraphClient } from '../graph';
 import { defaultAppendOptions } from '../events';
 import { startExperimentRuntime, type Experiment } from '../experiments';
-import { authMiddleware, callerOf, requireAdmin } from './auth';
+import { callerOf, createKeyGuessLimiter, requireAdmin } from './auth';
 import { createResultCache } from './cache';
 import { createCatalog } from './catalog';
 import type { ApiContext } from './context';
-import { apiError, formatError } from './errors';
+import { formatError } from './errors';
 import { createBreaker, guardGraph, withTimeout } from './guard';
-import { queryCost } from './limits';
-import { createRateLimiter, rateLimitMiddleware } from './rateLimit';
-import { BODY_LIMIT, createFront, type FrontResponse } from './front';
+import { createDocumentGate, queryLimitsPlugin } from './queryLimits';
+import { createRateLimiter } from './rateLimit';
+import { createFront, type FrontResponse } from './front';
+import { expressErrors, notFound } from './expressErrors';
 import { createLoaders } from './loaders';
 import { createMetrics } from './metrics';
 import { watchActiveModel } from './model/activeModel';
@@ -68,31 +70,10 @@ function metricsPlugin(services: Services): ApolloServerPlugin<ApiContext> {
       const start = process.hrtime.bigint();
       let operation = 'unknown';
       return {
-        async didResolveOperation({ operation: op, document, request, schema }) {
+        async didResolveOperation({ operation: op }) {
           if (!op) return;
           const first = op.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
           operation = first && first.kind === Kind.FIELD ? first.name.value : (op.name?.value ?? 'unknown');
-          const fragments: Record<string, FragmentDefinitionNode> = {};
-          for (const d of document.definitions)
-            if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
-          const cost = queryCost(
-            schema,
-            op,
-            fragments,
-            request.variables ?? {},
-            services.config.serving.maxFirst,
-          );
-          const max = services.config.serving.maxCost;
-          if (cost > max) {
-            throw apiError(
-              'BAD_USER_INPUT',
-              `the query costs ${cost} (fields times list sizes), but at most ${max} is allowed`,
-              {
-                field: 'query',
-                cost,
-              },
-            );
-          }
         },
         async didEncounterErrors({ errors }) {
           for (const e of errors) {
@@ -229,6 +210,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   app.disable('x-powered-by');
   // GraphQL answers are POSTed and per user: an ETag is never revalidated, and express would hash every body.
   app.set('etag', false);
+  // req.ip (the admin routes' client address) reads X-Forwarded-For as the front does (rateLimit.ts).
+  if (config.serving.trustedProxyHops > 0) app.set('trust proxy', config.serving.trustedProxyHops);
   // Its request handler is set once the GraphQL front exists (below).
   const httpServer = http.createServer();
   let draining = false;
@@ -250,27 +233,41 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   // GraphQL first: it is nearly every request, and express tries the routes in order.
   // One schema object for Apollo and for the pre-rendered answers (prerendered.ts), which execute against it too.
   const schema = makeExecutableSchema({ typeDefs, resolvers });
-  const { maxDepth, maxCost, maxFirst } = config.serving;
+  const { maxDepth, maxCost, maxFirst, maxTokens, maxAliases, maxSelections } = config.serving;
+  const limits = `${maxDepth}:${maxCost}:${maxFirst}:${maxTokens}:${maxAliases}:${maxSelections}`;
   const prerendered = createPrerendered(
     services,
     schema,
-    crypto.createHash('sha1').update(`${typeDefs}\0${maxDepth}:${maxCost}:${maxFirst}`).digest('hex'),
+    crypto.createHash('sha1').update(`${typeDefs}\0${limits}`).digest('hex'),
   );
   const apollo = new ApolloServer<ApiContext>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimit(config.serving.maxDepth)],
+    // A document of more tokens is refused while it is parsed; the rest of its shape before it is validated.
+    parseOptions: { maxTokens },
+    // No automatic persisted queries: no client uses them, and a query is only ever the text the front checked.
+    persistedQueries: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      queryLimitsPlugin({
+        maxCost,
+        maxFirst,
+        budgetMs: config.serving.requestBudgetMs,
+      }),
       metricsPlugin(services),
+      // An API, not a playground: GET /graphql from a browser gets JSON like any other client.
+      ApolloServerPluginLandingPageDisabled(),
       // No HTTP cache hints are served (answers are per user); the default cache-control plugin would still
       // wrap every resolver with a willResolveField hook.
       ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
-  const rateLimiter = createRateLimiter(redis, config.serving.rateLimitPerMinute);
+  const rateLimiter = createRateLimiter(redis, {
+    perClientPerMinute: config.serving.rateLimitPerMinute,
+    perKeyPerMinute: config.serving.rateLimitPerKeyPerMinute,
+  });
   const contextFor = (res: FrontResponse): ApiContext => {
     const caller = callerOf(res);
     const ctx: ApiContext = {
@@ -284,26 +281,26 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     prerendered.passOn(res, ctx);
     return ctx;
   };
-  app.use(
-    '/graphql',
-    express.json({ limit: BODY_LIMIT }),
-    authMiddleware(config.api),
-    rateLimitMiddleware(rateLimiter),
-    prerendered.middleware,
-    expressMiddleware(apollo, { context: async ({ res }) => contextFor(res) }),
+  const keyGuesses = createKeyGuessLimiter(
+    redis,
+    { limit: config.privacy.keyGuessLimit, windowSeconds: config.privacy.keyGuessWindowSeconds },
+    logger,
   );
   const front = createFront({
     apollo,
     api: config.api,
+    keyGuesses,
     cors: corsHandler as unknown as Parameters<typeof createFront>[0]['cors'],
     rateLimiter,
+    trustedProxyHops: config.serving.trustedProxyHops,
+    checkDocument: createDocumentGate({ maxTokens, maxDepth, maxAliases, maxSelections }),
     prerendered,
     redis,
     metrics,
     logger,
     context: contextFor,
   });
-  // POST /graphql with a JSON body is answered by the front (front.ts) before express; express serves the rest.
+  // Every /graphql request is answered by the front (front.ts) before express; express serves the rest.
   httpServer.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (!front(req, res)) app(req, res);
   });
@@ -346,7 +343,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   });
   const demo = path.join(config.home, 'api', 'demo', 'public');
   if (fs.existsSync(demo)) app.use('/demo', express.static(demo));
-  opts.mount?.(app, { admin: requireAdmin(config.api) });
+  opts.mount?.(app, { admin: requireAdmin(config.api, keyGuesses) });
+  // Last: whatever no route took, and whatever a route failed with, is a typed JSON error.
+  app.use(notFound);
+  app.use(expressErrors(logger));
 
   const port = opts.port ?? config.api.port;
   collectStartupGarbage(logger);
