@@ -25,6 +25,7 @@ import { productVector } from './similar';
 import { SEED_COPURCHASE, SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './queries';
 import type { NeighbourRow, SeedNeighbourCache } from './seedNeighbours';
 import { tableNeighbours } from './tableNeighbours';
+import { sessionModelFor, sessionRanking, visitSteps } from './sessionSource';
 import { rankCandidates, type Candidate, type Source } from './rank';
 import { gnnOf, normOf, queryDot, rankerRequest, trainedScore } from './trainedRanker';
 
@@ -78,9 +79,10 @@ export interface RecItemResult {
 
 /**
  * What ordered the items: the serving model's trained ranker (its ranker.json weights over its stored tables),
- * or the fixed per-source weights (no trained ranker in the model, or an experiment variant's sourceWeights).
+ * or the fixed per-source weights (no trained ranker in the model, or an experiment variant's sourceWeights),
+ * or the session model (an anonymous visitor or a new user with events of this visit, sessionSource.ts).
  */
-export type RankerUsed = 'trained' | 'source-weights';
+export type RankerUsed = 'trained' | 'source-weights' | 'session';
 
 export interface RecResult {
   recId: string;
@@ -336,12 +338,21 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
 
   const candidates: Candidate[] = [];
   const tasks: Array<Promise<void>> = [];
-  const newArrivals = model ? newArrivalsOf(model, logger) : newArrivalsOff;
+  // Session mode: an anonymous visitor or a user newer than the model, with events of late: the model knows
+  // nothing of them but this visit, so the session model ranks the page.
+  const overrides = Object.keys(req.ranker?.sourceWeights ?? {}).length > 0;
+  const servedSession = model && !overrides ? sessionModelFor(model, logger) : undefined;
+  const sessionMode =
+    servedSession !== undefined &&
+    recent.length > 0 &&
+    !(req.userId !== null && model?.userRow.has(req.userId));
+  const visit = sessionMode && model ? visitSteps(servedSession, model, catalog, recent) : undefined;
+  const newArrivals = model && !visit ? newArrivalsOf(model, logger) : newArrivalsOff;
   const q = model ? queryVector(model, req.userId, seedList.slice(0, 10)) : undefined;
 
-  // 1. Embeddings
+  // 1. Embeddings (not in session mode: the session model does not use them)
   if (model) {
-    if (q) {
+    if (q && !visit) {
       for (const n of nearestItems(model.table, q, CANDIDATE_LIMITS.embedding, 'dot')) {
         candidates.push({
           productId: model.itemIds[n.row],
@@ -425,12 +436,18 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
 
   const exclude = new Set<string>(req.context.productId ? [req.context.productId] : []);
   for (const r of recent) if (r.t === 'cart') exclude.add(r.p);
+  // In session mode the latest step is what the shopper looks at: never the next one (as the bench counts).
+  if (visit) exclude.add(visit.products[visit.products.length - 1]);
+  const session =
+    visit && servedSession && model ? sessionRanking(servedSession, model, visit, exclude) : undefined;
+  if (session) candidates.push(...session.candidates);
   // The trained ranker orders the candidates unless a variant sets its own source weights.
-  const overrides = Object.keys(req.ranker?.sourceWeights ?? {}).length > 0;
   const trained = model?.ranker && !overrides ? model : undefined;
-  const scoreOf = trained
-    ? trainedScorer(trained, q, recentItemRows(trained, recent, history), req.context.ts)
-    : undefined;
+  const scoreOf =
+    session?.scoreOf ??
+    (trained
+      ? trainedScorer(trained, q, recentItemRows(trained, recent, history), req.context.ts)
+      : undefined);
   const ranked = rankCandidates({
     candidates,
     product: (id) => catalog.get(id),
@@ -439,7 +456,8 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     filter: req.filter,
     first: req.first,
     sourceWeights: req.ranker?.sourceWeights,
-    perCategoryCap: req.ranker?.perCategoryCap,
+    // The session model's order is the page (no leaf cap): what the bench measures is what is served.
+    perCategoryCap: req.ranker?.perCategoryCap ?? (session ? req.first : undefined),
     newArrivals: {
       quota: newArrivalQuota(newArrivals.slots, req.first),
       isNew: (p) => p.launchedAt !== null && isNewArrival(p.launchedAt, req.context.ts, newArrivals.days),
@@ -449,7 +467,7 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   return {
     recId: crypto.randomUUID(),
     modelVersion: model?.version ?? null,
-    ranker: scoreOf ? 'trained' : 'source-weights',
+    ranker: session ? 'session' : scoreOf ? 'trained' : 'source-weights',
     degraded: reasons.some((r) => !r.startsWith('no active model')) || !model,
     degradedReasons: [...new Set(reasons)],
     items: ranked.map((it) => ({
@@ -530,8 +548,14 @@ export function explain(
           path: [...seedStep('BOUGHT_TOGETHER_WITH'), target],
         });
         break;
-      case 'coview':
       case 'session':
+        out.push({
+          source,
+          text: `Because ${youDid || 'of what you viewed'} in this visit`,
+          path: [...seedStep('NEXT_IN_SESSIONS'), target],
+        });
+        break;
+      case 'coview':
         out.push({
           source,
           text: `Because ${youDid}: shoppers view them in the same session`,
