@@ -13,9 +13,11 @@ import { popularityTables } from '../models/popularity';
 import { blendRows, blendRowsBytes, blendScorer, keptBlendScorer } from './blend';
 import { defaultIalsOptions, trainIals, type IalsModel, type IalsOptions } from './ials';
 import {
+  coCounts,
   defaultItemItemOptions,
   itemItemScorer,
   trainItemItem,
+  type CoCounts,
   type ItemItemModel,
   type ItemItemOptions,
 } from './itemItem';
@@ -146,8 +148,10 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   valid('popularity:{}', dotBlockScorer(popularityTables(split.fit), ds.nItems));
   report('popularity', {}, 1, ts);
 
-  // Item-item: coordinate search, each trial a fresh similarity.
+  // Item-item: coordinate search, each trial a fresh similarity from kept co-occurrence counts when they fit
+  // (false once they did not: no second try).
   ts = Date.now();
+  let coKept: CoCounts | false | undefined;
   const knn = coordinateSearch<ItemItemOptions>(
     {
       ...defaultItemItemOptions,
@@ -157,10 +161,17 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
       ...ITEM_ITEM_GRID,
       neighbours: ITEM_ITEM_GRID.neighbours!.filter((n) => n <= maxNeighbours(ds.nItems)),
     },
-    (p) =>
-      valid(`itemknn:${JSON.stringify(p)}`, itemItemScorer(trainItemItem(split.fit, p, o.signal), split.fit)),
+    (p) => {
+      // The walk varies one option at a time: the counts of the current userExponent serve every other move.
+      if (coKept !== false && coKept?.userExponent !== p.userExponent)
+        coKept = coCounts(split.fit, p.userExponent, TABLE_BYTES / 2, o.signal) ?? false;
+      const model = trainItemItem(split.fit, p, o.signal, coKept || undefined);
+      return valid(`itemknn:${JSON.stringify(p)}`, itemItemScorer(model, split.fit));
+    },
     { deadline: until(0.25), maxPasses: 2, mode: 'walk' },
   );
+  const knnModel = trainItemItem(split.fit, knn.best.params, o.signal, coKept || undefined);
+  coKept = undefined;
   report('itemknn', knn.best.params, knn.trials.length, ts);
 
   // Low-pass filter: one SVD at the usual largest rank, every lower rank by truncation; when validation still
@@ -230,7 +241,7 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     .family as Component;
   const fitted: AutoParts = {
     ials: alsModel,
-    itemItem: trainItemItem(split.fit, knn.best.params, o.signal),
+    itemItem: knnModel,
     lowPass: { basis, rank: lp.best.params.rank },
     weights: {},
   };

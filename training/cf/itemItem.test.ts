@@ -1,7 +1,7 @@
 import { csrFromTriples } from '../data/csr';
 import { evaluate } from '../eval/evaluate';
 import { popularityTables } from '../models/popularity';
-import { defaultItemItemOptions, itemItemScorer, trainItemItem } from './itemItem';
+import { coCounts, defaultItemItemOptions, itemItemScorer, trainItemItem } from './itemItem';
 import { plantedTastes } from './testData';
 
 // Users x items: u0 {0, 1}, u1 {0, 1, 2}, u2 {1, 2}. Item degrees 2, 3, 2; user degrees 2, 3, 2.
@@ -24,7 +24,7 @@ describe('item-item neighbourhoods', () => {
     expect(row(0)[1]).toBeCloseTo(2 / Math.sqrt(2 * 3), 6);
     expect(row(0)[2]).toBeCloseTo(1 / Math.sqrt(2 * 2), 6);
     expect(row(1)[2]).toBeCloseTo(2 / Math.sqrt(3 * 2), 6);
-    // Strongest first, and no item is its own neighbour.
+    // No item is its own neighbour.
     expect(Array.from(s.idx.subarray(s.ptr[0], s.ptr[1]))).toEqual([1, 2]);
   });
 
@@ -61,5 +61,30 @@ describe('item-item neighbourhoods', () => {
     const knn = evaluate(itemItemScorer(m, ds.train), opts).metrics['ndcg@10'];
     const pop = evaluate(popularityTables(ds.train), opts).metrics['ndcg@10'];
     expect(knn).toBeGreaterThan(1.5 * pop);
+  });
+
+  it('gives the same similarity from kept co-occurrence counts as from a fresh accumulation', () => {
+    const ds = plantedTastes();
+    const kept = coCounts(ds.train, 0.5, Infinity)!;
+    for (const o of [
+      { neighbours: 7, fromExponent: 0.5, toExponent: 0.25, userExponent: 0.5, shrink: 2 },
+      { neighbours: 50, fromExponent: 1, toExponent: 0, userExponent: 0.5, shrink: 0 },
+    ]) {
+      const fresh = trainItemItem(ds.train, o).similarity;
+      const reused = trainItemItem(ds.train, o, undefined, kept).similarity;
+      expect(Array.from(reused.ptr)).toEqual(Array.from(fresh.ptr));
+      expect(Array.from(reused.idx)).toEqual(Array.from(fresh.idx));
+      expect(Array.from(reused.val)).toEqual(Array.from(fresh.val));
+    }
+  });
+
+  it('ignores kept counts of another userExponent, and keeps none past the byte cap', () => {
+    const kept = coCounts(train, 1, Infinity)!;
+    const o = { ...defaultItemItemOptions, neighbours: 5 };
+    expect(trainItemItem(train, o, undefined, kept).similarity.val).toEqual(
+      trainItemItem(train, o).similarity.val,
+    );
+    expect(coCounts(train, 0, 8 * 5)).toBeUndefined();
+    expect(coCounts(train, 0, 8 * 6)!.counts.idx.length).toBe(6);
   });
 });

@@ -1,5 +1,5 @@
 import { addUser, averages, emptySums } from './metrics';
-import { topK } from './topk';
+import { kthLargest, topK } from './topk';
 
 describe('ranking metrics', () => {
   it('match hand-computed values for one user', () => {
@@ -44,5 +44,27 @@ describe('topK', () => {
     const out = new Int32Array(3);
     expect(topK(s, 2, 3, 3, out, new Float32Array(3))).toBe(1);
     expect(out[0]).toBe(1);
+  });
+});
+
+describe('kthLargest', () => {
+  it('finds the k-th largest of random, sorted, reversed and tied rows, leaving the input alone', () => {
+    let seed = 3;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const rows = [
+      Float32Array.from({ length: 500 }, () => Math.floor(rnd() * 50)),
+      Float32Array.from({ length: 300 }, (_, i) => i),
+      Float32Array.from({ length: 300 }, (_, i) => -i),
+      new Float32Array(40).fill(2),
+      Float32Array.from([5]),
+    ];
+    const scratch = new Float32Array(500);
+    for (const row of rows) {
+      const before = Array.from(row);
+      const desc = [...before].sort((a, b) => b - a);
+      for (const k of [1, 2, 7, Math.ceil(row.length / 2), row.length].filter((k) => k <= row.length))
+        expect(kthLargest(row, row.length, k, scratch)).toBe(desc[k - 1]);
+      expect(Array.from(row)).toEqual(before);
+    }
   });
 });

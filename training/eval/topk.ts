@@ -67,3 +67,40 @@ function siftDown(heapS: Float32Array, heapI: Int32Array, size: number, s: numbe
   heapS[i] = s;
   heapI[i] = j;
 }
+
+/**
+ * The k-th largest of `values[0, n)` (1 <= k <= n) by quickselect, in expected O(n), without sorting. Reorders
+ * `scratch` (length >= n), which it fills with a copy; `values` is left alone. For keeping a row's k strongest
+ * entries when their order does not matter, where a heap's k log k sort would dominate.
+ */
+export function kthLargest(values: Float32Array, n: number, k: number, scratch: Float32Array): number {
+  scratch.set(values.subarray(0, n));
+  let lo = 0;
+  let hi = n - 1;
+  const target = k - 1; // index of the answer in descending order
+  while (lo < hi) {
+    // Median of three as the pivot keeps sorted and reversed rows linear.
+    const mid = (lo + hi) >> 1;
+    const a = scratch[lo];
+    const b = scratch[mid];
+    const c = scratch[hi];
+    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (scratch[i] > pivot) i++;
+      while (scratch[j] < pivot) j--;
+      if (i <= j) {
+        const t = scratch[i];
+        scratch[i] = scratch[j];
+        scratch[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return scratch[target];
+  }
+  return scratch[target];
+}
