@@ -25,6 +25,7 @@ import { productVector } from './similar';
 import { SEED_COPURCHASE, SEGMENT_OF, SEGMENT_POPULAR, USER_HISTORY } from './queries';
 import type { NeighbourRow, SeedNeighbourCache } from './seedNeighbours';
 import { tableNeighbours } from './tableNeighbours';
+import { COLD_USER_DEMOGRAPHICS, coldServingOf, coldUserRanking, type DemographicsRow } from './coldUser';
 import { sessionModelFor, sessionRanking, visitSteps } from './sessionSource';
 import { rankCandidates, type Candidate, type Source } from './rank';
 import { gnnOf, normOf, queryDot, rankerRequest, trainedScore } from './trainedRanker';
@@ -335,6 +336,27 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   for (const h of history)
     addSeed(h.productId, h.type === 'PURCHASED' ? 'purchase' : h.type === 'ADDED_TO_CART' ? 'cart' : 'view');
   const seeds = seedList.slice(0, 5);
+  // A cold user: an account with no event at all and nothing in view is ranked by the cold-user scorer the
+  // offline evaluation measures (coldUser.ts), unless a variant sets its own source weights.
+  const coldServing =
+    model && req.userId && seedList.length === 0 && Object.keys(req.ranker?.sourceWeights ?? {}).length === 0
+      ? coldServingOf(model)
+      : undefined;
+  const cold =
+    model && coldServing
+      ? await coldUserRanking(
+          model,
+          coldServing,
+          catalog,
+          () =>
+            g(
+              () => graph.read<DemographicsRow>(COLD_USER_DEMOGRAPHICS, { userId: req.userId }),
+              'user demographics',
+              [] as DemographicsRow[],
+            ).then((rows) => rows[0]),
+          req.context.ts,
+        )
+      : undefined;
 
   const candidates: Candidate[] = [];
   const tasks: Array<Promise<void>> = [];
@@ -430,6 +452,12 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     }),
   );
   await Promise.all(tasks);
+  if (cold) {
+    // The cold-user scorer's candidates stand in for the embedding's and the graph segment's.
+    for (let j = candidates.length - 1; j >= 0; j--)
+      if (candidates[j].source === 'embedding' || candidates[j].source === 'segment') candidates.splice(j, 1);
+    candidates.push(...cold.candidates);
+  }
   const notInCatalog = new Set<string>();
   for (const c of candidates) if (!catalog.get(c.productId)) notInCatalog.add(c.productId);
   if (notInCatalog.size > 0) await g(() => catalog.ensure([...notInCatalog]), 'catalog lookup', undefined);
@@ -462,7 +490,7 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
       quota: newArrivalQuota(newArrivals.slots, req.first),
       isNew: (p) => p.launchedAt !== null && isNewArrival(p.launchedAt, req.context.ts, newArrivals.days),
     },
-    scoreOf,
+    scoreOf: cold?.scoreOf ?? scoreOf,
   });
   return {
     recId: crypto.randomUUID(),
@@ -474,7 +502,9 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
       productId: it.productId,
       score: Math.round(it.score * 1e6) / 1e6,
       sources: it.sources,
-      explanation: req.explain ? explain(it.productId, it.sources, it.via, seedWhy, req, catalog) : null,
+      explanation: req.explain
+        ? explain(it.productId, it.sources, it.via, seedWhy, req, catalog, cold?.basis)
+        : null,
     })),
   };
 }
@@ -518,6 +548,8 @@ export function explain(
   seedWhy: Map<string, string>,
   req: RecRequest,
   catalog: Catalog,
+  /** What a cold user's `segment` list is based on (coldUser.ts `segmentBasis`). */
+  segmentBasis?: string,
 ): Explanation[] {
   const name = (id: string) => catalog.get(id)?.name ?? id;
   const who: PathStep = req.userId
@@ -586,7 +618,7 @@ export function explain(
       case 'segment':
         out.push({
           source,
-          text: 'Popular with shoppers like you (same age band and region)',
+          text: segmentBasis ?? 'Popular with shoppers like you (same age band and region)',
           path: [{ ...who, rel: 'IN_SEGMENT' }, target],
         });
         break;
