@@ -13,6 +13,7 @@ import { buildSplitManifest, boundariesOf } from '../../etl/split';
 import type { InteractionColumns, SplitManifest } from '../../etl/split';
 import { toNumber, type GraphClient, type NamedQuery, type StreamedRow } from '../../graph';
 import { LOYALTY_TIERS, REGIONS, UNKNOWN_BIRTH_YEAR, UNKNOWN_CODE, type ShopData } from '../data/shop';
+import { forgottenUsersOf } from './forgotten';
 import { growFloat32, growFloat64, growInt32, growUint8, Interner } from './growable';
 import { eventOrder, idOrder, sessionOrder } from './order';
 import {
@@ -117,6 +118,7 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
     launch: permute(pLaunch.toArray(), item.order),
   };
 
+  const forgotten = await forgottenUsersOf(graph);
   const users = new Interner();
   let unknownDemographics = 0;
   const uBirth = growInt32();
@@ -130,6 +132,7 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
     },
     row: (r) => {
       const id = r.get(0) as string;
+      if (forgotten.has(id)) return;
       // A missing value is unknown (users the API created from events); a present but invalid one is an error.
       const birth = r.get(1) == null ? UNKNOWN_BIRTH_YEAR : toNumber(r.get(1));
       const region = r.get(2) == null ? UNKNOWN_CODE : REGIONS.indexOf(r.get(2) as (typeof REGIONS)[number]);
@@ -197,6 +200,7 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
         unknownEnds = 0;
       },
       row: (r) => {
+        if (forgotten.has(r.get(0) as string)) return;
         const u = users.find(r.get(0) as string);
         const p = products.find(r.get(1) as string);
         // A user or product created after its label was streamed (the API writes while we read): its events
