@@ -7,12 +7,15 @@ import { outcomesOf, recIdsOf, tagWithExposures } from './attribution';
 import type { ApiContext } from './context';
 import { apiError } from './errors';
 import { definitionFromInput, experimentOut, type ExperimentInput } from './experimentsInput';
+import { forgottenOf } from './forgotten';
 import { idOnlyProduct, type CategoryRow, type ProductRow, type UserEventRow, type UserRow } from './loaders';
 import { snapshotMaxAgeMs } from './recs/history';
 import { recommend, type RecResult } from './recs/recommend';
 import { logExposure, prepareRec, servedResult, sourceCounts } from './recRequest';
 import { WINDOW_MS, type TrendWindow } from './recs/popularity';
 import { similarProducts } from './recs/similar';
+import { requireShopperAccess, shopperAccess, withoutHistory } from './shopperAccess';
+import { forgetUser, mintShopperToken } from '../privacy';
 import { checkFirst, checkId, optionalId, parseEvents, type EventInput } from './validate';
 
 type Args = Record<string, unknown>;
@@ -63,6 +66,13 @@ export const resolvers = {
       if (ctx.prerendering) return ctx.prerendering;
       const { services } = ctx;
       const started = performance.now();
+      // A forgotten shopper (privacy/) is nobody: their id is dropped before anything is looked up for it.
+      const askedUser = optionalId(args.userId, 'userId');
+      if (askedUser !== null) {
+        const forgotten = forgottenOf(services);
+        await forgotten.ready;
+        if (forgotten.has(askedUser)) args = { ...args, userId: null };
+      }
       const prep = prepareRec(services, args, Date.now());
       ctx.variant = prep.variant.name;
       const model = prep.model;
@@ -110,12 +120,33 @@ export const resolvers = {
         value.items.map((it) => it.productId),
         started,
       );
+      // Explanations for a user depend on who asks (shopperAccess.ts): such answers are never pre-rendered (a
+      // pre-rendered answer is shared by every caller), and those for a caller who may not see the user's
+      // events leave the events out.
+      const perCaller = prep.explain && prep.userId !== null;
+      const shown =
+        perCaller && !shopperAccess(ctx, prep.userId!, args.shopperToken, Date.now()).ok
+          ? {
+              ...value,
+              items: value.items.map((it) => ({
+                ...it,
+                explanation: it.explanation && withoutHistory(it.explanation),
+              })),
+            }
+          : value;
       // A whole answer is pre-rendered when its result is asked for again (a first hit): a result served once
       // (most misses) is not worth rendering twice. Only complete results are.
-      if (ctx.prerender && hit && key !== undefined && !value.degraded && prep.pinnedMissing === null) {
+      if (
+        ctx.prerender &&
+        !perCaller &&
+        hit &&
+        key !== undefined &&
+        !value.degraded &&
+        prep.pinnedMissing === null
+      ) {
         ctx.prerender(key, value, (placeholder) => servedResult(prep, value, placeholder, true));
       }
-      return servedResult(prep, value, recId, hit);
+      return servedResult(prep, shown, recId, hit);
     },
 
     async similarProducts(_: unknown, args: Args, ctx: ApiContext) {
@@ -194,7 +225,14 @@ export const resolvers = {
       }
       return ctx.loaders.product.loadMany(ids);
     },
-    user: (_: unknown, args: Args, ctx: ApiContext) => ctx.loaders.user.load(checkId(args.id, 'id')),
+    // Personal data: admin keys, or a shopper token naming this user (shopperAccess.ts); a forgotten user is null.
+    async user(_: unknown, args: Args, ctx: ApiContext) {
+      const id = checkId(args.id, 'id');
+      requireShopperAccess(ctx, id, args.shopperToken, Date.now());
+      const forgotten = forgottenOf(ctx.services);
+      await forgotten.ready;
+      return forgotten.has(id) ? null : ctx.loaders.user.load(id);
+    },
     category: (_: unknown, args: Args, ctx: ApiContext) => ctx.loaders.category.load(checkId(args.id, 'id')),
     modelStatus: (_: unknown, _args: Args, ctx: ApiContext) => {
       requireAdmin(ctx);
@@ -281,6 +319,43 @@ export const resolvers = {
     async stopExperiment(_: unknown, args: Args, ctx: ApiContext) {
       requireAdmin(ctx);
       return experimentOut(await ctx.services.experiments.stop(checkId(args.id, 'id')));
+    },
+    async forgetUser(_: unknown, args: Args, ctx: ApiContext) {
+      requireAdmin(ctx);
+      const id = checkId(args.id, 'id');
+      const { services } = ctx;
+      const s = await forgetUser(
+        { graph: services.graph, redis: services.redis, logger: services.logger },
+        id,
+        {
+          stream: services.config.events.stream,
+          experimentsPrefix: services.config.experiments.prefix,
+          operator: `api:${ctx.caller.clientId}`,
+          now: Date.now(),
+        },
+      );
+      await forgottenOf(services).refresh();
+      return { subjectHash: s.subjectHash, found: s.found, at: s.at, ...s.graph, ...s.redis };
+    },
+    shopperToken(_: unknown, args: Args, ctx: ApiContext) {
+      requireAdmin(ctx);
+      const userId = checkId(args.userId, 'userId');
+      const { tokenSecret, tokenMaxTtlSeconds } = ctx.services.config.privacy;
+      if (!tokenSecret)
+        throw apiError('BAD_USER_INPUT', 'shopper tokens are not enabled: set PRIVACY_TOKEN_SECRET', {
+          field: 'userId',
+        });
+      const ttl = args.ttlSeconds ?? tokenMaxTtlSeconds;
+      if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > tokenMaxTtlSeconds)
+        throw apiError(
+          'BAD_USER_INPUT',
+          `\`ttlSeconds\` must be an integer in [1, ${tokenMaxTtlSeconds}], but got: ${String(ttl)}`,
+          { field: 'ttlSeconds' },
+        );
+      const now = Date.now();
+      const token = mintShopperToken(tokenSecret, userId, ttl, now);
+      const expiry = Number(token.split('.')[2]) * 1000;
+      return { userId, token, expiresAt: new Date(expiry).toISOString() };
     },
     async reloadModel(_: unknown, _args: Args, ctx: ApiContext) {
       requireAdmin(ctx);

@@ -70,7 +70,12 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type Query {
-    "Personal recommendations for a user, a session, or both. Without either: season-aware popularity."
+    """
+    Personal recommendations for a user, a session, or both. Without either: season-aware popularity. Any key may
+    ask for any user's recommendations, but explanations name the user's own events ("because you bought X")
+    only to an admin key or with a shopperToken naming that user; otherwise those explanations say only which
+    source matched (docs/privacy.md).
+    """
     recommendations(
       userId: ID
       sessionId: ID
@@ -78,12 +83,18 @@ export const typeDefs = /* GraphQL */ `
       first: Int = 20
       filter: RecFilter
       explain: Boolean = false
+      "A shopper token naming userId (docs/privacy.md): explanations may then name the user's events."
+      shopperToken: String
     ): Recommendations!
     similarProducts(productId: ID!, first: Int = 10): SimilarProducts!
     trending(categoryId: ID, window: TrendWindow = WEEK, first: Int = 20): Trending!
     product(id: ID!): Product
     products(ids: [ID!]!): [Product]!
-    user(id: ID!): User
+    """
+    A shopper's account and history: personal data. Only to an admin key or with a shopperToken naming this user;
+    any other caller (the storefront key, no key) gets a FORBIDDEN error. Null for an unknown or forgotten user.
+    """
+    user(id: ID!, shopperToken: String): User
     category(id: ID!): Category
     "Admin only: the model that serves."
     modelStatus: ModelStatus!
@@ -94,6 +105,10 @@ export const typeDefs = /* GraphQL */ `
   type Mutation {
     "Record storefront events. Durable in Redis before this returns; written to Neo4j by the worker."
     trackEvents(events: [EventInput!]!): TrackResult!
+    "Admin only: erase a shopper everywhere (graph, Redis, answers, later exports); docs/privacy.md."
+    forgetUser(id: ID!): ForgetResult!
+    "Admin only: a shopper token for userId (the shop's backend hands it to that shopper's browser)."
+    shopperToken(userId: ID!, "At most PRIVACY_TOKEN_MAX_TTL_S (its default)." ttlSeconds: Int): ShopperToken!
     "Admin only: check the active model pointer now instead of at the next poll."
     reloadModel: ModelStatus!
     "Admin only: start an A/B experiment (refused while another one runs)."
@@ -272,6 +287,29 @@ export const typeDefs = /* GraphQL */ `
     product: Product!
     timestamp: String!
     sessionId: ID
+  }
+  "What an erasure removed. The id itself is kept nowhere: the marker and the audit record hold subjectHash."
+  type ForgetResult {
+    subjectHash: String!
+    "Whether the graph held the user."
+    found: Boolean!
+    at: String!
+    users: Int!
+    relationships: Int!
+    events: Int!
+    sessions: Int!
+    anonymousUsers: Int!
+    streamEntries: Int!
+    "Per-shopper and per-session Redis keys (recent lists, generations, sequences, markers, exposures)."
+    keys: Int!
+    unitMemberships: Int!
+    "Cached and pre-rendered recommendation answers (the whole result cache is dropped)."
+    cacheEntries: Int!
+  }
+  type ShopperToken {
+    userId: ID!
+    token: String!
+    expiresAt: String!
   }
   type TrackResult {
     accepted: Int!

@@ -332,7 +332,12 @@ describe('bad input and abuse (each answered with a typed error, never a 500)', 
     });
     const unknown = await gql(url(), '{ similarProducts(productId: "nope_p1") { productId } }', {}, PUB);
     expect(unknown.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'productId' } });
-    const lookup = await gql(url(), '{ product(id: "nope_p1") { id } user(id: "nope_u1") { id } }', {}, PUB);
+    const lookup = await gql(
+      url(),
+      '{ product(id: "nope_p1") { id } user(id: "nope_u1") { id } }',
+      {},
+      ADMIN,
+    );
     expect(lookup.errors).toBeUndefined();
     expect(lookup.data).toEqual({ product: null, user: null });
     const recs = await gql<Rec>(url(), REC, { u: 'nope_u1', first: 3 }, PUB);
