@@ -12,6 +12,7 @@ import { registerReport } from './report';
 import { registerBench } from './bench';
 import { registerRefresh } from './refresh';
 import { registerAb } from './ab';
+import { registerUsers } from './users';
 
 export function registerCommands(program: Command): void {
   registerStack(program);
@@ -27,4 +28,5 @@ export function registerCommands(program: Command): void {
   registerBench(program);
   registerRefresh(program);
   registerAb(program);
+  registerUsers(program);
 }
