@@ -4,10 +4,12 @@
 //   where thousands of aliases or fragments spread in cycles would cost their full price. The token limit is
 //   graphql-js's `maxTokens`, in both parses;
 // - in the Apollo plugin, once the operation is resolved with its variables: that its root type exists, and its
-//   cost; then while it executes, the request's time budget: a field that starts after the budget is spent
-//   fails with TIMEOUT instead of running, so nothing below it runs either.
+//   cost; then while it executes, the request's time budget: a field with a resolver of its own (the ones that
+//   do work: Neo4j, Redis, models) that would start after the budget is spent fails with TIMEOUT instead, so
+//   nothing below it runs either. Fields read off a parent's result are free and always answered: work already
+//   done is not thrown away.
 // Each refusal is a GraphQL error with a stable code; those before execution are HTTP 400.
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
+import { isObjectType, Kind, parse, type DocumentNode, type FragmentDefinitionNode } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ApiContext } from './context';
 import { apiError } from './errors';
@@ -53,7 +55,16 @@ export function queryLimitsPlugin(
   limits: QueryLimits,
   now: () => number = () => performance.now(),
 ): ApolloServerPlugin<ApiContext> {
+  // "Type.field" of the fields with their own resolver, read before Apollo wraps every field's resolver.
+  const working = new Set<string>();
   return {
+    async serverWillStart({ schema }) {
+      for (const type of Object.values(schema.getTypeMap())) {
+        if (!isObjectType(type) || type.name.startsWith('__')) continue;
+        for (const field of Object.values(type.getFields()))
+          if (field.resolve) working.add(`${type.name}.${field.name}`);
+      }
+    },
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, request, schema }) {
@@ -86,7 +97,8 @@ export function queryLimitsPlugin(
         async executionDidStart() {
           const deadline = now() + limits.budgetMs;
           return {
-            willResolveField() {
+            willResolveField({ info }) {
+              if (!working.has(`${info.parentType.name}.${info.fieldName}`)) return;
               if (now() > deadline) {
                 throw apiError(
                   'TIMEOUT',

@@ -93,8 +93,8 @@ export const envSchema = z.object({
   API_MAX_TOKENS: int(100, 1_000_000).default(2000),
   API_MAX_ALIASES: int(1, 100_000).default(100),
   API_MAX_SELECTIONS: int(10, 1_000_000).default(1000),
-  // A request's execution time budget: fields that start after it fail with TIMEOUT.
-  API_REQUEST_BUDGET_MS: int(100, 600_000).default(5000),
+  // A request's execution time budget: resolvers that would start after it fail with TIMEOUT instead.
+  API_REQUEST_BUDGET_MS: int(100, 600_000).default(10_000),
   // Requests per minute for one API key over all its clients (API_RATE_LIMIT_PER_MIN is per client).
   API_RATE_LIMIT_PER_KEY_PER_MIN: int(1, 100_000_000).default(600_000),
   // Proxies in front of the API whose X-Forwarded-For is believed; 0: the TCP peer is the client.
