@@ -38,11 +38,13 @@ const WITHOUT_HISTORY: Partial<Record<Explanation['source'], string>> = {
   coview: 'Viewed in the same sessions as items this shopper interacted with',
   session: 'Viewed in the same sessions as items this shopper interacted with',
   category: 'In the same category as items this shopper interacted with',
+  // A cold user's segment text says which of their demographics are known.
+  segment: 'Popular with similar shoppers',
 };
 
 /**
  * The explanations without the shopper's events: no seed product and no verb of what they did, only the source.
- * Explanations that name no event (embedding, segment, popular) are kept as they are.
+ * Explanations that name nothing of the shopper (embedding, popular) are kept as they are.
  */
 export function withoutHistory(explanations: Explanation[]): Explanation[] {
   return explanations.map((e) => {
