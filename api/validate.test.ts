@@ -1,5 +1,5 @@
 import { GraphrecError } from '../core';
-import { checkFirst, checkId, parseContext, parseEvents, parseFilter } from './validate';
+import { checkFirst, checkId, parseContext, parseEvents, parseFilter, type EventInput } from './validate';
 
 const now = Date.parse('2026-11-23T10:00:00.000Z');
 const err = (f: () => unknown): GraphrecError => {
@@ -70,5 +70,64 @@ describe('validate', () => {
         parseEvents([{ idempotencyKey: 'short', type: 'VIEW', productId: 'p1', userId: 'u1' }], 10, now),
       ).where.field,
     ).toBe('events[0].idempotencyKey');
+  });
+});
+
+describe('trackEvents plausibility (core/eventRules.ts, shared with the ETL)', () => {
+  const base = { idempotencyKey: 'key-00000001', productId: 'p1', userId: 'u1' };
+  const message = (e: Partial<EventInput>) => {
+    const got = err(() => parseEvents([{ ...base, type: 'PURCHASE', ...e } as EventInput], 10, now));
+    return `${got.where.field}: ${got.message}`;
+  };
+
+  it.each([
+    [
+      { price: 1e12 },
+      'events[0].price: `events[0].price` must be a number in (0, 1000000], but got: 1000000000000',
+    ],
+    [{ price: 0 }, 'events[0].price: `events[0].price` must be a number in (0, 1000000], but got: 0'],
+    [
+      { quantity: 5000 },
+      'events[0].quantity: `events[0].quantity` must be an integer in [1, 1000], but got: 5000',
+    ],
+    [
+      { timestamp: '1970-01-01T00:00:00.000Z' },
+      'events[0].timestamp: `events[0].timestamp` must not be before 2000-01-01T00:00:00.000Z, but got: "1970-01-01T00:00:00.000Z"',
+    ],
+    [
+      { timestamp: '2026-11-23T10:05:00.001Z' },
+      'events[0].timestamp: `events[0].timestamp` must not be more than 5 minutes ahead of the clock (2026-11-23T10:00:00.000Z), but got: "2026-11-23T10:05:00.001Z"',
+    ],
+    [
+      { timestamp: '2026-02-30T10:00:00.000Z' },
+      'events[0].timestamp: `events[0].timestamp` must be a real calendar date and time, but got: "2026-02-30T10:00:00.000Z"',
+    ],
+    [
+      { timestamp: '2026-11-23T10:00:00' },
+      'events[0].timestamp: `events[0].timestamp` must be an ISO 8601 timestamp with a time zone such as 2026-11-23T10:00:00.000Z, but got: "2026-11-23T10:00:00"',
+    ],
+    [
+      { type: 'VIEW', quantity: 3 },
+      'events[0].quantity: `events[0].quantity` must be empty for a view, but got: 3',
+    ],
+    [
+      { type: 'VIEW', price: 9.99 },
+      'events[0].price: `events[0].price` must be empty for a view, but got: 9.99',
+    ],
+  ])('refuses %j', (e, expected) => {
+    expect(message(e)).toBe(expected);
+  });
+
+  it('accepts the bounds themselves and gives a view no price', () => {
+    const [purchase, view] = parseEvents(
+      [
+        { ...base, type: 'PURCHASE', quantity: 1000, price: 1_000_000, timestamp: '2000-01-01T00:00:00Z' },
+        { ...base, idempotencyKey: 'key-00000002', type: 'VIEW' },
+      ],
+      10,
+      now,
+    );
+    expect(purchase).toMatchObject({ quantity: 1000, price: 1_000_000, ts: Date.UTC(2000, 0, 1) });
+    expect(view).toMatchObject({ type: 'view', price: null });
   });
 });

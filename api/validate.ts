@@ -1,6 +1,13 @@
 // Input validation for every GraphQL argument, as pure functions. Messages state the rule and the value
 // received, and name the field (STYLE.md 19); they become BAD_USER_INPUT with `extensions.field`.
-import { validationError } from '../core';
+import {
+  eventTimeRule,
+  parseIsoTimestamp,
+  priceRule,
+  quantityRule,
+  validationError,
+  viewFieldRule,
+} from '../core';
 import { EVENT_TYPES, type EventType, type UntaggedEvent } from '../events';
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -48,24 +55,14 @@ export interface ContextInput {
   productId?: string | null;
 }
 
-/** Future timestamps beyond this skew are refused (clients' clocks drift a little, not by hours). */
-export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
-
+/** An ISO 8601 timestamp with its zone, on a real calendar day, inside the plausible event range
+ * (core/eventRules.ts: the ETL applies the same rule to its files). */
 export function parseTimestamp(value: unknown, field: string, now: number): number {
-  const t = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : NaN;
-  if (!Number.isFinite(t)) {
-    throw validationError(
-      `\`${field}\` must be an ISO 8601 timestamp such as 2026-11-23T10:00:00.000Z, but got: ${JSON.stringify(value)}`,
-      { field },
-    );
-  }
-  if (t > now + MAX_CLOCK_SKEW_MS) {
-    throw validationError(
-      `\`${field}\` must not be in the future (more than 5 minutes ahead of the server clock ${new Date(now).toISOString()}), but got: ${JSON.stringify(value)}`,
-      { field },
-    );
-  }
-  return t;
+  const shown = JSON.stringify(value);
+  const parsed = parseIsoTimestamp(typeof value === 'string' ? value : '', shown);
+  const rule = parsed.ok ? eventTimeRule(parsed.ts, now, shown) : parsed.rule;
+  if (!parsed.ok || rule !== undefined) throw validationError(`\`${field}\` ${rule}`, { field });
+  return parsed.ts;
 }
 
 export function parseContext(input: ContextInput | null | undefined, now: number): Context {
@@ -169,20 +166,19 @@ export function parseEvents(inputs: EventInput[], maxBatch: number, now: number)
         field: f('userId'),
       });
     }
+    // Plausibility, shared with the ETL (core/eventRules.ts): a view carries no quantity or price; a cart or
+    // purchase line has a bounded quantity (1 when left out) and, when given, a bounded unit price.
+    const broken = (name: 'quantity' | 'price', rule: string | undefined) => {
+      if (rule !== undefined) throw validationError(`\`${f(name)}\` ${rule}`, { field: f(name) });
+    };
+    if (type === 'view') {
+      if (e.quantity != null) broken('quantity', viewFieldRule(JSON.stringify(e.quantity)));
+      if (e.price != null) broken('price', viewFieldRule(JSON.stringify(e.price)));
+    } else {
+      if (e.quantity != null) broken('quantity', quantityRule(e.quantity, JSON.stringify(e.quantity)));
+      if (e.price != null) broken('price', priceRule(e.price, JSON.stringify(e.price)));
+    }
     const quantity = e.quantity ?? 1;
-    if (!Number.isInteger(quantity) || quantity < 1 || quantity > 1000) {
-      throw validationError(
-        `\`${f('quantity')}\` must be an integer in [1, 1000], but got: ${JSON.stringify(quantity)}`,
-        {
-          field: f('quantity'),
-        },
-      );
-    }
-    if (e.price != null && (!Number.isFinite(e.price) || e.price < 0)) {
-      throw validationError(`\`${f('price')}\` must be a number >= 0, but got: ${JSON.stringify(e.price)}`, {
-        field: f('price'),
-      });
-    }
     const recId = e.recId == null ? null : e.recId;
     if (recId !== null && !KEY_RE.test(recId)) {
       throw validationError(

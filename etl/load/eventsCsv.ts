@@ -19,7 +19,6 @@ import type { WriteRow } from './writer';
 
 const TYPES = ['view', 'cart', 'purchase'] as const;
 const REL = { view: 'VIEWED', cart: 'ADDED_TO_CART', purchase: 'PURCHASED' } as const;
-const EARLIEST = Date.UTC(2000, 0, 1);
 
 export async function preflightEventsCsv(dir: string, mappingFile: string): Promise<Mapping> {
   const m = readMapping(mappingFile);
@@ -79,9 +78,12 @@ export async function loadEventsCsv(dir: string, m: Mapping, ctx: LoadContext): 
   const ns = m.name;
   const ev = m.events;
   const c = ev.columns;
-  const start = ev.window ? Date.parse(ev.window.start) : EARLIEST;
-  const end = ev.window ? Date.parse(ev.window.end) : Date.now() + 86_400_000;
-  const what = ev.window ? 'the mapping window' : 'the accepted range 2000-01-01 .. now';
+  // Every event meets the plausibility rules (f.eventTime: not before 2000, not from the future); a mapping's
+  // window narrows that further.
+  const loadStartedAt = Date.now();
+  const start = ev.window ? Date.parse(ev.window.start) : -Infinity;
+  const end = ev.window ? Date.parse(ev.window.end) : Infinity;
+  const what = 'the mapping window';
 
   // Categories: read the (small) tree first, since parents may come after their children.
   const catLevel = new Map<string, number>();
@@ -208,18 +210,20 @@ MERGE (c)-[:CHILD_OF]->(p)`;
         c.type,
         `${c.type} must be one of ${Object.keys(ev.types).join(', ')}, but got: ${JSON.stringify(typeRaw.slice(0, 40))}`,
       );
-    const ts = f.inWindow(c.timestamp, parseTs(row, c.timestamp, ev.timestamp), start, end, what);
+    const ts = f.eventTime(
+      c.timestamp,
+      f.inWindow(c.timestamp, parseTs(row, c.timestamp, ev.timestamp), start, end, what),
+      loadStartedAt,
+    );
     const session = c.session ? f.id(row, c.session) : undefined;
     const category = c.category ? f.optional(row, c.category) : undefined;
     const eventId = c.eventId ? f.id(row, c.eventId) : undefined;
-    const quantity =
-      c.quantity && type !== 'view' && f.optional(row, c.quantity) !== undefined
-        ? f.integer(row, c.quantity, 1, 10_000)
-        : null;
-    const price =
-      c.price && type !== 'view' && f.optional(row, c.price) !== undefined
-        ? f.decimal(row, c.price, 0, 10_000_000)
-        : null;
+    const { quantity, price } = f.eventAmounts(
+      row,
+      { quantity: c.quantity, price: c.price },
+      type === 'view',
+      false,
+    );
     return { user, item, type, ts, session, category, eventId, quantity, price };
   };
   let header: string[] | undefined;

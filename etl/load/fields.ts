@@ -1,5 +1,6 @@
 // Field parsers for loader rows. Each returns the parsed value or throws a FieldError whose message states the
 // rule and the value received; the reader turns that into a quarantine entry naming file, line and field.
+import { eventTimeRule, parseIsoTimestamp, priceRule, quantityRule, viewFieldRule } from '../../core';
 
 export class FieldError extends Error {
   constructor(
@@ -59,15 +60,43 @@ export function text(
   return v;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2}:\d{2})$/;
-
-/** An ISO 8601 timestamp with time zone, as epoch milliseconds. */
+/** An ISO 8601 timestamp with its zone on a real calendar day (core/eventRules.ts), as epoch milliseconds. */
 export function isoTime(row: Record<string, string>, field: string): number {
   const v = required(row, field);
-  const t = ISO.test(v) ? Date.parse(v) : NaN;
-  if (!Number.isFinite(t))
-    throw new FieldError(field, `${field} must be an ISO 8601 UTC timestamp, but got: ${show(v)}`);
-  return t;
+  const parsed = parseIsoTimestamp(v, show(v));
+  if (!parsed.ok) throw new FieldError(field, `${field} ${parsed.rule}`);
+  return parsed.ts;
+}
+
+/** An event's time inside the plausible range the storefront is held to as well (core/eventRules.ts). */
+export function eventTime(field: string, ts: number, now: number): number {
+  const rule = eventTimeRule(ts, now);
+  if (rule !== undefined) throw new FieldError(field, `${field} ${rule}`);
+  return ts;
+}
+
+/**
+ * An event's quantity and unit price, by the rules trackEvents applies too (core/eventRules.ts): a view has
+ * neither; a cart or purchase has a bounded quantity and a bounded price. `required` says whether a cart or
+ * purchase must carry them (the synthetic format) or may leave them empty (a mapped log).
+ */
+export function eventAmounts(
+  row: Record<string, string>,
+  fields: { quantity?: string; price?: string },
+  isView: boolean,
+  requireThem: boolean,
+): { quantity: number | null; price: number | null } {
+  const amount = (field: string | undefined, rule: (n: number, shown: string) => string | undefined) => {
+    if (field === undefined) return null;
+    const v = isView || !requireThem ? optional(row, field) : required(row, field);
+    if (v === undefined) return null;
+    const broken = isView
+      ? viewFieldRule(show(v))
+      : rule(/^-?\d{1,15}(\.\d{1,6})?$/.test(v) ? Number(v) : NaN, show(v));
+    if (broken !== undefined) throw new FieldError(field, `${field} ${broken}`);
+    return Number(v);
+  };
+  return { quantity: amount(fields.quantity, quantityRule), price: amount(fields.price, priceRule) };
 }
 
 export function integer(row: Record<string, string>, field: string, min: number, max: number): number {

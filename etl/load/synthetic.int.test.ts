@@ -242,6 +242,24 @@ describe('etl load --format synthetic', () => {
     ]);
   });
 
+  it('quarantines implausible events by the rules trackEvents applies too (core/eventRules.ts)', async () => {
+    const { rejected } = await loadBroken((dir) => {
+      appendLines(path.join(dir, 'events.csv'), [
+        goodEvent('e9000', { type: 'purchase', q: '5000', pr: '10.00' }),
+        goodEvent('e9001', { type: 'purchase', q: '1', pr: '2000000' }),
+        goodEvent('e9002', { type: 'view', q: '2' }),
+        goodEvent('e9003', { ts: '2026-02-30T10:00:00.000Z' }),
+      ]);
+    });
+    expect(rejected.map((r) => [r.line, r.field, r.reason])).toEqual([
+      [1502, 'quantity', 'quantity must be an integer in [1, 1000], but got: "5000"'],
+      [1503, 'price', 'price must be a number in (0, 1000000], but got: "2000000"'],
+      [1504, 'quantity', 'quantity must be empty for a view, but got: "2"'],
+      [1505, 'ts', 'ts must be a real calendar date and time, but got: "2026-02-30T10:00:00.000Z"'],
+    ]);
+    expect(await graphCounts(neo.graph)).toEqual(sorted(EXPECTED));
+  });
+
   it('quarantines oversized fields and keeps the raw row (cut) in quarantine', async () => {
     const big = `p900,Big,c140,b0,10.00,EUR,"${'x'.repeat(10_000)}",2024-01-01T00:00:00.000Z,true,false`;
     const { rejected } = await loadBroken((dir) => {

@@ -211,6 +211,8 @@ export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<Synt
   const users = new IdTable(1); // signupAt
   const sessions = new IdTable(3); // user ordinal, startedAt, endedAt
   const events = new IdTable();
+  // "Now" for the plausibility rules (no event from the future), read once so every row meets the same clock.
+  const loadStartedAt = Date.now();
   // Bulk mode imports into an empty database (mode.ts), which is being stopped meanwhile: nothing to read.
   const known = transactional
     ? {
@@ -475,7 +477,7 @@ export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<Synt
         const p = f.id(row, 'product_id');
         exists(products, known.products, 'product_id', p, 'product');
         const type = f.oneOf(row, 'event_type', EVENT_TYPES);
-        const ts = f.inWindow('ts', f.isoTime(row, 'ts'), start, end);
+        const ts = f.eventTime('ts', f.inWindow('ts', f.isoTime(row, 'ts'), start, end), loadStartedAt);
         const so = sessions.ordinal(s);
         if (so >= 0) {
           const uo = sessions.get(so, 0);
@@ -497,15 +499,12 @@ export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<Synt
             `ts must not be before the product's launched_at (${new Date(products.get(po, 0)).toISOString()})`,
           );
         const seq = f.integer(row, 'seq', 0, 1_000_000);
-        let quantity: number | null = null;
-        let price: number | null = null;
-        if (type === 'view') {
-          if (f.optional(row, 'quantity') !== undefined || f.optional(row, 'price') !== undefined)
-            throw new FieldError('quantity', 'quantity and price must be empty for a view');
-        } else {
-          quantity = f.integer(row, 'quantity', 1, 10_000);
-          price = f.decimal(row, 'price', 0, 10_000_000);
-        }
+        const { quantity, price } = f.eventAmounts(
+          row,
+          { quantity: 'quantity', price: 'price' },
+          type === 'view',
+          true,
+        );
         fresh(events, 'event_id', eventId);
         return {
           type,
