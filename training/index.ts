@@ -56,3 +56,5 @@ export { evaluateSessionModel, stepsOfRows, tuneSessionParams, validationCases }
 export { buildVsknnIndex, evaluateVsknn, tuneVsknn } from './session/vsknn';
 export { popularityOrder, sparseRank } from './session/rankSparse';
 export { readSessionModel, sessionFiles } from './session/files';
+export { buildContextTables } from './context/tables';
+export { rankScores, type RankerWeights } from './context/ranker';

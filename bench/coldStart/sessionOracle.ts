@@ -145,7 +145,7 @@ export function buildSessionOracle(
 }
 
 /** 1-based rank of `target` under dense scores (score desc, row asc). */
-export function denseRank(scores: Float64Array, target: number): number {
+export function denseRank(scores: ArrayLike<number>, target: number): number {
   const s = scores[target];
   let above = 0;
   for (let i = 0; i < scores.length; i++) if (scores[i] > s || (scores[i] === s && i < target)) above++;

@@ -5,6 +5,8 @@
 //   popularity      event-weighted counts before the test window;
 //   v-sknn          session-kNN (Ludewig & Jannach 2018), k, m and decay tuned on the validation window;
 //   session model   the order-aware model the API serves to such sessions (training/session), tuned on validation;
+//   ranker          with a trained version (ctx.versionDir): the path such sessions took before the session model
+//                   (sessionRanker.ts), the version's embeddings and weights over tables rebuilt before the window;
 //   oracle          the generator's expected next step given the session so far (sessionOracle.ts).
 // Tables for the test are built from every event before the test window; validation tunes on tables from the
 // events before the validation window. HR@20, MRR@20, NDCG@20.
@@ -23,10 +25,12 @@ import {
   tuneVsknn,
   validationCases,
   type NextStepMetrics,
+  type SessionCase,
   type ShopData,
 } from '../../training';
 import { withGapClosed, type ColdStartContext, type MethodFigures, type SegmentReport } from './report';
 import { buildSessionOracle, denseRank } from './sessionOracle';
+import { rankerSessionScorer } from './sessionRanker';
 
 const round = (x: NextStepMetrics): Record<string, number> =>
   Object.fromEntries(Object.entries(x).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4]));
@@ -76,6 +80,22 @@ export function sessionSegmentOf(
   );
   const model = evaluateSessionModel(sessionModelOf(tables, tuning.params), cases);
 
+  let ranker: NextStepMetrics | undefined;
+  const rankerScores = ctx.versionDir
+    ? rankerSessionScorer(shop, ctx.versionDir, b.testStart, logger)
+    : undefined;
+  if (rankerScores) {
+    let last: SessionCase | undefined;
+    let scores: Float32Array = new Float32Array(0);
+    ranker = nextStepMetrics(cases, (c, item) => {
+      if (c !== last) {
+        last = c;
+        scores = rankerScores(c);
+      }
+      return denseRank(scores, item);
+    });
+  }
+
   const oracle = buildSessionOracle(shop.dir, shop.itemIds, (pop) => {
     // The segment's shoppers: those who sign up in the test window (new), else everyone.
     const fresh: number[] = [];
@@ -95,6 +115,9 @@ export function sessionSegmentOf(
       metrics: round(vsknn),
     },
     { name: 'session model (served)', role: 'model', metrics: round(model) },
+    ...(ranker
+      ? [{ name: 'ranker (the session path before)', role: 'model' as const, metrics: round(ranker) }]
+      : []),
     { name: 'oracle', role: 'oracle', metrics: round(oracleFigures) },
   ];
   return withGapClosed({
