@@ -1,5 +1,5 @@
 import { evaluate } from '../eval/evaluate';
-import { trainAuto } from './auto';
+import { trainAuto, widestAffordableRank } from './auto';
 import { plantedTastes } from './testData';
 
 describe('trainAuto', () => {
@@ -33,4 +33,17 @@ describe('trainAuto', () => {
     expect(m.split).toBe('carved');
     expect(m.refitSeconds).toBeGreaterThanOrEqual(0);
   }, 60_000);
+});
+
+describe('widestAffordableRank', () => {
+  const ranks = [32, 64, 128, 256, 512];
+  it('predicts the SVD cost from the probe, growing with the square of the width', () => {
+    // Probe at 32 (width 64) took 1 s: 512 (width 544) is predicted at 1.5 x 72 s = 108 s.
+    expect(widestAffordableRank(ranks, 1000, 120_000)).toBe(512);
+    expect(widestAffordableRank(ranks, 1000, 100_000)).toBe(256);
+    expect(widestAffordableRank(ranks, 1000, 2_000)).toBe(32);
+  });
+  it('falls back to the probed rank when even that would not fit again', () => {
+    expect(widestAffordableRank(ranks, 10_000, 1)).toBe(32);
+  });
 });

@@ -82,6 +82,8 @@ const IALS_GRID: { [K in keyof IalsOptions]?: number[] } = {
 const IALS_SEARCH = { dims: 64, iterations: 6 };
 const IALS_FINAL_DIMS = [128, 256];
 const LOW_PASS_RANKS = [32, 64, 128, 256, 512];
+/** The randomized SVD's extra columns (its default): part of the width its cost grows with. */
+const SVD_OVERSAMPLE = 32;
 const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2];
 
 /** One fitted part's own scorer for users with history `history`. */
@@ -174,8 +176,8 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   coKept = undefined;
   report('itemknn', knn.best.params, knn.trials.length, ts);
 
-  // Low-pass filter: one SVD at the usual largest rank, every lower rank by truncation; when validation still
-  // prefers the largest, one SVD at twice that rank, if it fits the family's share of the budget.
+  // Low-pass filter: one SVD at the widest rank that fits, every lower rank by truncation; when validation still
+  // prefers the widest, one SVD at twice that rank, if it fits the family's share of the budget.
   ts = Date.now();
   const rankCap = Math.max(
     8,
@@ -183,7 +185,11 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   );
   const lpRank = (p: { rank: number }) =>
     valid(`lowpass:${JSON.stringify(p)}`, dotBlockScorer(lowPassTables(basis, split.fit, p.rank), ds.nItems));
-  let basis = lowPassBasis(split.fit, Math.min(LOW_PASS_RANKS[LOW_PASS_RANKS.length - 1], rankCap), o.seed);
+  const ranks = LOW_PASS_RANKS.filter((r) => r <= rankCap);
+  if (ranks.length === 0) ranks.push(rankCap);
+  let basis = Number.isFinite(budgetMs)
+    ? widestAffordableBasis(split.fit, ranks, o.seed, until(0.35))
+    : lowPassBasis(split.fit, ranks[ranks.length - 1], o.seed);
   let lp = coordinateSearch<{ rank: number }>(
     { rank: LOW_PASS_RANKS[0] },
     { rank: LOW_PASS_RANKS.filter((r) => r <= basis.rank) },
@@ -223,8 +229,15 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   let alsBest = als.best;
   let alsModel = lastAls?.key === `ials:${JSON.stringify(alsBest.params)}` ? lastAls.model : undefined;
   for (const dims of IALS_FINAL_DIMS) {
-    if (Date.now() >= until(0.75)) break;
     const p = { ...alsBest.params, dims, iterations: defaultIalsOptions.iterations };
+    // A fit costs about dims x iterations times the search's (its dense k x k products grow faster: be wary).
+    const predictedMs =
+      1.5 *
+      1000 *
+      alsBest.seconds *
+      (dims / alsBest.params.dims) *
+      (p.iterations / alsBest.params.iterations);
+    if (Date.now() + predictedMs >= until(0.75)) break;
     const tt = Date.now();
     const score = alsTrial(p);
     if (!(score > alsBest.score)) break;
@@ -305,6 +318,24 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     tuneSeconds,
     refitSeconds,
   };
+}
+
+/**
+ * The widest of `ranks` (ascending) whose SVD is predicted to take less than `msLeft`, given that one at
+ * ranks[0] took `probeMs`. The randomized SVD's cost grows with the square of its width (rank + oversample: the QR
+ * of its [rows, width] panels); the margin leaves room for the rank trials that follow.
+ */
+export function widestAffordableRank(ranks: number[], probeMs: number, msLeft: number): number {
+  const width = (r: number) => r + SVD_OVERSAMPLE;
+  return ranks.filter((r) => 1.5 * probeMs * (width(r) / width(ranks[0])) ** 2 < msLeft).pop() ?? ranks[0];
+}
+
+/** The low-pass basis at the widest affordable rank: one SVD at the smallest times the machine on this data. */
+function widestAffordableBasis(fit: Csr, ranks: number[], seed: number, deadline: number): LowPassBasis {
+  const t = Date.now();
+  const probe = lowPassBasis(fit, ranks[0], seed);
+  const rank = widestAffordableRank(ranks, Math.max(1, Date.now() - t), deadline - Date.now());
+  return rank === ranks[0] ? probe : lowPassBasis(fit, rank, seed);
 }
 
 function sampleUsers(users: Int32Array, max: number, seed: number): Int32Array {
