@@ -13,9 +13,8 @@ import type { Services } from './services';
 const REFRESH_MS = 10_000;
 
 export interface ForgottenHonour {
-  /** Settles after the first read (a request waits for it once: a restart must not serve the forgotten). */
-  ready: Promise<void>;
-  has(userId: string): boolean;
+  /** Whether `userId` was forgotten; waits for the first read only (a restart must not serve the forgotten). */
+  check(userId: string): boolean | Promise<boolean>;
   refresh(): Promise<void>;
 }
 
@@ -45,12 +44,14 @@ function createForgottenHonour(services: Services): ForgottenHonour {
       services.logger.warn({ err: (err as Error).message }, 'the forgotten-user list could not be read');
     }
   };
-  const ready = refresh();
+  let loaded = false;
+  const ready = refresh().then(() => {
+    loaded = true;
+  });
   const timer = setInterval(() => void refresh(), REFRESH_MS);
   timer.unref();
   return {
-    ready,
-    has: (userId) => current.has(userId),
+    check: (userId) => (loaded ? current.has(userId) : ready.then(() => current.has(userId))),
     refresh,
   };
 }
