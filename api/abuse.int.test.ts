@@ -7,6 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { createLogger, loadConfig } from '../core';
 import { startApiServer, type ApiServer } from './index';
+import { metricValue } from './testing/client';
 
 const KEY = `abuse-key-${process.pid}-${Date.now()}`;
 let server: ApiServer;
@@ -120,9 +121,13 @@ describe('the front door under abuse', () => {
     expectRefused(await post('{"query":"{__typename}"}', headers), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('answers a POST without a content-type with 415', async () => {
+  it('answers a POST without a content-type with 415, and counts the refusal by its code', async () => {
+    const refused = () =>
+      metricValue(server.url, 'graphrec_api_refused_requests_total', { code: 'UNSUPPORTED_MEDIA_TYPE' });
+    const before = await refused();
     const a = await send('POST', '/graphql', { 'x-api-key': KEY }, '{"query":"{__typename}"}');
     expectRefused(a, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(await refused()).toBe(before + 1);
   });
 
   it.each(['gzip', 'deflate', 'br'])(

@@ -14,6 +14,7 @@ import type Redis from 'ioredis';
 import type { Logger } from '../core';
 import { authenticate, presentedKey, type Caller, type KeyGuessLimiter } from './auth';
 import type { ApiContext } from './context';
+import type { ApiErrorCode } from './errors';
 import type { DocumentRefusal } from './limits';
 import type { Metrics } from './metrics';
 import type { Prerendered, PrerenderResponse } from './prerendered';
@@ -57,34 +58,51 @@ export function takenByFront(req: IncomingMessage): boolean {
 export function createFront(opts: FrontOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { apollo, metrics, logger } = opts;
 
+  /** Answer a refusal before GraphQL runs: typed JSON, counted by its code; what is left of the body drained. */
+  function refuse(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    code: ApiErrorCode,
+    message: string,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): void {
+    req.resume();
+    metrics.refused.inc({ code });
+    sendJson(res, status, errorBody(message, code, extra), headers);
+  }
+
   async function handle(req: IncomingMessage, res: FrontResponse): Promise<void> {
     const method = req.method ?? '';
     if (method !== 'GET' && method !== 'POST') {
-      req.resume();
-      return sendJson(
-        res,
-        405,
-        errorBody(`the method must be GET or POST, but got: ${method}`, 'METHOD_NOT_ALLOWED'),
-        { allow: 'GET, POST, OPTIONS' },
-      );
+      const message = `the method must be GET or POST, but got: ${method}`;
+      return refuse(req, res, 405, 'METHOD_NOT_ALLOWED', message, {}, { allow: 'GET, POST, OPTIONS' });
     }
     const address = clientAddress(req, opts.trustedProxyHops);
     const auth = authenticate(opts.api, presentedKey(req), address, opts.keyGuesses);
     if (!auth.ok) {
-      req.resume();
       if (auth.status === 429) {
         const { retryAfterSeconds } = auth;
-        return sendJson(res, 429, errorBody(auth.message, auth.code, { retryAfterSeconds }), {
-          'retry-after': String(retryAfterSeconds),
-        });
+        return refuse(
+          req,
+          res,
+          429,
+          auth.code,
+          auth.message,
+          { retryAfterSeconds },
+          {
+            'retry-after': String(retryAfterSeconds),
+          },
+        );
       }
-      return sendJson(res, auth.status, errorBody(auth.message, auth.code));
+      return refuse(req, res, auth.status, auth.code, auth.message);
     }
     res.locals.caller = auth.caller satisfies Caller;
     let body: unknown;
     if (method === 'POST') {
       const read = await readJsonBody(req, BODY_LIMIT);
-      if (!read.ok) return sendJson(res, read.status, errorBody(read.message, read.code));
+      if (!read.ok) return refuse(req, res, read.status, read.code, read.message);
       body = read.value;
     }
     // The rate limit and the pre-rendered path's lookup are both sent before either reply is awaited, in one
@@ -101,6 +119,7 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
     if (await answered.catch(() => false)) return;
     const limited = await limit;
     if (limited !== null) {
+      metrics.refused.inc({ code: 'RATE_LIMITED' });
       return sendJson(res, 429, tooManyRequests(limited), {
         'retry-after': String(limited.retryAfterSeconds),
       });
@@ -114,12 +133,8 @@ export function createFront(opts: FrontOptions): (req: IncomingMessage, res: Ser
         : new URLSearchParams(search).get('query');
     const refused = opts.checkDocument(query);
     if (refused) {
-      req.resume();
-      return sendJson(
-        res,
-        400,
-        errorBody(refused.message, 'GRAPHQL_VALIDATION_FAILED', { rule: refused.rule }),
-      );
+      const { message, rule } = refused;
+      return refuse(req, res, 400, 'GRAPHQL_VALIDATION_FAILED', message, { rule });
     }
     await apolloAnswer(req, res, method, search, body);
   }

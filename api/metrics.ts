@@ -11,6 +11,8 @@ export interface Metrics {
   modelInfo: Gauge<'version' | 'role'>;
   modelActive: Gauge;
   experimentLogFailures: Counter<'kind'>;
+  /** Requests refused at the front door before GraphQL ran (transport, key, rate limit, query shape). */
+  refused: Counter<'code'>;
 }
 
 export function createMetrics(): Metrics {
@@ -63,6 +65,12 @@ export function createMetrics(): Metrics {
       name: 'graphrec_experiment_log_failures_total',
       help: 'A/B exposures or outcomes that could not be logged, by kind (exposure|outcome)',
       labelNames: ['kind'],
+      registers: [registry],
+    }),
+    refused: new Counter({
+      name: 'graphrec_api_refused_requests_total',
+      help: 'Requests refused before GraphQL ran, by error code (UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, ...)',
+      labelNames: ['code'],
       registers: [registry],
     }),
   };
