@@ -26,6 +26,8 @@ const BAD_REQUEST = { http: { status: 400 } };
 
 /** Query texts already measured and allowed, at most this many (the storefront sends a few texts, repeatedly). */
 const MAX_REMEMBERED = 1000;
+/** Longer texts are measured every time: one token can be a long string, and memory must stay bounded. */
+const MAX_REMEMBERED_LENGTH = 8192;
 
 /**
  * The shape check at the door: a refusal for a query text over the document limits, else null (a text that
@@ -45,6 +47,7 @@ export function createDocumentGate(
     }
     const measured = measureDocument(document, limits);
     if (!measured.ok) return measured.refusal;
+    if (query.length > MAX_REMEMBERED_LENGTH) return null;
     if (allowed.size >= MAX_REMEMBERED) allowed.clear();
     allowed.add(query);
     return null;
