@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig } from '../core';
+import { writeEvents, type TrackedEvent } from '../events';
 import type { GraphClient } from '../graph';
 import { mintShopperToken, subjectHash } from '../privacy';
 import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/support';
@@ -24,6 +25,8 @@ let stream: string;
 let abPrefix: string;
 const hashes: string[] = [];
 const url = () => server.url;
+/** The session the erasure test tracks events in (the consumer's nodes carry no namespace label). */
+const forgetSession = () => `${fx.ns}_s-forget`;
 
 const USER = `query U($id: ID!, $t: String) {
   user(id: $id, shopperToken: $t) { id region loyaltyTier recentEvents { type product { id } sessionId } }
@@ -89,6 +92,13 @@ afterAll(async () => {
                DETACH DELETE n`,
     },
     { hashes },
+  );
+  await graph.write(
+    {
+      name: 'test.privacy.session',
+      cypher: 'MATCH (n) WHERE (n:Session OR n:User) AND n.id IN $ids DETACH DELETE n',
+    },
+    { ids: [forgetSession(), `anon:${forgetSession()}`] },
   );
   await deleteLabel(graph, fx.ns);
   await graph.close();
@@ -168,7 +178,7 @@ describe('per-shopper data', () => {
 describe('forgetUser', () => {
   it('removes a shopper from GraphQL answers, Redis and the graph', async () => {
     const target = fx.id('u1');
-    const session = `${fx.ns}_s-forget`;
+    const session = forgetSession();
     const redis = testRedis();
     try {
       // Traces everywhere: stream entries, recent lists, cached and pre-rendered answers, an exposure.
@@ -192,19 +202,26 @@ describe('forgetUser', () => {
         'mutation T($e: [EventInput!]!) { trackEvents(events: $e) { accepted } }',
         {
           e: [
+            // Browsing before signing in, then signed in, in one session.
+            { idempotencyKey: `${fx.ns}-forget-1`, type: 'VIEW', productId: fx.id('p4'), sessionId: session },
             {
-              idempotencyKey: `${fx.ns}-forget-1`,
+              idempotencyKey: `${fx.ns}-forget-2`,
               type: 'VIEW',
               productId: fx.id('p3'),
               userId: target,
               sessionId: session,
             },
-            { idempotencyKey: `${fx.ns}-forget-2`, type: 'VIEW', productId: fx.id('p4'), sessionId: session },
           ],
         },
         PUB,
       );
       expect(tracked.data).toEqual({ trackEvents: { accepted: 2 } });
+      // What the worker's consumer does with them: the session and the anonymous user appear in the graph too.
+      const streamed = (await redis.xrange(stream, '-', '+')).map(([, f]) => ({
+        ...(JSON.parse(f[f.indexOf('e') + 1]) as TrackedEvent),
+        seq: Number(f[f.indexOf('seq') + 1]),
+      }));
+      expect((await writeEvents(graph, streamed)).size).toBe(2);
       for (let i = 0; i < 3; i++) await gql<Rec>(url(), REC, { u: target }, PUB);
       await gql<Rec>(url(), REC, { u: target, s: session, explain: true }, ADMIN);
       // Let the background pre-rendering finish.
@@ -245,14 +262,22 @@ describe('forgetUser', () => {
       const forget = await gql<{ forgetUser: Record<string, unknown> }>(
         url(),
         `mutation F($id: ID!) { forgetUser(id: $id) {
-          subjectHash found users events sessions streamEntries keys unitMemberships cacheEntries } }`,
+          subjectHash found users events sessions anonymousUsers streamEntries keys unitMemberships cacheEntries } }`,
         { id: target },
         ADMIN,
       );
       expect(forget.errors).toBeUndefined();
       const res = forget.data!.forgetUser;
       hashes.push(res.subjectHash as string);
-      expect(res).toMatchObject({ found: true, users: 1, events: 2, streamEntries: 2 });
+      // u1's two purchases in the fixture and the view above; the session the API made while u1 was anonymous.
+      expect(res).toMatchObject({
+        found: true,
+        users: 1,
+        events: 3,
+        sessions: 1,
+        anonymousUsers: 1,
+        streamEntries: 2,
+      });
       expect(res.subjectHash).not.toContain(target);
       expect(forget.data!.forgetUser.cacheEntries).toBeGreaterThan(0);
       // Only an admin key may forget.

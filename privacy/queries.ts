@@ -17,7 +17,8 @@ RETURN events, [x IN viaEvents + had WHERE x IS NOT NULL] AS sessions`,
 };
 
 /**
- * $sessionIds :: List<String>, $userId :: String. Deletes those sessions unless they belong to another user, and
+ * $sessionIds :: List<String>, $userId :: String. Deletes those sessions unless they belong to another user (a
+ * session the API created while the shopper was still anonymous belongs to `anon:<sessionId>`: theirs), and
  * the anonymous users (`anon:<sessionId>`) of the same sessions: the browsing before the shopper signed in.
  * Columns: sessions, anonymousUsers (how many nodes went).
  */
@@ -25,7 +26,7 @@ export const DELETE_SESSIONS: NamedQuery = {
   name: 'privacy.deleteSessions',
   cypher: `UNWIND $sessionIds AS sid
 CALL (sid) {
-  OPTIONAL MATCH (s:Session {id: sid}) WHERE s.userId IS NULL OR s.userId = $userId
+  OPTIONAL MATCH (s:Session {id: sid}) WHERE s.userId IS NULL OR s.userId IN [$userId, 'anon:' + sid]
   DETACH DELETE s
   RETURN count(s) AS sessions
 }
