@@ -22,7 +22,7 @@ import { loadModel, type LoadedModel } from '../model/activeModel';
 import { parseContext, parseFilter } from '../validate';
 import type { Popularity } from './popularity';
 import { COLD_USER_DEMOGRAPHICS, demographicsOf, segmentBasis, type DemographicsRow } from './coldUser';
-import { recommend, type RecDeps, type RecRequest } from './recommend';
+import { newArrivalCandidates, recommend, type RecDeps, type RecRequest } from './recommend';
 import type { SeedNeighbourCache } from './seedNeighbours';
 
 // 40 products in two parent categories (0-19 under c0, 20-39 under c1; leaves c2 and c3). Women aged 25-34
@@ -122,6 +122,16 @@ const catalog = new Map<string, CatalogProduct>(
   ]),
 );
 
+// A product created after the model, without a category, launched yesterday: the popular list offers it.
+catalog.set('p99', {
+  ...(catalog.get('p0') as CatalogProduct),
+  id: 'p99',
+  name: 'p99',
+  categoryId: null,
+  categoryPath: [],
+  launchedAt: AT - DAY,
+});
+
 const people: Record<string, DemographicsRow> = {
   young: { birthYear: 1996, region: 'benelux', gender: 'F', loyaltyTier: 'none' },
   older: { birthYear: 1966, region: 'benelux', gender: 'M', loyaltyTier: 'none' },
@@ -146,7 +156,10 @@ function deps(model: LoadedModel): RecDeps {
     } as unknown as Catalog,
     popularity: {
       anchorFor: async (ts: number) => ts,
-      top: async () => [{ productId: 'p3', score: 4 }],
+      top: async () => [
+        { productId: 'p3', score: 4 },
+        { productId: 'p99', score: 9 },
+      ],
       lastKnown: () => [],
     } as Popularity,
     model: { current: () => model },
@@ -225,5 +238,16 @@ describe('cold users online', () => {
       loyalty: undefined,
     });
     expect(segmentBasis({})).toMatch(/nothing about you is known/);
+  });
+
+  it('takes a product newer than the model with no category as no candidate of its own, never an error', async () => {
+    const res = await recommend(deps(model), request('young'));
+    expect(res.items.map((i) => i.productId)).not.toContain('p99');
+    const fakeCatalog = {
+      get: (id: string) => catalog.get(id),
+      categories: () => [{ id: 'c2' }],
+      inCategory: () => [catalog.get('p99')],
+    } as unknown as Catalog;
+    expect(newArrivalCandidates(model, fakeCatalog, Float32Array.from([1, 0]), newArrivals, AT)).toEqual([]);
   });
 });
