@@ -7,7 +7,7 @@ import express from 'express';
 import { Queue, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { Config, Logger } from '../core';
-import { startEventConsumer } from '../events';
+import { consumerMetrics, startEventConsumer, type EventConsumer } from '../events';
 import { runDriftJob } from '../monitoring/job';
 import { workerMetrics, type WorkerMetrics } from './metrics';
 import { REFRESH_QUEUE, REPORTS_QUEUE, refreshProcessor, type StageJobData } from './pipeline';
@@ -20,6 +20,8 @@ export interface WorkerOptions {
   prefix?: string;
   /** HTTP port; 0 picks a free one; null serves no HTTP. Default config.jobs.port. */
   port?: number | null;
+  /** HTTP interface. Default config.jobs.host (WORKER_HOST, loopback). */
+  host?: string;
   stages?: StageImpls;
   /** Run the event-stream consumer (default true). */
   events?: boolean;
@@ -34,10 +36,24 @@ export interface WorkerOptions {
 
 export interface RunningWorker {
   port: number | null;
+  /** The address the HTTP server listens on (null: none). */
+  host: string | null;
   metrics: WorkerMetrics;
   refreshQueue: Queue;
   reportsQueue: Queue;
   stop(): Promise<void>;
+}
+
+/** How long /readyz waits for Redis: its connection queues commands while Redis is down, so a bare PING
+ * would hang the probe for as long as the outage lasts. */
+export const READY_CHECK_TIMEOUT_MS = 1000;
+
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export const NIGHTLY_SCHEDULER = 'nightly-refresh';
@@ -54,6 +70,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const refreshQueue = new Queue(REFRESH_QUEUE, { connection, prefix });
   const reportsQueue = new Queue(REPORTS_QUEUE, { connection, prefix });
   const metrics = workerMetrics([refreshQueue, reportsQueue], redis, config.events.stream);
+  // Without a listener BullMQ prints every reconnect attempt while Redis is down to stderr.
+  for (const q of [refreshQueue, reportsQueue])
+    q.on('error', (err) => logger.debug({ err: err.message, queue: q.name }, 'queue redis error'));
 
   const pipeline = refreshProcessor({
     config,
@@ -139,13 +158,15 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     logger.info({ cron: config.jobs.driftCron, tz: config.jobs.refreshTz }, 'nightly drift report scheduled');
   }
 
-  let consumer: { stop(): Promise<void> } | null = null;
+  let consumer: EventConsumer | null = null;
   if (opts.events ?? true) {
     consumer = startEventConsumer({ config, logger });
+    consumerMetrics(metrics.registry, consumer);
   }
 
   let server: http.Server | null = null;
   let port: number | null = null;
+  let host: string | null = null;
   let stopping = false;
   if (opts.port !== null) {
     const app = express();
@@ -155,8 +176,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     app.get('/readyz', async (_req, res) => {
       try {
         if (stopping) throw new Error('stopping');
-        await redis.ping();
+        await within(redis.ping(), READY_CHECK_TIMEOUT_MS, 'Redis');
         if (!refreshWorker.isRunning()) throw new Error('refresh worker not running');
+        const events = consumer?.health();
+        if (events?.stuck) throw new Error(`event consumer stuck: ${events.reason}`);
         res.status(200).json({ ready: true });
       } catch (err) {
         res.status(503).json({ ready: false, why: err instanceof Error ? err.message : String(err) });
@@ -170,15 +193,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const want = opts.port ?? config.jobs.port;
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);
-      server!.listen(want, '0.0.0.0', () => resolve());
+      server!.listen(want, opts.host ?? config.jobs.host, () => resolve());
     });
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : want;
-    logger.info({ port }, 'worker health and metrics listening');
+    host = typeof addr === 'object' && addr ? addr.address : null;
+    logger.info({ host, port }, 'worker health and metrics listening');
   }
 
   return {
     port,
+    host,
     metrics,
     refreshQueue,
     reportsQueue,

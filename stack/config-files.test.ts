@@ -44,6 +44,7 @@ describe('rendered server configuration', () => {
     expect(conf).toContain('port 16379');
     expect(conf).toContain('appendonly yes');
     expect(conf).toContain('maxmemory-policy noeviction');
+    expect(conf).toMatch(/^maxmemory \d+(kb|mb|gb)$/m); // bounded: a full Redis refuses writes, never swaps
     expect(conf).toContain('dir /srv/g/.data/redis');
   });
 });

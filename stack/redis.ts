@@ -1,5 +1,10 @@
-// The local Redis 7 (Debian's redis-server), with AOF persistence under <dataDir>/redis. BullMQ needs
-// `noeviction`: an evicted job key is a lost job.
+// The local Redis 7 (Debian's redis-server), with AOF persistence under <dataDir>/redis. Memory policy, one for
+// every use (docs/operations.md, "Redis memory"): a maxmemory (REDIS_MAXMEMORY) with `noeviction`. The event
+// stream, BullMQ's jobs and locks and the experiment counters must never be evicted (an evicted job key is a
+// lost job, an evicted stream entry a lost event), so a full Redis refuses writes instead, loudly: trackEvents
+// answers "Redis is full", /readyz reports it. What is bounded is bounded by design instead: the stream is
+// trimmed once consumed (events/trim.ts), the dead letters are capped, and every cache and session key has a
+// TTL.
 import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
@@ -27,6 +32,7 @@ export function renderRedisConf(config: Config, dir: string): string {
     'appendonly yes',
     'appendfsync everysec',
     'appenddirname appendonly',
+    `maxmemory ${config.redis.maxmemory}`,
     'maxmemory-policy noeviction',
     'save 3600 1 300 100 60 10000',
     '',

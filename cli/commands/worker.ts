@@ -9,6 +9,7 @@ export function registerWorker(program: Command): void {
       'Run the BullMQ workers (refresh stages, nightly schedule REFRESH_CRON, reports), the event-stream consumer, and /healthz /readyz /metrics',
     )
     .option('--port <n>', 'port of /healthz, /readyz and /metrics (default WORKER_PORT or API_PORT)')
+    .option('--host <addr>', 'interface of /healthz, /readyz and /metrics (default WORKER_HOST, 127.0.0.1)')
     .option('--no-events', 'do not run the event-stream consumer')
     .option('--no-schedule', 'do not register the nightly refresh schedule')
     .option('--json', 'print one JSON summary on stdout when stopped')
@@ -24,6 +25,7 @@ export function registerWorker(program: Command): void {
           config,
           logger,
           port,
+          host: opts.host as string | undefined,
           events: opts.events !== false,
           schedule: opts.schedule !== false,
         });

@@ -108,7 +108,9 @@ describe('docker-compose.yml services', () => {
   });
 
   it('keeps Redis on AOF persistence and every store on a named volume', () => {
-    expect(svc('redis').command).toEqual(['redis-server', '--appendonly', 'yes']);
+    const redisArgs = (svc('redis').command as string[]).join(' ');
+    expect(redisArgs).toContain('--appendonly yes');
+    expect(redisArgs).toMatch(/--maxmemory \d+(kb|mb|gb) --maxmemory-policy noeviction/);
     expect(svc('redis').volumes).toContain('redis-data:/data');
     expect(svc('neo4j').volumes).toEqual(['neo4j-data:/data', 'neo4j-logs:/logs']);
     for (const s of graphrecServices) expect(svc(s).volumes).toEqual(['graphrec-data:/data']);
@@ -162,6 +164,7 @@ describe('docker-compose.yml environment', () => {
   it('has the api listen on all interfaces of its container, on the port it publishes', () => {
     const env = envOf('api');
     expect(env.API_HOST).toBe('0.0.0.0'); // the default 127.0.0.1 would be unreachable from outside the container
+    expect(envOf('worker').WORKER_HOST).toBe('0.0.0.0'); // likewise the worker's /healthz and /metrics
     expect(Number(env.API_PORT)).toBe(portMappings('api')[0].container);
   });
 

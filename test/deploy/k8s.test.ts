@@ -236,6 +236,7 @@ describe('configuration', () => {
   it('has values that core/config.ts accepts, listening on all interfaces', () => {
     expect(envIssues({ ...config.data, NEO4J_PASSWORD: 'a-long-enough-password' })).toEqual([]);
     expect(config.data.API_HOST).toBe('0.0.0.0');
+    expect(config.data.WORKER_HOST).toBe('0.0.0.0'); // the worker's probes and scrape come from outside the pod
     expect(Number(config.data.API_PORT)).toBe(envDefaults.API_PORT);
   });
 
