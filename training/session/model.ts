@@ -78,16 +78,32 @@ export interface SessionRequest {
   steps: SessionStep[];
 }
 
+/** Dense scratch per catalogue size, reused between requests (the work is then a pass over touched items). */
+let scratch:
+  | { acc: Float64Array; best: Float64Array; via: Int32Array; touched: Int32Array; seen: Uint8Array }
+  | undefined;
+
 export function sessionRequest(m: SessionModel, steps: SessionStep[]): SessionRequest {
   const { params: p, tables: t } = m;
-  const scores = new Map<number, number>();
-  const via = new Map<number, number>();
-  const best = new Map<number, number>();
+  if (!scratch || scratch.acc.length !== t.nItems)
+    scratch = {
+      acc: new Float64Array(t.nItems),
+      best: new Float64Array(t.nItems),
+      via: new Int32Array(t.nItems),
+      touched: new Int32Array(t.nItems),
+      seen: new Uint8Array(t.nItems),
+    };
+  const { acc, best, via: viaOf, touched, seen } = scratch;
+  let nTouched = 0;
   const add = (j: number, v: number, step: number) => {
-    scores.set(j, (scores.get(j) ?? 0) + v);
-    if (v > (best.get(j) ?? 0)) {
-      best.set(j, v);
-      via.set(j, step);
+    if (seen[j] === 0) {
+      seen[j] = 1;
+      touched[nTouched++] = j;
+    }
+    acc[j] += v;
+    if (v > best[j]) {
+      best[j] = v;
+      viaOf[j] = step;
     }
   };
   const first = Math.max(0, steps.length - p.recent);
@@ -114,6 +130,18 @@ export function sessionRequest(m: SessionModel, steps: SessionStep[]): SessionRe
     // A leaf without history (new) stays in itself.
     if (L.ptr[s.leaf] === L.ptr[s.leaf + 1]) leafTerm(s.leaf, 1);
     for (let e = L.ptr[s.leaf]; e < L.ptr[s.leaf + 1]; e++) leafTerm(L.idx[e], L.val[e]);
+  }
+  const scores = new Map<number, number>();
+  const via = new Map<number, number>();
+  for (let x = 0; x < nTouched; x++) {
+    const j = touched[x];
+    if (acc[j] > 0) {
+      scores.set(j, acc[j]);
+      via.set(j, viaOf[j]);
+    }
+    acc[j] = 0;
+    best[j] = 0;
+    seen[j] = 0;
   }
   return { scores, via, steps };
 }
