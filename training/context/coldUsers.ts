@@ -29,7 +29,7 @@ export const defaultColdUserWeights: ColdUserWeights = {
   season: 0,
   alpha: 100,
 };
-const WEIGHT_GRID = [0, 0.05, 0.1, 0.2, 0.5, 1] as const;
+const WEIGHT_GRID = [0, 0.1, 0.3, 1] as const;
 export const ALPHA_GRID = [10, 100, 1000, 10000] as const;
 
 /** What the cold scorer reads: the ranker's tables plus popularity. */
@@ -60,7 +60,7 @@ export function userItemDots(v: Float32Array, itemRows: Float32Array, out: Float
 function addScaled(out: Float32Array, src: Float32Array, w: number): void {
   if (w === 0) return;
   let m = 0;
-  for (const x of src) if (x > m) m = x;
+  for (let i = 0; i < src.length; i++) if (src[i] > m) m = src[i];
   if (m <= 0) return;
   const k = w / m;
   for (let i = 0; i < out.length; i++) out[i] += k * src[i];
@@ -77,9 +77,10 @@ export function coldUserScores(
 ): Float32Array {
   const n = out.length;
   let pm = 0;
-  for (const x of t.popularity) if (x > pm) pm = x;
+  const pop = t.popularity;
+  for (let i = 0; i < n; i++) if (pop[i] > pm) pm = pop[i];
   const tie = pm > 0 ? 1e-3 / pm : 0;
-  for (let i = 0; i < n; i++) out[i] = tie * t.popularity[i];
+  for (let i = 0; i < n; i++) out[i] = tie * pop[i];
   addScaled(out, segmentScores(seg, req.demographics, w.alpha, scratch), w.segment);
   if (req.gnn && w.gnn !== 0) for (let i = 0; i < n; i++) out[i] += w.gnn * req.gnn[i];
   if (w.trend !== 0) {

@@ -404,7 +404,8 @@ export function contextScorer(
         addFromRecent(t.covisit, recentOf(phase, u), o);
       } else {
         if (cold && isNewUser(phase, u)) {
-          const req = { demographics: phase.demographics[u], gnn: cold.gnn(u), at: phase.cutoff };
+          const gnnDots = cold.weights.gnn !== 0 ? cold.gnn(u) : undefined;
+          const req = { demographics: phase.demographics[u], gnn: gnnDots, at: phase.cutoff };
           coldUserScores(
             { ...tables, popularity: t.popularity },
             phase.segments,
@@ -623,7 +624,7 @@ export function tuneRankerWeights(
 }
 
 /** Validation users with held-out items and no event before the window (new accounts), at most `max`. */
-export function newUsersOf(phase: Phase, max = 2000, seed = 11): Int32Array {
+export function newUsersOf(phase: Phase, max = 1000, seed = 11): Int32Array {
   const us: number[] = [];
   for (let u = 0; u < phase.truth.nRows; u++)
     if (phase.truth.ptr[u + 1] > phase.truth.ptr[u] && isNewUser(phase, u)) us.push(u);
@@ -632,7 +633,7 @@ export function newUsersOf(phase: Phase, max = 2000, seed = 11): Int32Array {
 
 /**
  * Tune the new users' scorer on validation: NDCG@20 of every validation user with no event before the window
- * (up to 2,000), the ranker's weights and quota fixed. Without such users the defaults stay.
+ * (up to 1,000), the ranker's weights and quota fixed. Without such users the defaults stay.
  */
 export function tuneColdUserWeights(
   shop: ShopData,
