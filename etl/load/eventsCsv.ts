@@ -13,7 +13,7 @@ import * as f from './fields';
 import { FieldError } from './fields';
 import { IdTable } from './idTable';
 import { FileSpec, FileSummary, fileFingerprint, loadFile, LoadContext, readHeader } from './loadFile';
-import { Mapping, readMapping } from './mapping';
+import { checkMappingPaths, Mapping, readMapping } from './mapping';
 import { SESSION_COUNTS } from './metadata';
 import type { WriteRow } from './writer';
 
@@ -22,6 +22,7 @@ const REL = { view: 'VIEWED', cart: 'ADDED_TO_CART', purchase: 'PURCHASED' } as 
 
 export async function preflightEventsCsv(dir: string, mappingFile: string): Promise<Mapping> {
   const m = readMapping(mappingFile);
+  checkMappingPaths(dir, m, mappingFile);
   const c = m.events.columns;
   const cols = [c.user, c.item, c.type, c.timestamp, c.session, c.category, c.eventId, c.quantity, c.price];
   await readHeader(

@@ -151,4 +151,18 @@ describe('etl load, other formats', () => {
     expect(cli.json()).toMatchObject({ error: { kind: 'VALIDATION', file: bad, field: 'events.timestamp' } });
     expect(await graphCounts(neo.graph)).toEqual({});
   });
+
+  it('stops before reading a file the mapping places outside --source', async () => {
+    const dir = copyFixture('retailrocket-small');
+    const bad = path.join(dir, 'mapping.json');
+    const m = JSON.parse(fs.readFileSync(RETAILROCKET, 'utf8'));
+    m.categories.file = '../../../../../../etc/passwd';
+    fs.writeFileSync(bad, JSON.stringify(m));
+    await expect(load({ source: dir, format: 'events-csv', mapping: bad })).rejects.toMatchObject({
+      kind: 'VALIDATION',
+      message: `categories.file must name a file inside --source ${dir}, but got: "../../../../../../etc/passwd"`,
+      where: { file: bad, field: 'categories.file' },
+    });
+    expect(await graphCounts(neo.graph)).toEqual({});
+  });
 });

@@ -73,15 +73,38 @@ export async function readHeader(file: string, display: string, columns: string[
         file: display,
         line: item.line,
       });
+    checkHeader(item.fields, display, item.line);
     const missing = columns.filter((c) => !item.fields.includes(c));
     if (missing.length > 0)
       throw validationError(
-        `the header must name the columns ${columns.join(',')}, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (got ${item.fields.join(',')})`,
+        `the header must name the columns ${columns.join(',')}, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (got ${quoteStart(item.fields.join(','))})`,
         { file: display, line: item.line, field: missing[0] },
       );
     return item.fields;
   }
   return null;
+}
+
+/** How much of a line an error quotes: enough to recognise it, never a whole multi-megabyte line. */
+export const QUOTE_CHARS = 200;
+
+/** The start of `text`, cut to QUOTE_CHARS with its full length said, for error messages. */
+export function quoteStart(text: string): string {
+  return text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS)}... [${text.length} characters]` : text;
+}
+
+/** A header names each column once: with two `price` columns, which one a row's value came from is a guess. */
+export function checkHeader(fields: string[], display: string, line: number): void {
+  const first = new Map<string, number>();
+  fields.forEach((name, i) => {
+    const earlier = first.get(name);
+    if (earlier === undefined) first.set(name, i);
+    else
+      throw validationError(
+        `the header must name each column once, but ${JSON.stringify(quoteStart(name))} is both column ${earlier + 1} and column ${i + 1}`,
+        { file: display, line, field: quoteStart(name) },
+      );
+  });
 }
 
 export function fileFingerprint(file: string): string {
@@ -121,6 +144,7 @@ export async function loadFile(spec: FileSpec, ctx: LoadContext): Promise<FileSu
       if (!header) {
         if (item.kind === 'bad')
           throw validationError(`the header row is unreadable: ${item.reason}`, { file: spec.name, line: 1 });
+        checkHeader(item.fields, spec.name, item.line);
         header = item.fields;
         continue;
       }

@@ -1,6 +1,7 @@
 // The JSON mapping of `--format events-csv` (docs/etl.md, "Writing a mapping"): which columns hold the user, item,
 // event type and timestamp, how event-type values map to view / cart / purchase, and optional category files.
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { GraphrecError, notFound } from '../../core';
 
@@ -69,4 +70,42 @@ export function readMapping(file: string): Mapping {
       field: 'events.window',
     });
   return m;
+}
+
+/**
+ * Every file a mapping names, with its field: each must resolve inside `--source`. A mapping is a file anyone
+ * may hand over with a data set, so `../`, absolute paths and symbolic links that lead out are refused rather
+ * than read (and echoed into quarantine).
+ */
+export function checkMappingPaths(source: string, m: Mapping, mappingFile: string): void {
+  const named: [field: string, rel: string][] = [
+    ['events.file', m.events.file],
+    ...(m.categories ? [['categories.file', m.categories.file] as [string, string]] : []),
+    ...(m.itemProperties?.files ?? []).map((f, i) => [`itemProperties.files[${i}]`, f] as [string, string]),
+  ];
+  const root = fs.realpathSync(source);
+  const inside = (p: string) => {
+    const rel = path.relative(root, p);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  for (const [field, rel] of named) {
+    const lexical = path.resolve(root, rel);
+    // Lexically first (absolute, ../), then where it really leads once links are followed.
+    const real = path.isAbsolute(rel) || !inside(lexical) ? undefined : realOrSelf(lexical);
+    if (real === undefined || !inside(real))
+      throw new GraphrecError(
+        'VALIDATION',
+        `${field} must name a file inside --source ${source}, but got: ${JSON.stringify(rel)}`,
+        { file: mappingFile, field },
+      );
+  }
+}
+
+/** The path with links followed, or the path itself when it does not exist (the missing-file check says so). */
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
 }
