@@ -51,3 +51,20 @@ export function inOneWrite<T>(redis: Redis, issue: () => T): T {
     socket.uncork();
   }
 }
+
+/**
+ * /readyz's Redis check: it answers, and it is not full. Redis runs with maxmemory and noeviction
+ * (docs/operations.md): at its limit it still answers PING and reads but refuses every write, trackEvents
+ * included, so a PING alone would call a Redis that refuses events fine.
+ */
+export async function checkRedis(redis: Redis): Promise<{ usedMemory: number; maxmemory: number }> {
+  const info = await redis.info('memory');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  const usedMemory = field('used_memory');
+  const maxmemory = field('maxmemory');
+  if (maxmemory > 0 && usedMemory >= maxmemory)
+    throw new Error(
+      `Redis is full: used_memory ${usedMemory} of maxmemory ${maxmemory} bytes; it refuses writes (events are not accepted)`,
+    );
+  return { usedMemory, maxmemory };
+}

@@ -2,7 +2,7 @@
 // Domain errors thrown here are translated at the edge by errors.ts.
 import crypto from 'node:crypto';
 import { notFound, unavailable } from '../core';
-import { appendEvents } from '../events';
+import { appendEvents, RedisFullError } from '../events';
 import { outcomesOf, recIdsOf, tagWithExposures } from './attribution';
 import type { ApiContext } from './context';
 import { apiError } from './errors';
@@ -284,6 +284,11 @@ export const resolvers = {
           services.appendOptions,
         );
       } catch (err) {
+        // A full Redis is its own answer (and an operator's problem): say so, and log it.
+        if (err instanceof RedisFullError) {
+          services.logger.error({ err: (err.cause as Error)?.message }, 'trackEvents: Redis is full');
+          throw err;
+        }
         throw unavailable(
           'events cannot be stored right now (Redis is unavailable); retry with the same idempotency keys',
           err,

@@ -36,7 +36,7 @@ import { createPinnedModels } from './model/pinnedModels';
 import { createPrerendered } from './prerendered';
 import { createPopularity } from './recs/popularity';
 import { createSeedNeighbourCache } from './recs/seedNeighbours';
-import { createApiRedis, EVENT_WRITE_TIMEOUT_MS } from './redis';
+import { checkRedis, createApiRedis, EVENT_WRITE_TIMEOUT_MS } from './redis';
 import { stopPretenuring } from './pretenuring';
 import { collectStartupGarbage } from './startupGc';
 import { resolvers } from './resolvers';
@@ -317,7 +317,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         return { ok: false, error: (err as Error).message };
       }
     };
-    const [neo4j, redisCheck] = await Promise.all([check(() => graph.verify()), check(() => redis.ping())]);
+    const [neo4j, redisCheck] = await Promise.all([
+      check(() => graph.verify()),
+      check(() => checkRedis(redis)),
+    ]);
     const m = model.current();
     const modelCheck = m
       ? { ok: true, version: m.version }
