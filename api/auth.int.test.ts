@@ -1,9 +1,13 @@
 // Wrong API keys are limited per client address, in Redis: past the limit every keyed request from that address
 // is refused (even with a right key, so a guess cannot be confirmed), with a typed 429; other addresses and
 // requests without a key are unaffected; the count is shared through Redis by every replica.
-import { createLogger } from '../core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger, loadConfig } from '../core';
 import { testRedis, uniqueNamespace } from '../test/support';
 import { authenticate, createKeyGuessLimiter } from './auth';
+import { startApiServer } from './index';
 
 const logger = createLogger('silent', 'auth-test');
 const redis = testRedis();
@@ -72,5 +76,57 @@ describe('wrong API key limiter', () => {
     await limiter.settled();
     expect(await redis.get(`${prefix}:10.0.0.4`)).toBeNull();
     expect(authenticate(api, 'public-key-0123456789', '10.0.0.4', limiter).ok).toBe(true);
+  });
+});
+
+describe('wrong API keys at the front door', () => {
+  it('answers 401 until the limit is passed, then 429 RATE_LIMITED with retry-after for that address only', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-keyguess-test-'));
+    const config = loadConfig({
+      ...process.env,
+      GRAPHREC_DATA_DIR: dataDir,
+      API_PUBLIC_KEYS: api.publicKeys[0],
+      API_KEY_GUESS_LIMIT: '2',
+      // The counters live in the shared Redis: addresses of this run only, given through a trusted proxy.
+      API_TRUSTED_PROXY_HOPS: '1',
+    });
+    const server = await startApiServer({ config, logger, port: 0 });
+    const a = `198.18.${process.pid % 250}.${Math.floor(Math.random() * 250)}`;
+    const b = `198.19.${process.pid % 250}.${Math.floor(Math.random() * 250)}`;
+    const post = async (address: string, key: string) => {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key, 'x-forwarded-for': address },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      return {
+        status: res.status,
+        retryAfter: res.headers.get('retry-after'),
+        body: (await res.json()) as unknown,
+      };
+    };
+    try {
+      const wrong = [];
+      for (let i = 0; i < 3; i++) wrong.push((await post(a, `guess-${i}`)).status);
+      expect(wrong).toEqual([401, 401, 401]);
+      // Another client's request takes the same Redis connection: its answer comes after the counts' replies.
+      expect((await post(b, api.publicKeys[0])).status).toBe(200);
+      const blocked = await post(a, api.publicKeys[0]);
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.retryAfter)).toBeGreaterThan(0);
+      expect(blocked.body).toMatchObject({
+        errors: [
+          {
+            extensions: { code: 'RATE_LIMITED' },
+            message: expect.stringMatching(/^too many wrong API keys/),
+          },
+        ],
+      });
+      expect((await post(b, api.publicKeys[0])).status).toBe(200);
+    } finally {
+      await server.stop(1000);
+      await redis.del(`graphrec:keyguess:${a}`, `graphrec:keyguess:${b}`);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
