@@ -22,7 +22,8 @@ function neo4jCode(err: unknown): string {
 
 export function classifyWriteError(err: unknown): WriteFailure {
   const code = neo4jCode(err);
-  if (DOWN_CODES.has(code)) return 'graph-down';
+  // A database that is starting, stopping or not there yet (a restart) is down too, whatever its class.
+  if (DOWN_CODES.has(code) || /Unavailable|DatabaseNotFound|NotALeader/.test(code)) return 'graph-down';
   if (isGraphrecError(err)) {
     // Credentials or configuration: no event is at fault, an operator must act; waiting keeps them all.
     if (err.kind === 'CONFIG') return 'graph-down';

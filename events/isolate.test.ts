@@ -44,6 +44,16 @@ describe('classifyWriteError', () => {
     ['a database error', neo4jError('INTERNAL', 'Neo.DatabaseError.General.UnknownError'), 'transient'],
     ['an unreachable server', down(), 'graph-down'],
     [
+      'a database still starting',
+      neo4jError('UNAVAILABLE', 'Neo.TransientError.Database.DatabaseUnavailable'),
+      'graph-down',
+    ],
+    [
+      'a database not there yet',
+      neo4jError('INTERNAL', 'Neo.ClientError.Database.DatabaseNotFound'),
+      'graph-down',
+    ],
+    [
       'a refused connection',
       new GraphrecError('UNAVAILABLE', 'Neo4j is unavailable: ECONNREFUSED'),
       'graph-down',
