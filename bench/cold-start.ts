@@ -5,7 +5,8 @@
 //
 //   npx graphrec bench cold-start [--data shop:DIR | --scale tiny|small|default] [--version V] [--budget MIN]
 //                                 [--max-cases N] [--json]
-// --scale generates the shop into <dataDir>/shops/cold-start-<scale> unless it is there already; --version
+// Without --data, --scale (default: default, the brief's shop) generates the shop into
+// <dataDir>/shops/cold-start-<scale> unless it is there already; --version
 // measures a stored ranker version of that shop (else one is trained with --budget minutes, default 1, and
 // kept, as `graphrec train --model ranker` would).
 import fs from 'node:fs';
@@ -66,7 +67,7 @@ async function shopDir(dataDir: string, logger: ReturnType<typeof createLogger>)
     if (!data.startsWith('shop:')) throw new Error(`--data must be shop:DIR, but got: ${data}`);
     return path.resolve(data.slice(5));
   }
-  const scale = arg('scale') ?? 'small';
+  const scale = arg('scale') ?? 'default';
   const opts = SCALES[scale];
   if (!opts) throw new Error(`--scale must be one of ${Object.keys(SCALES).join(', ')}, but got: ${scale}`);
   const out = path.join(dataDir, 'shops', `cold-start-${scale}`);
