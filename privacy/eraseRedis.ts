@@ -117,7 +117,6 @@ export async function eraseFromRedis(
   ].filter((u): u is string => u !== null);
   const subjects = [
     userSubject(userId),
-    userSubject(`none:${userId}`),
     ...[...anonymous].map(userSubject),
     ...[...sessions, `none:${userId}`].map(sessionSubject),
   ];

@@ -2,7 +2,7 @@
 // The order matters: the marker first (the API and the export honour it from then on, even if a later step
 // fails and the operator re-runs it), then the graph, then Redis, then the audit record of what went.
 import type Redis from 'ioredis';
-import { validationError, type Logger } from '../core';
+import { unavailable, validationError, type Logger } from '../core';
 import type { GraphClient } from '../graph';
 import { eraseFromRedis, type RedisErasure } from './eraseRedis';
 import {
@@ -73,11 +73,19 @@ export async function forgetUser(
       anonymousUsers: n(s, 'anonymousUsers'),
     };
   });
-  const fromRedis = await eraseFromRedis(redis, userId, {
-    stream: opts.stream,
-    experimentsPrefix: opts.experimentsPrefix,
-    sessions,
-  });
+  let fromRedis: RedisErasure;
+  try {
+    fromRedis = await eraseFromRedis(redis, userId, {
+      stream: opts.stream,
+      experimentsPrefix: opts.experimentsPrefix,
+      sessions,
+    });
+  } catch (err) {
+    throw unavailable(
+      'the shopper is out of the graph and marked forgotten, but Redis could not be cleared: run the erasure again',
+      err,
+    );
+  }
   // Sessions only the stream knew (events not yet written to the graph) may still have nodes: a consumer may
   // have written them meanwhile.
   let lateSessions = 0;
