@@ -96,7 +96,7 @@ describe('trackEvents plausibility (core/eventRules.ts, shared with the ETL)', (
     ],
     [
       { timestamp: '2026-11-23T10:05:00.001Z' },
-      'events[0].timestamp: `events[0].timestamp` must not be more than 5 minutes ahead of the clock (2026-11-23T10:00:00.000Z), but got: "2026-11-23T10:05:00.001Z"',
+      'events[0].timestamp: `events[0].timestamp` must not be in the future (more than 5 minutes ahead of the clock 2026-11-23T10:00:00.000Z), but got: "2026-11-23T10:05:00.001Z"',
     ],
     [
       { timestamp: '2026-02-30T10:00:00.000Z' },

@@ -49,7 +49,7 @@ describe('event plausibility rules', () => {
       'must not be before 2000-01-01T00:00:00.000Z, but got: 1970-01-01T00:00:00.000Z',
     );
     expect(eventTimeRule(now + EVENT_LIMITS.maxClockSkewMs + 1, now)).toBe(
-      'must not be more than 5 minutes ahead of the clock (2026-11-23T10:00:00.000Z), but got: 2026-11-23T10:05:00.001Z',
+      'must not be in the future (more than 5 minutes ahead of the clock 2026-11-23T10:00:00.000Z), but got: 2026-11-23T10:05:00.001Z',
     );
   });
 

@@ -53,7 +53,7 @@ export function eventTimeRule(ts: number, now: number, shown = iso(ts)): string 
   if (ts < EVENT_LIMITS.earliest)
     return `must not be before ${iso(EVENT_LIMITS.earliest)}, but got: ${shown}`;
   if (ts > now + EVENT_LIMITS.maxClockSkewMs)
-    return `must not be more than ${EVENT_LIMITS.maxClockSkewMs / 60_000} minutes ahead of the clock (${iso(now)}), but got: ${shown}`;
+    return `must not be in the future (more than ${EVENT_LIMITS.maxClockSkewMs / 60_000} minutes ahead of the clock ${iso(now)}), but got: ${shown}`;
   return undefined;
 }
 
