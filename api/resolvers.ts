@@ -6,6 +6,7 @@ import { appendEvents, RedisFullError } from '../events';
 import { outcomesOf, recIdsOf, tagWithExposures } from './attribution';
 import type { ApiContext } from './context';
 import { apiError } from './errors';
+import { refuseUnknownUsers } from './knownUsers';
 import { definitionFromInput, experimentOut, type ExperimentInput } from './experimentsInput';
 import { forgottenOf } from './forgotten';
 import { idOnlyProduct, type CategoryRow, type ProductRow, type UserEventRow, type UserRow } from './loaders';
@@ -271,6 +272,8 @@ export const resolvers = {
           }
         }
       }
+      // An event never creates a user: unknown user ids are refused like unknown products (api/knownUsers.ts).
+      await refuseUnknownUsers(services.graph, services.graphBreaker, events);
       // One read of the exposures the batch's recIds name, before the append: it tags each event with its
       // experiment and variant and feeds attribution below. It reads the Redis the append writes to, so when it
       // fails nothing is stored and the answer is the append's: the storefront retries with the same keys.
