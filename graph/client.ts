@@ -1,5 +1,12 @@
 // One Neo4j client per process. Every transaction carries metadata naming the app and the query, so that
 // `SHOW TRANSACTIONS` and the query log can answer "who ran this".
+//
+// Routing: with a neo4j:// (or neo4j+s://) URI the driver asks the server for a routing table and sends each
+// transaction by its access mode, reads to the readers (followers, read replicas) and writes to the leader. So
+// every session opened here states its mode: `read` and `stream` in READ sessions (the server also refuses a
+// write there, so a mislabelled query fails everywhere instead of only on a cluster), `write` and `writeTx` in
+// WRITE ones. The managed transactions share one bookmark manager, so a read that follows a write of this
+// client (a load's checkpoint, an erasure's footprint) waits until its follower has applied that write.
 import neo4j, { Driver, ManagedTransaction, RecordShape, QueryResult } from 'neo4j-driver';
 import type { Config } from '../core';
 import { translateNeo4jError } from './errors';
@@ -59,6 +66,8 @@ export interface ClientOptions {
 
 export function createGraphClient(config: Config['neo4j'], opts: ClientOptions = {}): GraphClient {
   const app = opts.app ?? 'graphrec';
+  const fail = (err: unknown, queryName: string) => translateNeo4jError(err, queryName, config.uri);
+  const bookmarkManager = neo4j.bookmarkManager();
   const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
     userAgent: `${app}/0.1`,
     connectionTimeout: opts.connectionTimeoutMs ?? 30_000,
@@ -70,19 +79,22 @@ export function createGraphClient(config: Config['neo4j'], opts: ClientOptions =
   const rows = <T>(res: QueryResult<RecordShape>): T[] => res.records.map((r) => toPlain(r.toObject()) as T);
 
   async function run<T>(mode: 'READ' | 'WRITE', q: NamedQuery, params: Params): Promise<T[]> {
+    // The API's auto-commit reads skip the bookmarks: its client never writes, and a follower that is a
+    // moment behind serves it better than one it waits for.
+    const autoCommit = mode === 'READ' && opts.autoCommitReads === true;
     const session = driver.session({
       database,
       defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+      bookmarkManager: autoCommit ? undefined : bookmarkManager,
     });
     const work = async (tx: ManagedTransaction) => rows<T>(await tx.run(q.cypher, params));
     try {
-      if (mode === 'READ' && opts.autoCommitReads)
-        return rows<T>(await session.run(q.cypher, params, txConfig(q.name)));
+      if (autoCommit) return rows<T>(await session.run(q.cypher, params, txConfig(q.name)));
       return await (mode === 'READ'
         ? session.executeRead(work, txConfig(q.name))
         : session.executeWrite(work, txConfig(q.name)));
     } catch (err) {
-      throw translateNeo4jError(err, q.name);
+      throw fail(err, q.name);
     } finally {
       await session.close();
     }
@@ -95,7 +107,12 @@ export function createGraphClient(config: Config['neo4j'], opts: ClientOptions =
     write: <T>(q: NamedQuery, params: Params = {}) => run<T>('WRITE', q, params),
     async stream(q: NamedQuery, params: Params, sink: RowSink) {
       // Larger pulls than the driver's 1,000 records: fewer round trips on a bulk read, still bounded memory.
-      const session = driver.session({ database, defaultAccessMode: neo4j.session.READ, fetchSize: 10_000 });
+      const session = driver.session({
+        database,
+        defaultAccessMode: neo4j.session.READ,
+        fetchSize: 10_000,
+        bookmarkManager,
+      });
       try {
         return await session.executeRead(async (tx) => {
           sink.start();
@@ -109,17 +126,17 @@ export function createGraphClient(config: Config['neo4j'], opts: ClientOptions =
           return n;
         }, txConfig(q.name));
       } catch (err) {
-        throw translateNeo4jError(err, q.name);
+        throw fail(err, q.name);
       } finally {
         await session.close();
       }
     },
     async writeTx<T>(name: string, work: (tx: ManagedTransaction) => Promise<T>) {
-      const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE });
+      const session = driver.session({ database, defaultAccessMode: neo4j.session.WRITE, bookmarkManager });
       try {
         return await session.executeWrite(work, txConfig(name));
       } catch (err) {
-        throw translateNeo4jError(err, name);
+        throw fail(err, name);
       } finally {
         await session.close();
       }
@@ -128,7 +145,7 @@ export function createGraphClient(config: Config['neo4j'], opts: ClientOptions =
       try {
         await driver.verifyConnectivity({ database });
       } catch (err) {
-        throw translateNeo4jError(err, 'verifyConnectivity');
+        throw fail(err, 'verifyConnectivity');
       }
     },
     close: () => driver.close(),

@@ -26,3 +26,20 @@ describe('translateNeo4jError', () => {
     expect(err.message).toBe("cli.cypher: Invalid input 'RETRN'");
   });
 });
+
+describe('an unavailable server', () => {
+  const down = neoErr('ServiceUnavailable', 'Could not perform discovery. No routing servers available.');
+
+  it('is named by its URI, without the user and password', () => {
+    const err = translateNeo4jError(down, 'etl.knownIds', 'neo4j+s://ops:p@ss/w@rd@abcd.databases.neo4j.io');
+    expect(err.kind).toBe('UNAVAILABLE');
+    expect(err.message).toBe(
+      'Neo4j at neo4j+s://abcd.databases.neo4j.io is unavailable (etl.knownIds): Could not perform discovery. No routing servers available.',
+    );
+  });
+
+  it('keeps a URI without credentials as it is', () => {
+    const err = translateNeo4jError(down, 'q', 'neo4j://core1:7687?policy=eu');
+    expect(err.message).toMatch(/^Neo4j at neo4j:\/\/core1:7687\?policy=eu is unavailable \(q\): /);
+  });
+});

@@ -9,14 +9,19 @@ const UNAVAILABLE_CODES = new Set([
   'Neo.TransientError.General.DatabaseUnavailable',
 ]);
 
-export function translateNeo4jError(err: unknown, queryName: string): GraphrecError {
+/**
+ * `uri`, when given, is named in the UNAVAILABLE message (which server, or which routing seed, did not answer)
+ * with any user:password@ taken out.
+ */
+export function translateNeo4jError(err: unknown, queryName: string, uri?: string): GraphrecError {
   if (err instanceof GraphrecError) return err;
   if (err instanceof Neo4jError) {
     const code = err.code ?? '';
     if (UNAVAILABLE_CODES.has(code) || /ECONNREFUSED|connect|Connection was closed/i.test(err.message)) {
+      const where = uri === undefined ? 'Neo4j' : `Neo4j at ${withoutCredentials(uri)}`;
       return new GraphrecError(
         'UNAVAILABLE',
-        `Neo4j is unavailable (${queryName}): ${firstLine(err.message)}`,
+        `${where} is unavailable (${queryName}): ${firstLine(err.message)}`,
         {},
         { cause: err },
       );
@@ -55,3 +60,10 @@ export function translateNeo4jError(err: unknown, queryName: string): GraphrecEr
 }
 
 const firstLine = (s: string) => s.split('\n')[0];
+
+/** The URI as it can be logged: neo4j://user:secret@host:7687 becomes neo4j://host:7687. */
+export function withoutCredentials(uri: string): string {
+  // Up to the last @ of the whole URI: a password typed raw may hold @, / or ?, and none of it may leak.
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(uri)?.[0] ?? '';
+  return scheme + uri.slice(Math.max(scheme.length, uri.lastIndexOf('@') + 1));
+}
