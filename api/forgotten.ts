@@ -8,6 +8,7 @@
 // the answer, which the pre-rendered fast path would then serve without asking the resolver. So a replica that
 // learns of a new erasure drops the result cache once more: what it cached in that window goes too.
 import { dropResultCache, NOBODY_FORGOTTEN, readForgottenUsers, type ForgottenUsers } from '../privacy';
+import { forgetModelUsers, type LoadedModel } from './model/activeModel';
 import type { Services } from './services';
 
 const REFRESH_MS = 10_000;
@@ -33,10 +34,23 @@ export function forgottenOf(services: Services): ForgottenHonour {
 function createForgottenHonour(services: Services): ForgottenHonour {
   let current: ForgottenUsers = NOBODY_FORGOTTEN;
   let first = true;
+  // The serving model forgets their rows too (defence in depth: the resolvers already drop a forgotten id).
+  const applyTo = async (m: LoadedModel | undefined) => {
+    const list = current;
+    if (!m || list.size === 0) return;
+    try {
+      const n = await forgetModelUsers(m, (id) => list.has(id));
+      if (n > 0) services.logger.info({ rows: n, version: m.version }, 'forgotten users left the model');
+    } catch (err) {
+      services.logger.warn({ err: (err as Error).message }, 'forgetting model rows failed');
+    }
+  };
+  services.model.onChange((m) => void applyTo(m));
   const refresh = async () => {
     try {
       const before = current.size;
       current = await readForgottenUsers(services.graph);
+      if (current.size > before) await applyTo(services.model.current());
       if (!first && current.size > before) await dropResultCache(services.redis);
       first = false;
     } catch (err) {

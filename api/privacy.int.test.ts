@@ -254,6 +254,8 @@ describe('forgetUser', () => {
               found.push(`${s}#${id}`);
         return found;
       };
+      const row = server.services.model.current()!.userRow.get(target)!;
+      expect(row).toBeGreaterThanOrEqual(0);
       const before = await mentions();
       expect(before).toEqual(expect.arrayContaining([`graphrec:recent:u:${target}`]));
       expect(before.some((k) => k.startsWith(`${stream}#`))).toBe(true);
@@ -289,6 +291,10 @@ describe('forgetUser', () => {
       );
       expect(pub.errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
+      // The serving model forgot the user's row (its embedding zeroed, its history row unreachable).
+      const model = server.services.model.current()!;
+      expect(model.userRow.has(target)).toBe(false);
+      expect(model.users.subarray(row * model.dims, (row + 1) * model.dims).every((x) => x === 0)).toBe(true);
       // GraphQL: nothing, not even to an admin key; recommendations are nobody's.
       expect((await gql(url(), USER, { id: target }, ADMIN)).data).toEqual({ user: null });
       for (const key of [PUB, ADMIN]) {

@@ -192,3 +192,29 @@ export function watchActiveModel(
     stop: () => clearInterval(timer),
   };
 }
+
+/**
+ * Make a loaded version forget the users erased since it was trained (privacy/): their ids leave `userRow`, so
+ * neither their embedding row nor their history snapshot row is found again, and their embedding rows are zeroed.
+ * The ids are tested in slices with a yield between them (each test is a keyed hash): a model of many users must
+ * not hold the event loop. Resolves to how many rows went.
+ */
+export async function forgetModelUsers(
+  model: LoadedModel,
+  isForgotten: (userId: string) => boolean,
+  slice = 20_000,
+): Promise<number> {
+  const ids = [...model.userRow.keys()];
+  let removed = 0;
+  for (let i = 0; i < ids.length; i += slice) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const id of ids.slice(i, i + slice)) {
+      const row = model.userRow.get(id);
+      if (row === undefined || !isForgotten(id)) continue;
+      model.userRow.delete(id);
+      model.users.fill(0, row * model.dims, (row + 1) * model.dims);
+      removed++;
+    }
+  }
+  return removed;
+}
