@@ -1,30 +1,43 @@
 // Ids already in the graph, for referential integrity in incremental loads (events of users loaded last month).
-// Streamed into an IdTable, so the strings are not all held at once. Labels come from a fixed whitelist.
-import neo4j from 'neo4j-driver';
-import type { GraphClient } from '../../graph';
-import { translateNeo4jError } from '../../graph';
+// Streamed into an IdTable, so the strings are not all held at once. Read through the client's read
+// transactions, so a cluster serves them from a follower.
+import type { GraphClient, NamedQuery } from '../../graph';
 import { IdTable } from './idTable';
 
 const LABELS = ['User', 'Product', 'Category', 'Brand', 'Session'] as const;
 export type KeyLabel = (typeof LABELS)[number];
 
+/** Columns by position: `id`, then for categories their `level` (the one column an incremental load checks). */
+const QUERIES: Record<KeyLabel, NamedQuery> = {
+  User: { name: 'etl.load.knownIds.User', cypher: 'MATCH (n:User) RETURN n.id AS id' },
+  Product: { name: 'etl.load.knownIds.Product', cypher: 'MATCH (n:Product) RETURN n.id AS id' },
+  Category: {
+    name: 'etl.load.knownIds.Category',
+    cypher: 'MATCH (n:Category) RETURN n.id AS id, n.level AS level',
+  },
+  Brand: { name: 'etl.load.knownIds.Brand', cypher: 'MATCH (n:Brand) RETURN n.id AS id' },
+  Session: { name: 'etl.load.knownIds.Session', cypher: 'MATCH (n:Session) RETURN n.id AS id' },
+};
+
 export async function knownIds(graph: GraphClient, label: KeyLabel, columns = 0): Promise<IdTable> {
   if (!LABELS.includes(label)) throw new Error(`not a key label: ${label}`);
-  const table = new IdTable(columns);
-  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.READ });
-  try {
-    const extra = label === 'Category' ? ', n.level AS level' : '';
-    const res = session.run(`MATCH (n:${label}) RETURN n.id AS id${extra}`);
-    for await (const rec of res) {
-      const id: unknown = rec.get('id');
-      if (typeof id !== 'string') continue;
-      const ord = table.add(id);
-      if (ord >= 0 && columns > 0 && label === 'Category') table.set(ord, 0, Number(rec.get('level')));
-    }
-  } catch (err) {
-    throw translateNeo4jError(err, `etl.load.knownIds.${label}`);
-  } finally {
-    await session.close();
-  }
+  const withLevel = columns > 0 && label === 'Category';
+  let table = new IdTable(columns);
+  await graph.stream(
+    QUERIES[label],
+    {},
+    {
+      // A retried transaction replays its rows from the start: begin a fresh table.
+      start: () => {
+        table = new IdTable(columns);
+      },
+      row: (r) => {
+        const id = r.get(0);
+        if (typeof id !== 'string') return;
+        const ord = table.add(id);
+        if (ord >= 0 && withLevel) table.set(ord, 0, Number(r.get(1)));
+      },
+    },
+  );
   return table;
 }
