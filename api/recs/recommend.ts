@@ -364,11 +364,14 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   // nothing of them but this visit, so the session model ranks the page.
   const overrides = Object.keys(req.ranker?.sourceWeights ?? {}).length > 0;
   const servedSession = model && !overrides ? sessionModelFor(model, logger) : undefined;
+  // The page's product is the latest step when its view is not among the events yet.
+  const pageProduct = req.context.productId;
+  const visitEvents = pageProduct && recent[0]?.p !== pageProduct ? [{ p: pageProduct }, ...recent] : recent;
   const sessionMode =
     servedSession !== undefined &&
-    recent.length > 0 &&
+    visitEvents.length > 0 &&
     !(req.userId !== null && model?.userRow.has(req.userId));
-  const visit = sessionMode && model ? visitSteps(servedSession, model, catalog, recent) : undefined;
+  const visit = sessionMode && model ? visitSteps(servedSession, model, catalog, visitEvents) : undefined;
   const newArrivals = model && !visit ? newArrivalsOf(model, logger) : newArrivalsOff;
   const q = model ? queryVector(model, req.userId, seedList.slice(0, 10)) : undefined;
 

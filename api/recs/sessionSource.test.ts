@@ -241,6 +241,17 @@ describe('recommend for an anonymous session', () => {
     expect(res.items.length).toBeGreaterThan(0);
   });
 
+  it("a visitor on a product page whose view is not recorded yet gets that product's session", async () => {
+    const res = await recommend(
+      deps(model),
+      request([], { sessionId: 's-first-page', context: parseContext({ productId: 'p0' }, AT) }),
+    );
+    expect(res.ranker).toBe('session');
+    expect(res.items.filter((i) => music(i.productId)).length).toBeGreaterThanOrEqual(5);
+    const viewed = await recommend(deps(model), request([view('p0', AT - 1000)]));
+    expect(res.items.map((i) => i.productId)).toEqual(viewed.items.map((i) => i.productId));
+  });
+
   it('a version without session files serves sessions with its trained ranker, as before', async () => {
     const res = await recommend(deps(writeVersion(false)), request([view('p0', AT - 1000)]));
     expect(res.ranker).toBe('trained');

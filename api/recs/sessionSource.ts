@@ -1,13 +1,14 @@
 // Sessions of anonymous visitors and new users, served by the session model (training/session): the same
 // scorer `bench cold-start` measures, over the tables the version stores (session.bin, session.json).
 // A request is in session mode when the model has a session model, the request has events of this visit (or
-// of a new account), and the shopper has no trained row and no history: then the session is all there is, and
-// its own steps rank the page.
+// of a new account) or a page product, and the shopper has no trained row: then the session is all there is,
+// and its own steps rank the page (the page's product is the latest step when its view is not in yet).
 //   - Order: the events sorted by time, ties in arrival order (the Redis lists keep it; events carry no seq),
 //     consecutive repeats of one product one step, as offline.
 //   - A product the model does not know (newer than the version) steers by its catalogue leaf and price; one
 //     the catalogue does not know either adds nothing. A session of one event is a session of one step.
-//   - A session id never seen has no events: not session mode (the usual cold path answers).
+//   - A session id never seen has no events: not session mode (the usual cold path answers), unless the request
+//     names the product on the page.
 import type { Logger } from '../../core';
 import {
   readSessionModel,
