@@ -29,7 +29,7 @@ export const defaultColdUserWeights: ColdUserWeights = {
   season: 0,
   alpha: 100,
 };
-const WEIGHT_GRID = [0, 0.1, 0.3, 1] as const;
+const WEIGHT_GRID = [0, 0.3] as const;
 export const ALPHA_GRID = [10, 100, 1000, 10000] as const;
 
 /** What the cold scorer reads: the ranker's tables plus popularity. */

@@ -624,7 +624,7 @@ export function tuneRankerWeights(
 }
 
 /** Validation users with held-out items and no event before the window (new accounts), at most `max`. */
-export function newUsersOf(phase: Phase, max = 1000, seed = 11): Int32Array {
+export function newUsersOf(phase: Phase, max = 500, seed = 11): Int32Array {
   const us: number[] = [];
   for (let u = 0; u < phase.truth.nRows; u++)
     if (phase.truth.ptr[u + 1] > phase.truth.ptr[u] && isNewUser(phase, u)) us.push(u);
@@ -633,7 +633,7 @@ export function newUsersOf(phase: Phase, max = 1000, seed = 11): Int32Array {
 
 /**
  * Tune the new users' scorer on validation: NDCG@20 of every validation user with no event before the window
- * (up to 1,000), the ranker's weights and quota fixed. Without such users the defaults stay.
+ * (up to 500: the nightly budget), the ranker's weights and quota fixed. Without such users the defaults stay.
  */
 export function tuneColdUserWeights(
   shop: ShopData,
