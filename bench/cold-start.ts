@@ -4,7 +4,7 @@
 // start", explains the figures.
 //
 //   npx graphrec bench cold-start [--data shop:DIR | --scale tiny|small|default] [--version V] [--budget MIN]
-//                                 [--max-cases N] [--json]
+//                                 [--max-cases N] [--segments cold-users,new-products,sessions] [--json]
 // Without --data, --scale (default: default, the brief's shop) generates the shop into
 // <dataDir>/shops/cold-start-<scale> unless it is there already; --version
 // measures a stored ranker version of that shop (else one is trained with --budget minutes, default 1, and
@@ -34,8 +34,8 @@ const SCALES: Record<string, { users: number; products: number; interactions: nu
 
 /** The segments measured, in order. */
 const SEGMENTS: Array<[string, (ctx: ColdStartContext) => Promise<SegmentReport>]> = [
-  ['cold users', coldUserSegment],
-  ['new products', newProductSegment],
+  ['cold-users', coldUserSegment],
+  ['new-products', newProductSegment],
   // SESSIONS SEGMENT: the one place the sessions segment (bench/coldStart/sessions.ts) is wired in.
   ['sessions', sessionSegment],
 ];
@@ -109,7 +109,14 @@ async function main(): Promise<void> {
     maxCases: Number(arg('max-cases') ?? 2000),
   };
   const reports: SegmentReport[] = [];
+  const only = arg('segments')?.split(',');
+  const unknown = only?.filter((n) => !SEGMENTS.some(([name]) => name === n)) ?? [];
+  if (unknown.length > 0)
+    throw new Error(
+      `--segments takes ${SEGMENTS.map(([n]) => n).join(', ')}, but got: ${unknown.join(', ')}`,
+    );
   for (const [name, run] of SEGMENTS) {
+    if (only && !only.includes(name)) continue;
     const t0 = Date.now();
     reports.push(await run(ctx));
     logger.info({ segment: name, seconds: (Date.now() - t0) / 1000 }, 'segment measured');
