@@ -13,6 +13,7 @@ import { registerBench } from './bench';
 import { registerRefresh } from './refresh';
 import { registerAb } from './ab';
 import { registerUsers } from './users';
+import { registerAnalytics } from './analytics';
 
 export function registerCommands(program: Command): void {
   registerStack(program);
@@ -29,4 +30,5 @@ export function registerCommands(program: Command): void {
   registerRefresh(program);
   registerAb(program);
   registerUsers(program);
+  registerAnalytics(program);
 }
