@@ -18,15 +18,14 @@ const fast: ClientOptions = { app: 'graphrec-test', connectionTimeoutMs: 1_000, 
 const CREATE = { name: 'test.routing.create', cypher: `CREATE (n:\`${label}\` {id: $id}) RETURN n.id AS id` };
 const FIND = { name: 'test.routing.find', cypher: `MATCH (n:\`${label}\` {id: $id}) RETURN n.id AS id` };
 
-// PackStream bytes (Bolt 5): ROUTE is a 3-field struct with tag 0x66 whose first field is the routing
-// context {address: "host:port"}; a read transaction's BEGIN (or auto-commit RUN) carries mode: "r".
-const ROUTE = Buffer.concat([Buffer.from([0xb3, 0x66, 0xa1, 0x87]), Buffer.from('address')]);
-const READ_MODE = Buffer.concat([
-  Buffer.from([0x84]),
-  Buffer.from('mode'),
-  Buffer.from([0x81]),
-  Buffer.from('r'),
-]);
+// PackStream bytes (Bolt 5): ROUTE is a 3-field struct with tag 0x66 whose first field is the routing context
+// {address: "host:port"}; a read transaction's BEGIN (or auto-commit RUN) carries mode: "r", and a BEGIN that
+// must follow an earlier transaction carries bookmarks: [one] (the driver leaves the key out when it has none).
+const bytes = (...parts: (number[] | string)[]) =>
+  Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+const ROUTE = bytes([0xb3, 0x66, 0xa1, 0x87], 'address');
+const READ_MODE = bytes([0x84], 'mode', [0x81], 'r');
+const BOOKMARK = bytes([0x89], 'bookmarks', [0x91]);
 
 function clientAt(uri: string, opts: ClientOptions = fast): GraphClient {
   const neo4jConfig: Config['neo4j'] = { ...base.neo4j, uri };
@@ -35,8 +34,10 @@ function clientAt(uri: string, opts: ClientOptions = fast): GraphClient {
 
 interface Relay {
   port: number;
-  /** Everything the clients sent, per connection in arrival order. */
-  sent(): Buffer;
+  /** Where each connection's bytes stand now, for `sent`. */
+  mark(): number[];
+  /** What the clients sent (since `from`), each connection's bytes in order. */
+  sent(from?: number[]): Buffer;
   shut(): Promise<void>;
 }
 
@@ -62,7 +63,8 @@ async function relay(): Promise<Relay> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     port,
-    sent: () => Buffer.concat(sent.map((chunks) => Buffer.concat(chunks))),
+    mark: () => sent.map((chunks) => chunks.length),
+    sent: (from = []) => Buffer.concat(sent.map((chunks, i) => Buffer.concat(chunks.slice(from[i] ?? 0)))),
     shut: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -78,7 +80,7 @@ afterAll(async () => {
 });
 
 describe('the graph client over neo4j://', () => {
-  it('asks the server for a routing table, then runs reads in read transactions and writes by it', async () => {
+  it('asks for a routing table, then runs writes, and reads in read transactions after their bookmark', async () => {
     const seed = await relay();
     const routed = clientAt(`neo4j://127.0.0.1:${seed.port}`);
     try {
@@ -86,8 +88,11 @@ describe('the graph client over neo4j://', () => {
       expect(seed.sent().includes(ROUTE)).toBe(true);
       expect(seed.sent().includes(READ_MODE)).toBe(false);
 
+      const afterWrite = seed.mark();
       expect(await routed.read(FIND, { id: 'w1' })).toEqual([{ id: 'w1' }]);
-      expect(seed.sent().includes(READ_MODE)).toBe(true);
+      expect(seed.sent(afterWrite).includes(READ_MODE)).toBe(true);
+      // The write's bookmark goes with the read: a follower serves it only once it has applied the write.
+      expect(seed.sent(afterWrite).includes(BOOKMARK)).toBe(true);
       let streamed = 0;
       await routed.stream(FIND, { id: 'w1' }, { start: () => (streamed = 0), row: () => streamed++ });
       expect(streamed).toBe(1);
