@@ -8,7 +8,7 @@
 // query with its comments, strings and quoted names blanked, for what a future planner might name differently.
 // Both describe a refusal in the same words, so a test can assert one message whichever line caught it.
 
-/** Procedures an analyst may call: they describe the graph or the server version and change nothing. */
+/** Procedures an analyst may call: they read the graph or describe it or the server version, and change nothing. */
 export const ALLOWED_PROCEDURES: readonly string[] = [
   'db.labels',
   'db.relationshipTypes',
@@ -18,6 +18,11 @@ export const ALLOWED_PROCEDURES: readonly string[] = [
   'db.schema.relTypeProperties',
   'db.ping',
   'db.info',
+  // Index lookups: reads (cypher/similar-products.cypher runs the vector one as a report).
+  'db.index.vector.queryNodes',
+  'db.index.vector.queryRelationships',
+  'db.index.fulltext.queryNodes',
+  'db.index.fulltext.queryRelationships',
   // DBMS-level, but it only names the kernel and its version (stack status and bug reports use it).
   'dbms.components',
 ];
