@@ -83,6 +83,10 @@ export const envSchema = z.object({
   // Serving (graphrec serve) and event ingestion (events/).
   API_CORS_ORIGINS: z.string().default('*'),
   API_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(60_000),
+  // Requests per minute for one API key over all its clients (API_RATE_LIMIT_PER_MIN is per client).
+  API_RATE_LIMIT_PER_KEY_PER_MIN: int(1, 100_000_000).default(600_000),
+  // Proxies in front of the API whose X-Forwarded-For is believed; 0: the TCP peer is the client.
+  API_TRUSTED_PROXY_HOPS: int(0, 10).default(0),
   API_CACHE_TTL_S: int(0, 86_400).default(300),
   API_MAX_FIRST: int(1, 1000).default(100),
   API_MAX_EVENT_BATCH: int(1, 10_000).default(100),
@@ -95,10 +99,6 @@ export const envSchema = z.object({
   API_MAX_SELECTIONS: int(10, 1_000_000).default(1000),
   // A request's execution time budget: resolvers that would start after it fail with TIMEOUT instead.
   API_REQUEST_BUDGET_MS: int(100, 600_000).default(10_000),
-  // Requests per minute for one API key over all its clients (API_RATE_LIMIT_PER_MIN is per client).
-  API_RATE_LIMIT_PER_KEY_PER_MIN: int(1, 100_000_000).default(600_000),
-  // Proxies in front of the API whose X-Forwarded-For is believed; 0: the TCP peer is the client.
-  API_TRUSTED_PROXY_HOPS: int(0, 10).default(0),
   API_VECTOR_INDEX: oneOf(['memory', 'neo4j']).default('memory'),
   // IVF lists scanned per in-process search (api/model/ivfIndex.ts); 0 = the exact full scan.
   API_ANN_PROBES: int(0, 100_000).default(32),
@@ -179,10 +179,14 @@ export const envSchema = z.object({
   EXPERIMENTS_ALPHA: decimal(0, 0.5, '()').default(0.05),
   // Privacy (docs/privacy.md). The secret signs shopper tokens (HMAC-SHA256); the shop's backend holds the same
   // value to mint them. Unset: no token is valid, so per-shopper data goes to admin keys only.
-  PRIVACY_TOKEN_SECRET: z
-    .string({ error: 'a string of at least 32 characters' })
-    .min(32, 'a string of at least 32 characters')
-    .optional(),
+  // Empty (compose passes an unset variable as '') is unset.
+  PRIVACY_TOKEN_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string({ error: 'a string of at least 32 characters' })
+      .min(32, 'a string of at least 32 characters')
+      .optional(),
+  ),
   // The longest life a shopper token may have: a leaked token stops working soon.
   PRIVACY_TOKEN_MAX_TTL_S: int(30, 86_400).default(900),
   // Wrong API keys a client address may present per window before every keyed request from it is refused.

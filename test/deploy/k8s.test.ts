@@ -230,6 +230,7 @@ describe('configuration', () => {
       'NEO4J_PASSWORD',
       'API_PUBLIC_KEYS',
       'API_ADMIN_KEYS',
+      'PRIVACY_TOKEN_SECRET',
     ]);
   });
 
