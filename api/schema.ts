@@ -201,7 +201,7 @@ export const typeDefs = /* GraphQL */ `
     degraded: Boolean!
     degradedReasons: [String!]!
     cached: Boolean!
-    "What ordered the items: trained (the model's tuned ranker, ranker.json) or source-weights (fixed per-source weights)."
+    "What ordered the items: trained (the model's tuned ranker, ranker.json; for a new user with no event, its cold-user scorer), session (the session model, for anonymous visitors and users newer than the model) or source-weights (fixed per-source weights)."
     ranker: String
     items: [RecItem!]!
   }
