@@ -1,6 +1,6 @@
-import { codeOnly, describeRefusal, screenPlan, screenText } from './adhocScreen';
+import { codeOnly, describeRefusal, screenPlan, screenText, type PlanNode } from './adhocScreen';
 
-const op = (operatorType: string, Details = '', children: ReturnType<typeof op>[] = []) => ({
+const op = (operatorType: string, Details = '', children: PlanNode[] = []): PlanNode => ({
   operatorType,
   arguments: { Details },
   children,
@@ -8,8 +8,7 @@ const op = (operatorType: string, Details = '', children: ReturnType<typeof op>[
 
 describe('screenPlan: the server plan decides', () => {
   it('refuses LOAD CSV, IN TRANSACTIONS, unlisted procedures and commands wherever they sit in the tree', () => {
-    const tree = (inner: ReturnType<typeof op>) =>
-      op('ProduceResults@neo4j', 'x', [op('Apply@neo4j', '', [inner])]);
+    const tree = (inner: PlanNode) => op('ProduceResults@neo4j', 'x', [op('Apply@neo4j', '', [inner])]);
     expect(screenPlan(tree(op('LoadCSV@neo4j', 'line')), '')).toEqual({ reason: 'loadCsv' });
     expect(screenPlan(tree(op('TransactionForeach@neo4j')), '')).toEqual({ reason: 'inTransactions' });
     expect(screenPlan(tree(op('ProcedureCall@neo4j', 'dbms.listConfig() :: (name :: STRING)')), '')).toEqual({
