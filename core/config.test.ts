@@ -38,6 +38,35 @@ describe('loadConfig', () => {
     expect(c.redis).toMatchObject({ url: 'redis://cache:6380', external: true });
   });
 
+  it.each([
+    'bolt://neo4j:7687',
+    'bolt+s://db.example.com',
+    'bolt+ssc://10.0.0.5:7687',
+    'neo4j://core-0.neo4j.svc:7687',
+    'neo4j+s://abc.databases.neo4j.io',
+    'neo4j+ssc://[::1]:7687',
+    'neo4j://core-0:7687?policy=eu',
+  ])('accepts NEO4J_URI %s', (uri) => {
+    expect(loadConfig({ NEO4J_URI: uri }).neo4j.uri).toBe(uri);
+  });
+
+  it.each([
+    'http://localhost:7474',
+    'neo4js://h',
+    'neo4j+x://h',
+    'neo4j://',
+    'neo4j:// h',
+    'neo4j://h:abc',
+    'neo4j://h:0',
+    'neo4j://h:65536',
+    'bolt://h:7687?policy=eu',
+  ])('refuses NEO4J_URI %s with a CONFIG error naming the field', (uri) => {
+    const err = failure({ NEO4J_URI: uri });
+    expect(err.kind).toBe('CONFIG');
+    expect(err.where.field).toBe('NEO4J_URI');
+    expect(err.message).toBe(`NEO4J_URI must be a bolt:// or neo4j:// URI, but got: ${JSON.stringify(uri)}`);
+  });
+
   it('derives the Bolt URI from NEO4J_BOLT_PORT', () => {
     expect(loadConfig({ NEO4J_BOLT_PORT: '17687' }).neo4j.uri).toBe('bolt://127.0.0.1:17687');
   });

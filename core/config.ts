@@ -35,15 +35,27 @@ const bool = oneOf(['true', 'false', '1', '0', 'yes', 'no']).transform(
   (v) => v === 'true' || v === '1' || v === 'yes',
 );
 
+// A Bolt (bolt, bolt+s, bolt+ssc) or routing (neo4j, neo4j+s, neo4j+ssc) scheme, a host (a name, an IPv4 or a
+// bracketed IPv6) and an optional numeric port. The driver would read `host:abc` as the default port 7687 and
+// throws an untyped error on a routing context (?policy=eu) after a bolt scheme, so both are refused here.
+// A user:password@ is not refused: graphrec authenticates with NEO4J_USER and NEO4J_PASSWORD whatever it holds.
+const NEO4J_URI =
+  /^(bolt|neo4j)(?:\+s|\+ssc)?:\/\/(?:[^\s/?#]*@)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?\/?(\?[^\s#]*)?$/;
+
+function isNeo4jUri(uri: string): boolean {
+  const m = NEO4J_URI.exec(uri);
+  if (m === null) return false;
+  const [, scheme, port, routingContext] = m;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  return routingContext === undefined || scheme === 'neo4j';
+}
+
 /** Every environment variable graphrec reads, with its default. docker-compose.yml and k8s/ set these names. */
 export const envSchema = z.object({
   GRAPHREC_HOME: nonEmpty.optional(),
   GRAPHREC_DATA_DIR: nonEmpty.optional(),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NEO4J_URI: z
-    .string()
-    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\/.+/, 'a bolt:// or neo4j:// URI')
-    .optional(),
+  NEO4J_URI: z.string().refine(isNeo4jUri, 'a bolt:// or neo4j:// URI').optional(),
   NEO4J_USER: nonEmpty.default('neo4j'),
   NEO4J_PASSWORD: z
     .string()
