@@ -250,4 +250,15 @@ describe('cold users online', () => {
     } as unknown as Catalog;
     expect(newArrivalCandidates(model, fakeCatalog, Float32Array.from([1, 0]), newArrivals, AT)).toEqual([]);
   });
+
+  it('serves a version with a damaged segments.bin as before the scorer, never an error', async () => {
+    const damaged = writeVersion();
+    const file = path.join(damaged.inductive.dir as string, SEGMENTS_FILE);
+    fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 30));
+    const res = await recommend(
+      deps(loadModel(path.dirname(path.dirname(damaged.inductive.dir as string)), damaged.version)),
+      request('young'),
+    );
+    expect(res.items.every((i) => !i.sources.includes('segment'))).toBe(true);
+  });
 });

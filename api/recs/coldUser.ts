@@ -60,10 +60,15 @@ export function coldServingOf(model: LoadedModel): ColdServing | undefined {
   const dir = model.inductive.dir;
   const t = model.ranker;
   if (dir && t) {
-    const segments = readSegmentTable(dir);
-    if (segments && segments.nItems === model.itemIds.length) {
-      const ranker = JSON.parse(fs.readFileSync(path.join(dir, 'ranker.json'), 'utf8')) as unknown;
-      serving = { segments, weights: coldUserWeightsOf(ranker), tables: t };
+    try {
+      const segments = readSegmentTable(dir);
+      if (segments && segments.nItems === model.itemIds.length) {
+        const ranker = JSON.parse(fs.readFileSync(path.join(dir, 'ranker.json'), 'utf8')) as unknown;
+        serving = { segments, weights: coldUserWeightsOf(ranker), tables: t };
+      }
+    } catch {
+      // A damaged segments.bin or ranker.json: cold users are ranked as before this scorer, never an error.
+      serving = null;
     }
   }
   servingByModel.set(model, serving);
