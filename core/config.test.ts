@@ -98,7 +98,7 @@ describe('loadConfig', () => {
     ],
     [
       { NEO4J_PASSWORD: 'short' },
-      'NEO4J_PASSWORD must be at least 8 characters (Neo4j refuses shorter ones), but got: "short"',
+      'NEO4J_PASSWORD must be at least 8 characters (Neo4j refuses shorter ones), but got: a value of 5 characters (not shown: a secret)',
     ],
     [{ NEO4J_HEAP: '2 GB' }, 'NEO4J_HEAP must be a size such as 2g or 512m, but got: "2 GB"'],
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a redis:// URL, but got: "localhost:6379"'],
@@ -115,6 +115,20 @@ describe('loadConfig', () => {
     expect(err.message).toBe(
       'LOG_LEVEL must be one of "fatal", "error", "warn", "info", "debug", "trace", "silent", but got: "loud"',
     );
+  });
+
+  it('never prints a secret or the credentials of a URI it refuses', () => {
+    const pw = failure({ NEO4J_PASSWORD: 'Xy9#q' });
+    expect(pw.message).toContain('NEO4J_PASSWORD must be');
+    expect(pw.message).toContain('a value of 5 characters (not shown: a secret)');
+    expect(pw.message).not.toContain('Xy9#q');
+    const token = failure({ PRIVACY_TOKEN_SECRET: 'tooshort-secret' });
+    expect(token.message).not.toContain('tooshort-secret');
+    const uri = failure({ NEO4J_URI: 'http://neo4j:p@ss/w0rd@db.example:7687' });
+    expect(uri.message).toContain('"http://***@db.example:7687"');
+    expect(uri.message).not.toContain('w0rd');
+    const redis = failure({ REDIS_URL: 'http://:hunter2@cache:6379' });
+    expect(redis.message).not.toContain('hunter2');
   });
 
   it("states the rule of every numeric variable, never zod's wording", () => {

@@ -326,15 +326,32 @@ const splitKeys = (s: string) =>
     .map((k) => k.trim())
     .filter((k) => k.length > 0);
 
+/** Variables whose values are secrets: an error names them but never prints what they hold. */
+const SECRET_VARIABLES = new Set([
+  'NEO4J_PASSWORD',
+  'API_PUBLIC_KEYS',
+  'API_ADMIN_KEYS',
+  'PRIVACY_TOKEN_SECRET',
+]);
+
+/**
+ * A rejected value as an error may show it: a secret as its length only, a URI without the user:password@ part
+ * (everything up to the last '@' of the authority, so a password holding '@' or '/' goes too).
+ */
+function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (SECRET_VARIABLES.has(name)) return `a value of ${value.length} characters (not shown: a secret)`;
+  return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^#]*@/i, '$1***@'));
+}
+
 /** Parse an environment into a Config, or throw a CONFIG error naming the variable and what was expected. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?: boolean } = {}): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
-    const received = env[name];
     throw configError(
-      `${name} must be ${issue.message.replace(/^Invalid input: /, '')}, but got: ${JSON.stringify(received)}`,
+      `${name} must be ${issue.message.replace(/^Invalid input: /, '')}, but got: ${shownValue(name, env[name])}`,
       name,
     );
   }
