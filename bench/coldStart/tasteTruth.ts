@@ -20,14 +20,13 @@ import {
   DAY_MS,
   K_TOPS,
   SEASONS,
+  BAND_FIT,
+  GLOBAL_DRAW,
+  TIER_FIT,
+  productFit,
   type Catalog,
   type Population,
 } from '../../etl/generate';
-
-/** Mirrors of etl/generate/sessions.ts's fit tables (not exported there). */
-const TIER_FIT = [1, 0.6, 0.3];
-const BAND_FIT = [1, 0.75, 0.45, 0.25, 0.12];
-const GLOBAL_DRAW = 0.08;
 
 export interface TasteTruth {
   catalog: Catalog;
@@ -136,15 +135,7 @@ export function userLeafProb(t: TasteTruth, u: number): Float64Array {
 
 /** fit(u, p) of the generator: favourite brand (1, else 0.6) x brand tier fit x price band fit. */
 export function fit(t: TasteTruth, u: number, p: number): number {
-  const c = t.catalog;
-  const pop = t.population;
-  const b = c.prodBrand[p];
-  const brand = b === pop.favBrands[u * 2] || b === pop.favBrands[u * 2 + 1] ? 1 : 0.6;
-  return (
-    brand *
-    TIER_FIT[Math.abs(c.brandTier[b] - pop.tierPref[u])] *
-    BAND_FIT[Math.abs(c.prodBand[p] - pop.bandPref[u])]
-  );
+  return productFit(t.catalog, t.population, u, p);
 }
 
 /**

@@ -102,7 +102,7 @@ async function ensureDirectory(dir: string): Promise<void> {
 export { buildCatalog, type Catalog } from './catalog';
 export { buildPopulation, type Population } from './population';
 export { dayWeights, makeWindow } from './seasonality';
-export { SessionSimulator } from './sessions';
+export { SessionSimulator, productFit, TIER_FIT, BAND_FIT, GLOBAL_DRAW } from './sessions';
 export { K_TOPS } from './population';
 export { seasonFactor, SEASONS, DAY_MS } from './seasonality';
 export { GENDERS, REGIONS, AGE_BANDS } from './vocabulary';

@@ -92,8 +92,22 @@ function grow<T extends Int32Array | Uint8Array | Float64Array>(from: T, to: T):
   return to;
 }
 
-const TIER_FIT = [1, 0.6, 0.3];
-const BAND_FIT = [1, 0.75, 0.45, 0.25, 0.12];
+/** How well a brand tier / price band suits a shopper, by distance from their preference. */
+export const TIER_FIT = [1, 0.6, 0.3];
+export const BAND_FIT = [1, 0.75, 0.45, 0.25, 0.12];
+/** The share of first products drawn from the whole catalogue instead of the shopper's tastes. */
+export const GLOBAL_DRAW = 0.08;
+
+/** How well product p suits user u, in (0, 1]: favourite brand, brand tier and price band. */
+export function productFit(c: Catalog, pop: Population, u: number, p: number): number {
+  const b = c.prodBrand[p];
+  const brand = b === pop.favBrands[u * 2] || b === pop.favBrands[u * 2 + 1] ? 1 : 0.6;
+  return (
+    brand *
+    TIER_FIT[Math.abs(c.brandTier[b] - pop.tierPref[u])] *
+    BAND_FIT[Math.abs(c.prodBand[p] - pop.bandPref[u])]
+  );
+}
 const CHANNELS_NORMAL = [0.3, 0.28, 0.12, 0.1, 0.2];
 const CHANNELS_SIGNUP = [0.1, 0.35, 0.25, 0, 0.3];
 const MAX_CART = 64;
@@ -143,17 +157,8 @@ export class SessionSimulator {
     this.saleDay = isBlackFridayWeekend(dayMs);
   }
 
-  /** How well product p suits user u, in (0, 1]: favourite brand, brand tier and price band. */
   private fit(u: number, p: number): number {
-    const c = this.c;
-    const pop = this.pop;
-    const b = c.prodBrand[p];
-    const brand = b === pop.favBrands[u * 2] || b === pop.favBrands[u * 2 + 1] ? 1 : 0.6;
-    return (
-      brand *
-      TIER_FIT[Math.abs(c.brandTier[b] - pop.tierPref[u])] *
-      BAND_FIT[Math.abs(c.prodBand[p] - pop.bandPref[u])]
-    );
+    return productFit(this.c, this.pop, u, p);
   }
 
   /**
@@ -191,7 +196,7 @@ export class SessionSimulator {
     const pop = this.pop;
     const rng = this.rng;
     let top = -1;
-    if (rng.float() >= 0.08) {
+    if (rng.float() >= GLOBAL_DRAW) {
       let sum = 0;
       for (let k = 0; k < K_TOPS; k++)
         sum += pop.userTopWeight[u * K_TOPS + k] * this.topFactor[pop.userTops[u * K_TOPS + k]];
