@@ -71,6 +71,8 @@ describe('the report catalogue', () => {
     expect(names).toEqual([
       'ab-results',
       'basket-pairs',
+      'co-purchase-communities',
+      'co-purchase-community',
       'cold-start',
       'coverage-by-category',
       'funnel-by-category',
