@@ -14,6 +14,22 @@ export interface WorkerMetrics {
   coverage: Gauge;
 }
 
+/** Redis reads for a scrape give up after this long: a down Redis must not hang /metrics (readyz reports it). */
+const SCRAPE_REDIS_MS = 1000;
+
+/** `read()`'s value, or undefined when it has not answered within SCRAPE_REDIS_MS (or failed). */
+async function withinScrape<T>(read: () => Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), SCRAPE_REDIS_MS);
+  });
+  try {
+    return await Promise.race([read().catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function workerMetrics(queues: Queue[], redis: Redis, stream: string): WorkerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'graphrec_worker_' });
@@ -24,8 +40,8 @@ export function workerMetrics(queues: Queue[], redis: Redis, stream: string): Wo
     registers: [registry],
     async collect() {
       for (const q of queues) {
-        const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
-        for (const [state, n] of Object.entries(c)) this.set({ queue: q.name, state }, n);
+        const c = await withinScrape(() => q.getJobCounts('waiting', 'active', 'delayed', 'failed'));
+        for (const [state, n] of Object.entries(c ?? {})) this.set({ queue: q.name, state }, n);
       }
     },
   });
@@ -34,7 +50,8 @@ export function workerMetrics(queues: Queue[], redis: Redis, stream: string): Wo
     help: 'Age of the oldest event in the stream not yet delivered to the ingestion consumer (0 when drained)',
     registers: [registry],
     async collect() {
-      this.set(await ingestionLagSeconds(redis, stream));
+      const lag = await withinScrape(() => ingestionLagSeconds(redis, stream));
+      if (lag !== undefined) this.set(lag);
     },
   });
   new Gauge({
@@ -42,7 +59,8 @@ export function workerMetrics(queues: Queue[], redis: Redis, stream: string): Wo
     help: 'Entries in the dead-letter stream: events the graph refused (unknown product) or could not parse',
     registers: [registry],
     async collect() {
-      this.set(await redis.xlen(deadLetterStream(stream)));
+      const n = await withinScrape(() => redis.xlen(deadLetterStream(stream)));
+      if (n !== undefined) this.set(n);
     },
   });
   return {

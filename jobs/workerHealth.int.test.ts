@@ -103,14 +103,19 @@ it('listens on loopback by default, reports a stuck consumer, and answers /ready
 
   // Redis stops answering (frozen: the worst case, a connection that neither replies nor fails): /readyz answers
   // 503 naming Redis instead of waiting for it.
+  // /metrics answers too, without the Redis-backed gauges' fresh values.
   process.kill(redisProc.pid!, 'SIGSTOP');
+  let scrape: { status: number; body: string };
   try {
     ready = await get('/readyz');
+    scrape = await get('/metrics');
   } finally {
     process.kill(redisProc.pid!, 'SIGCONT');
   }
   expect(ready.status).toBe(503);
   expect(JSON.parse(ready.body).why).toMatch(/Redis did not answer within \d+ ms/);
+  expect(scrape.status).toBe(200);
+  expect(scrape.body).toMatch(/^graphrec_events_consumer_stuck 1$/m);
 }, 90_000);
 
 it('listens where WORKER_HOST says', () => {
