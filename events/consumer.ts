@@ -214,7 +214,9 @@ export function startEventConsumer(opts: ConsumerOptions): EventConsumer {
     // Events the graph returned no row for: their product is unknown.
     const deadEvents: DeadEvent[] = [
       ...refused,
-      ...events.filter((e) => !settled.has(e.eventId)).map((event) => ({ event, reason: 'unknown product' })),
+      ...events
+        .filter((e) => !settled.has(e.eventId))
+        .map((event) => ({ event, reason: 'unknown product or account' })),
     ];
     if (deadEvents.length > 0 || bad.length > 0) {
       const maxLen = config.events.deadLetterMaxLen;

@@ -1,6 +1,9 @@
 // Writing a batch of events into the graph. MERGE on the relationship's `eventId` makes a replay of the same
 // batch (after a crash between the commit and the stream ack) a no-op: that is what makes ingestion exactly
 // once. Relationship types cannot be parameters, so there is one named query per event type (a whitelist).
+// Only anonymous visitors (anon:<session>) get a User here: an account comes from the shop's users file through
+// the ETL, so an event for an unknown account is not written (trackEvents refuses those while the graph answers;
+// one accepted while it did not is dead-lettered here), as for an unknown product.
 import type { GraphClient, NamedQuery } from '../graph';
 import { EVENT_TYPES, REL_FOR, type EventType, type TrackedEvent } from './types';
 
@@ -9,8 +12,16 @@ const writeQuery = (type: EventType): NamedQuery => ({
   cypher: `
 UNWIND $events AS e
 MATCH (p:Product {id: e.productId})
-MERGE (u:User {id: e.userId})
-  ON CREATE SET u.anonymous = e.anonymous, u.signupAt = CASE WHEN e.anonymous THEN null ELSE e.ts END
+CALL (e) {
+  WITH e WHERE e.anonymous
+  MERGE (u:User {id: e.userId})
+    ON CREATE SET u.anonymous = true, u.signupAt = null
+  RETURN u
+  UNION
+  WITH e WHERE NOT e.anonymous
+  MATCH (u:User {id: e.userId})
+  RETURN u
+}
 MERGE (u)-[r:${REL_FOR[type]} {eventId: e.eventId}]->(p)
   ON CREATE SET r.ts = e.ts, r.sessionId = e.sessionId, r.seq = e.seq, r.quantity = e.quantity,
                 r.price = coalesce(e.price, p.price), r.recId = e.recId,
@@ -36,7 +47,7 @@ export interface StreamedEvent extends TrackedEvent {
   seq: number;
 }
 
-/** Write the events in one transaction; returns the ids written (an event whose product is unknown is not). */
+/** Write the events in one transaction; returns the ids written (one whose product or account is unknown is not). */
 export async function writeEvents(graph: GraphClient, events: StreamedEvent[]): Promise<Set<string>> {
   const written = new Set<string>();
   await graph.writeTx('events.writeBatch', async (tx) => {
