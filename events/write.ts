@@ -3,7 +3,8 @@
 // once. Relationship types cannot be parameters, so there is one named query per event type (a whitelist).
 // Only anonymous visitors (anon:<session>) get a User here: an account comes from the shop's users file through
 // the ETL, so an event for an unknown account is not written (trackEvents refuses those while the graph answers;
-// one accepted while it did not is dead-lettered here), as for an unknown product.
+// one accepted while it did not is dead-lettered here), as for an unknown product. A view stores no quantity or
+// price, as the ETL loads it (core/eventRules.ts).
 import type { GraphClient, NamedQuery } from '../graph';
 import { EVENT_TYPES, REL_FOR, type EventType, type TrackedEvent } from './types';
 
@@ -23,8 +24,8 @@ CALL (e) {
   RETURN u
 }
 MERGE (u)-[r:${REL_FOR[type]} {eventId: e.eventId}]->(p)
-  ON CREATE SET r.ts = e.ts, r.sessionId = e.sessionId, r.seq = e.seq, r.quantity = e.quantity,
-                r.price = coalesce(e.price, p.price), r.recId = e.recId,
+  ON CREATE SET r.ts = e.ts, r.sessionId = e.sessionId, r.seq = e.seq,${type === 'view' ? '' : ' r.quantity = e.quantity, r.price = coalesce(e.price, p.price),'}
+                r.recId = e.recId,
                 r.experiment = e.experiment, r.variant = e.variant
 WITH u, e
 CALL (u, e) {
