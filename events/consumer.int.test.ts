@@ -130,7 +130,7 @@ describe('events consumer', () => {
     }
   });
 
-  it('counts a duplicate idempotency key once and dead-letters events of unknown products', async () => {
+  it('counts a duplicate idempotency key once and dead-letters events of unknown products and accounts', async () => {
     const stream = `graphrec:test:${fx.ns}:dup`;
     streams.push(stream);
     const prefix = `${fx.ns}-dup`;
@@ -138,11 +138,16 @@ describe('events consumer', () => {
     const a = await appendEvents(redis, [event(prefix, 1), event(prefix, 1), event(prefix, 2)], opts);
     const b = await appendEvents(
       redis,
-      [event(prefix, 2), event(prefix, 3, { productId: 'nope_p404' })],
+      [
+        event(prefix, 2),
+        event(prefix, 3, { productId: 'nope_p404' }),
+        // An account the graph does not have (trackEvents refuses it while Neo4j answers): never created here.
+        event(prefix, 4, { userId: `${prefix}-u404` }),
+      ],
       opts,
     );
     expect([a.accepted.length, a.duplicates.length, b.accepted.length, b.duplicates.length]).toEqual([
-      2, 1, 1, 1,
+      2, 1, 2, 1,
     ]);
     const config = loadConfig({ ...process.env, EVENTS_STREAM: stream });
     const consumer = startEventConsumer({
@@ -154,13 +159,18 @@ describe('events consumer', () => {
     });
     try {
       expect(
-        await waitFor(async () => consumer.stats().written + consumer.stats().deadLettered >= 3, 20_000),
+        await waitFor(async () => consumer.stats().written + consumer.stats().deadLettered >= 4, 20_000),
       ).toBe(true);
     } finally {
       await consumer.stop();
     }
     expect(await countWritten(prefix)).toEqual({ rels: 2, distinct: 2 });
-    expect(await redis.xlen(deadLetterStream(stream))).toBe(1);
+    expect(await redis.xlen(deadLetterStream(stream))).toBe(2);
+    const [users] = await graph.read<{ n: number }>(
+      { name: 'test.unknownAccount', cypher: 'MATCH (u:User {id: $id}) RETURN count(u) AS n' },
+      { id: `${prefix}-u404` },
+    );
+    expect(users.n).toBe(0);
   });
   it('writes the experiment and variant an event was attributed to, null for entries appended without them', async () => {
     const stream = `graphrec:test:${fx.ns}:ab`;
