@@ -289,6 +289,8 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   let recent: RecentEvent[] = [];
   // Whether the recent lists were read: a Redis that is not connected yields none, and says nothing of them.
   let recentRead = req.recentLists !== undefined || deps.redis.status === 'ready';
+  // A visitor's session lives only in Redis: without it the page is not theirs, and the answer says so.
+  if (!recentRead && subjects.length > 0) reasons.push('session state unavailable (Redis)');
   try {
     recent = req.recentLists ? parseRecent(req.recentLists) : await readRecent(deps.redis, subjects);
   } catch {

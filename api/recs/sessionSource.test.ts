@@ -235,6 +235,14 @@ describe('recommend for an anonymous session', () => {
     expect(nowhere.items.length).toBeGreaterThan(0);
   });
 
+  it('says it is degraded when Redis, where a visit lives, is down (no recent lists passed in)', async () => {
+    const res = await recommend(deps(model), request([], { recentLists: undefined }));
+    expect(res.degraded).toBe(true);
+    expect(res.degradedReasons).toContain('session state unavailable (Redis)');
+    const up = await recommend(deps(model), request([view('p0', AT - 1000)]));
+    expect(up.degraded).toBe(false);
+  });
+
   it('a session id never seen (no events) is not session mode: the usual cold path answers', async () => {
     const res = await recommend(deps(model), request([], { sessionId: 's-never-seen' }));
     expect(res.ranker).toBe('trained');
