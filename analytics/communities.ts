@@ -9,6 +9,7 @@ import { UndirectedGraph } from 'graphology';
 import louvain from 'graphology-communities-louvain';
 import pagerank from 'graphology-metrics/centrality/pagerank';
 import type { CoPurchaseEdges } from './edges';
+import { createRng } from '../core';
 
 export interface CommunityOptions {
   /** Louvain's random walk order comes from this seed, so a run is reproducible. */
@@ -25,18 +26,6 @@ export interface CoPurchaseAnalysis {
   /** Products per community, by community id (largest first). */
   sizes: number[];
   modularity: number;
-}
-
-/** A small seeded generator (mulberry32): Louvain takes its randomness from it instead of Math.random. */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The weighted undirected graph: node keys are product ids, each edge carries `weight` (shoppers). */
@@ -56,7 +45,7 @@ export function analyseCoPurchase(edges: CoPurchaseEdges, opts: CommunityOptions
   const found = louvain.detailed(g, {
     getEdgeWeight: 'weight',
     resolution: opts.resolution,
-    rng: seededRng(opts.seed),
+    rng: createRng(opts.seed).next,
   });
   const scores = pagerank(g, { getEdgeWeight: 'weight', maxIterations: 1000 });
 

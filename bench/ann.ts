@@ -16,7 +16,7 @@ import { createLogger, createProgress, loadConfig } from '../core';
 import { loadModel, readActivePointer } from '../api/model/activeModel';
 import { rowNorms, topK, type ItemTable } from '../api/model/embeddingIndex';
 import { buildIvfIndexSync, searchIvf, type IvfIndex } from '../api/model/ivfIndex';
-import { createRng } from '../training/data/rng';
+import { createRng } from '../core';
 import { replaceSection } from './docsSection';
 import { createGraphClient } from '../graph';
 import { VECTOR_QUERY } from '../api/recs/similar';

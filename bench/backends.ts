@@ -19,7 +19,7 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { csrFromTriples, type Csr } from '../training/data/csr';
-import { createRng } from '../training/data/rng';
+import { createRng } from '../core';
 import { userItemGraph } from '../training/graph/propagationGraph';
 import { initBackend, type BackendName } from '../training/kernels/backend';
 import { propagateOp } from '../training/kernels/ops';

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRng } from '../training/data/rng';
+import { createRng } from '../core';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -3,3 +3,4 @@ export * from './config';
 export * from './logger';
 export * from './progress';
 export * from './eventRules';
+export * from './rng';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../core';
-import { createRng } from './data/rng';
+import { createRng } from '../core';
 import { trainModel } from './run';
 
 // The benchmark path's refit: after validation picks a step count, the model is fitted again on all of train,

@@ -8,7 +8,7 @@ import { writeModelDir, readModelDir, newVersion } from './artifacts/modelDir';
 import { curveSvg, renderReport } from './artifacts/report';
 import { encodeEmbeddings } from './artifacts/embeddingsFile';
 import type { Dataset } from './data/dataset';
-import { createRng } from './data/rng';
+import { createRng } from '../core';
 import { carveValidation } from './data/split';
 import { evaluate, type BlockScorer, type EvalResult, type Scorer } from './eval/evaluate';
 import { userItemGraph } from './graph/propagationGraph';

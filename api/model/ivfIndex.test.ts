@@ -1,4 +1,4 @@
-import { createRng } from '../../training/data/rng';
+import { createRng } from '../../core';
 import { dotAt } from './dot';
 import { meanDirection, nearestItems, rowNorms, startAnnBuild, topK, type ItemTable } from './embeddingIndex';
 import { buildIvfIndex, buildIvfIndexSync, searchIvf } from './ivfIndex';

@@ -11,7 +11,7 @@
 //
 // The build runs in slices of a few milliseconds between which the event loop serves requests, so a model swap
 // never stalls serving; until it finishes, callers use the exact scan.
-import { createRng } from '../../training/data/rng';
+import { createRng } from '../../core';
 import { dotAt as importedDotAt, queryNorm } from './dot';
 
 // Under tsx (esbuild's CommonJS output) every call of an imported function reads a getter; the hot loops below

@@ -1,4 +1,4 @@
-import { createRng } from '../../training/data/rng';
+import { createRng } from '../../core';
 import { dotAt } from './dot';
 import { createDotKernel, DOTS_BLOCK } from './simdDots';
 

@@ -6,7 +6,7 @@
 // its ranks, an iALS trial seconds per fit; the blend's weight search reuses the fitted models.
 import type { Csr } from '../data/csr';
 import type { Dataset } from '../data/dataset';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { tuningSplit, type TuningSplit } from '../data/tuningSplit';
 import { dotBlockScorer, evaluate, type BlockScorer } from '../eval/evaluate';
 import { popularityTables } from '../models/popularity';

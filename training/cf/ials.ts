@@ -12,7 +12,7 @@
 import { validationError } from '../../core';
 import type { Csr } from '../data/csr';
 import { transpose } from '../data/csr';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { gram, matMul } from './dense';
 
 export interface IalsOptions {

@@ -5,7 +5,7 @@
 // for free) and item vector D_i^1/2 V. One truncated SVD serves every rank up to its own: a lower rank is the
 // first columns.
 import type { Csr } from '../data/csr';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { normaliseInteractions, randomizedSvd } from '../spectral/randomizedSvd';
 
 export interface LowPassBasis {

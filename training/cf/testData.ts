@@ -2,7 +2,7 @@
 // one of `groups` tastes; a user interacts mostly with items of its own taste, so any model that learns the
 // co-occurrence structure must beat popularity on the held-out items.
 import { csrFromTriples, sortRows, type Csr } from '../data/csr';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import type { Dataset } from '../data/dataset';
 
 export function plantedTastes(nUsers = 300, nItems = 120, groups = 4, perUser = 12, seed = 7): Dataset {

@@ -1,7 +1,7 @@
 // BPR triples, seeded: each epoch is a shuffled pass over the train interactions (user, positive item), and
 // each positive gets `negatives` items drawn uniformly from those the user has not interacted with.
 import type { Csr } from './csr';
-import type { Rng } from './rng';
+import type { Rng } from '../../core';
 
 export interface Batch {
   users: Int32Array;

@@ -1,5 +1,5 @@
 import { csrFromTriples } from './csr';
-import { createRng } from './rng';
+import { createRng } from '../../core';
 import { BprSampler, UserBlockSampler } from './sampler';
 import { carveValidation } from './split';
 

@@ -3,7 +3,7 @@
 // all of them, so nobody loses their whole history.
 import { validationError } from '../../core';
 import type { Csr } from './csr';
-import type { Rng } from './rng';
+import type { Rng } from '../../core';
 
 export interface ValidationSplit {
   /** Train minus the held-out items; what the model learns from. */

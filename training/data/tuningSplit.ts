@@ -2,7 +2,7 @@
 // on it, fitting on all of train; one without carves a seeded tenth of every user's train items out (users with
 // fewer than 3 keep theirs), and the final model is refitted on the whole of train.
 import { usersWithTruth } from '../eval/evaluate';
-import { createRng } from './rng';
+import { createRng } from '../../core';
 import { carveValidation } from './split';
 import type { Csr } from './csr';
 import type { Dataset } from './dataset';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { matMulNT, softmaxCrossEntropy } from './ops';
 
 describe('dense custom ops', () => {

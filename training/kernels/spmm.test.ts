@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { buildPropagationGraph, userItemGraph } from '../graph/propagationGraph';
 import { csrFromTriples } from '../data/csr';
 import { gatherRows, propagateOp, scaleRows } from './ops';

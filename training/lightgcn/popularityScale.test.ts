@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { csrFromTriples } from '../data/csr';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { normaliseRows } from './losses';
 import { itemWeightedDegree, scaleItemsByPopularity, tunePopularityExponent } from './popularityScale';
 

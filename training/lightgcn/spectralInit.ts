@@ -3,7 +3,7 @@
 // so the initial scores are Σ_k g(σ_k)² h(σ_k)² u_k v_kᵀ: a low-pass graph filter before any training.
 // g is chosen so that the initial filter is σ^power (normalised to 1 at σ = 1), then scaled to `scale`.
 import type { Csr } from '../data/csr';
-import type { Rng } from '../data/rng';
+import type { Rng } from '../../core';
 import { normaliseInteractions, randomizedSvd } from '../spectral/randomizedSvd';
 
 export interface SpectralOptions {

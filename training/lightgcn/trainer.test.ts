@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GraphrecError } from '../../core';
 import { csrFromTriples } from '../data/csr';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { carveValidation } from '../data/split';
 import { userItemGraph } from '../graph/propagationGraph';
 import { FULL_SOFTMAX_MAX_LOGITS, fullSoftmaxBlock } from './losses';

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { GraphrecError, validationError } from '../../core';
 import type { Progress } from '../../core';
 import type { Csr } from '../data/csr';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { BprSampler, UserBlockSampler } from '../data/sampler';
 import { evaluate } from '../eval/evaluate';
 import type { PropagationGraph } from '../graph/propagationGraph';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { csrFromTriples } from '../data/csr';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { carveValidation } from '../data/split';
 import { userItemGraph } from '../graph/propagationGraph';
 import { defaultTrainerOptions } from './options';

@@ -7,7 +7,7 @@
 import { validationError } from '../../core';
 import type { NodeTypeIds } from '../artifacts/e0File';
 import type { Csr } from '../data/csr';
-import type { Rng } from '../data/rng';
+import type { Rng } from '../../core';
 
 export interface RowRemap {
   /** For each node of the new graph, its row in the old table, or -1 when the old model did not know it. */

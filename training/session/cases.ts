@@ -4,6 +4,7 @@
 // looks like to a request: the session is all there is). Sessions are drawn in a seeded order until `maxCases`
 // prefixes are collected, so every method is scored on the same cases.
 import type { ShopData } from '../data/shop';
+import { createRng } from '../../core';
 
 export interface SessionCase {
   /** The steps so far (item rows, oldest first). */
@@ -21,17 +22,6 @@ export interface CaseOptions {
   seed?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function sessionCases(shop: ShopData, o: CaseOptions): SessionCase[] {
   const ev = shop.events;
   const firstSeen = new Float64Array(shop.nUsers).fill(Infinity);
@@ -45,7 +35,7 @@ export function sessionCases(shop: ShopData, o: CaseOptions): SessionCase[] {
     if (startsIn && (!o.newUsersOnly || firstSeen[ev.user[e]] >= o.from)) ranges.push([e, end]);
     e = end;
   }
-  const rnd = mulberry32(o.seed ?? 21);
+  const rnd = createRng(o.seed ?? 21).next;
   for (let i = ranges.length - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     [ranges[i], ranges[j]] = [ranges[j], ranges[i]];

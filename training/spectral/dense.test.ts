@@ -1,4 +1,4 @@
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { cholesky, gram, lowerInverse, orthonormalize, panelTimes, solveRowsLowerT } from './dense';
 
 // The tfjs path (tfAbove = 0 forces it) must agree with the float64 loops to float32 precision.

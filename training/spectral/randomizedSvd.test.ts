@@ -1,5 +1,5 @@
 import { csrFromTriples } from '../data/csr';
-import { createRng } from '../data/rng';
+import { createRng } from '../../core';
 import { normaliseInteractions, randomizedSvd } from './randomizedSvd';
 import { symmetricEigen } from './dense';
 

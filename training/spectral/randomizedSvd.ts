@@ -8,7 +8,7 @@
 // (the GF-CF / SVD-GCN family), which is already close to a converged LightGCN.
 import type { Csr } from '../data/csr';
 import { transpose } from '../data/csr';
-import type { Rng } from '../data/rng';
+import type { Rng } from '../../core';
 import { spmmChunk8 } from '../kernels/spmm';
 import { orthonormalize, panelTimes, symmetricEigen, gram } from './dense';
 

@@ -1,4 +1,5 @@
-// A small seeded generator (mulberry32): training must be reproducible from --seed, and Math.random is not.
+// The one seeded generator (mulberry32): training, benchmarks and analytics must be reproducible from a seed, and
+// Math.random is not.
 
 export interface Rng {
   /** Uniform in [0, 1). */
