@@ -1,7 +1,8 @@
 // The demo storefront end to end: the real API (graphrec serve's server) on a namespaced fixture shop in the
 // shared Neo4j, a unique events stream in the shared Redis, and the page driven in headless Debian Chromium.
-// It picks a user, clicks a product (a real trackEvents), sees the next recommendations change, and leaves a
-// screenshot in docs/img/demo-storefront.png.
+// It picks a user, clicks a product (a real trackEvents), sees the next recommendations change, and takes a
+// screenshot: into a scratch directory, so a passing run changes no tracked file; with UPDATE_DOCS_IMAGES=1 into
+// docs/img/demo-storefront.png, the README's picture.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +15,10 @@ import { deleteLabel, repoRoot, testGraph, testRedis, uniqueNamespace } from '..
 
 const PUB = 'demo-public-key-0123456789';
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = path.join(repoRoot, 'docs', 'img', 'demo-storefront.png');
+const SCREENSHOT =
+  process.env.UPDATE_DOCS_IMAGES === '1'
+    ? path.join(repoRoot, 'docs', 'img', 'demo-storefront.png')
+    : path.join(os.tmpdir(), `graphrec-demo-storefront-${process.pid}.png`);
 
 let graph: GraphClient;
 let fx: Fixture;
