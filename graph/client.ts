@@ -5,8 +5,8 @@
 // transaction by its access mode, reads to the readers (followers, read replicas) and writes to the leader. So
 // every session opened here states its mode: `read` and `stream` in READ sessions (the server also refuses a
 // write there, so a mislabelled query fails everywhere instead of only on a cluster), `write` and `writeTx` in
-// WRITE ones. The managed transactions share one bookmark manager, so a read that follows a write of this
-// client (a load's checkpoint, an erasure's footprint) waits until its follower has applied that write.
+// WRITE ones. With routing, the managed transactions share one bookmark manager, so a read that follows a write
+// of this client (a load's checkpoint, an erasure's footprint) waits until its follower has applied that write.
 import neo4j, { Driver, ManagedTransaction, RecordShape, QueryResult } from 'neo4j-driver';
 import type { Config } from '../core';
 import { translateNeo4jError } from './errors';
@@ -67,7 +67,10 @@ export interface ClientOptions {
 export function createGraphClient(config: Config['neo4j'], opts: ClientOptions = {}): GraphClient {
   const app = opts.app ?? 'graphrec';
   const fail = (err: unknown, queryName: string) => translateNeo4jError(err, queryName, config.uri);
-  const bookmarkManager = neo4j.bookmarkManager();
+  // Only routed URIs need bookmarks: on one server (bolt://) every transaction already sees all committed ones,
+  // and bookmarks held across a database replaced underneath (the bulk import) would wait for a version the new
+  // database never reaches (BookmarkTimeout).
+  const bookmarkManager = /^neo4j(\+s|\+ssc)?:\/\//i.test(config.uri) ? neo4j.bookmarkManager() : undefined;
   const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
     userAgent: `${app}/0.1`,
     connectionTimeout: opts.connectionTimeoutMs ?? 30_000,
