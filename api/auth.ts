@@ -165,36 +165,8 @@ export function authenticate(
   return { ok: true, caller: { role: 'anonymous', clientId: `ip:${address}` } };
 }
 
-/** The caller, as attached to the response by the auth middleware. */
+/** The caller, as the front door (front.ts) or requireAdmin attached it to the response. */
 export const callerOf = (res: { locals: Record<string, unknown> }): Caller => res.locals.caller as Caller;
-
-export function authMiddleware(api: Config['api'], guesses?: KeyGuessLimiter) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const result = authenticate(
-      api,
-      presentedKey(req),
-      req.ip ?? req.socket.remoteAddress ?? 'unknown',
-      guesses,
-    );
-    if (!result.ok) {
-      if (result.status === 429) res.set('retry-after', String(result.retryAfterSeconds));
-      res.status(result.status).json({
-        errors: [
-          {
-            message: result.message,
-            extensions: {
-              code: result.code,
-              ...(result.status === 429 ? { retryAfterSeconds: result.retryAfterSeconds } : {}),
-            },
-          },
-        ],
-      });
-      return;
-    }
-    res.locals.caller = result.caller;
-    next();
-  };
-}
 
 /**
  * Express middleware for admin-only routes (the ops engineer mounts bull-board under /admin/queues behind

@@ -15,7 +15,6 @@
 // on the caller: the answer is shared by every caller that asks the same.
 import crypto from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import type { RequestHandler } from 'express';
 import {
   execute,
   getArgumentValues,
@@ -174,8 +173,6 @@ export interface Prerendered {
      */
     allowed?: Promise<boolean>,
   ): Promise<boolean>;
-  /** The same as express middleware (the express chain on /graphql, for what front.ts leaves to it). */
-  middleware: RequestHandler;
   /** Hand what this path found for the request to its GraphQL context (a render hook, the lookup), if it missed. */
   passOn(res: PrerenderResponse, ctx: ApiContext): void;
 }
@@ -315,13 +312,6 @@ export function createPrerendered(
 
   return {
     answer,
-    middleware(req, res, next) {
-      if (req.method !== 'POST') return next();
-      answer(req.body, req.headers.accept, res).then(
-        (served) => served || next(),
-        () => next(),
-      );
-    },
     passOn(res, ctx) {
       ctx.prefetched = res.locals.prefetched as Prefetched | undefined;
       const slot = res.locals.prerenderSlot as Slot | undefined;
