@@ -17,6 +17,7 @@ import { startApiServer, type ApiServer } from './index';
 import { checkRedis } from './redis';
 import { loadFixture, publishFixtureModel, type Fixture } from './testing/fixture';
 import { gql } from './testing/client';
+import { sampleEvent } from '../events/testing/sampleEvent';
 
 const STREAM = 'graphrec:full:events';
 let redisProc: ChildProcess;
@@ -76,20 +77,7 @@ afterAll(async () => {
 const url = () => `http://127.0.0.1:${server!.port}`;
 
 it('appendEvents refuses the whole batch with a typed RedisFullError and stores none of it', async () => {
-  const event = {
-    eventId: `${fx.ns}-direct`,
-    type: 'view' as const,
-    userId: fx.id('u1'),
-    anonymous: false,
-    sessionId: null,
-    productId: fx.id('p1'),
-    ts: Date.parse('2026-11-01T00:00:00Z'),
-    quantity: 1,
-    price: null,
-    recId: null,
-    experiment: null,
-    variant: null,
-  };
+  const event = sampleEvent({ eventId: `${fx.ns}-direct`, userId: fx.id('u1'), productId: fx.id('p1') });
   await expect(appendEvents(redis, [event], defaultAppendOptions(STREAM))).rejects.toBeInstanceOf(
     RedisFullError,
   );

@@ -17,6 +17,7 @@ import {
   writeEvents,
   type TrackedEvent,
 } from './index';
+import { SAMPLE_EVENT_TS, sampleEvent } from './testing/sampleEvent';
 
 let graph: GraphClient;
 let fx: Fixture;
@@ -40,21 +41,16 @@ afterAll(async () => {
   await graph.close();
 });
 
-const event = (prefix: string, i: number, over: Partial<TrackedEvent> = {}): TrackedEvent => ({
-  eventId: `${prefix}-${i}`,
-  type: (['view', 'cart', 'purchase'] as const)[i % 3],
-  userId: fx.id(`u${i % 10}`),
-  anonymous: false,
-  sessionId: fx.id(`s-${prefix}-${i % 7}`),
-  productId: fx.id(`p${i % 20}`),
-  ts: Date.parse('2026-11-01T00:00:00Z') + i,
-  quantity: 1,
-  price: null,
-  recId: null,
-  experiment: null,
-  variant: null,
-  ...over,
-});
+const event = (prefix: string, i: number, over: Partial<TrackedEvent> = {}): TrackedEvent =>
+  sampleEvent({
+    eventId: `${prefix}-${i}`,
+    type: (['view', 'cart', 'purchase'] as const)[i % 3],
+    userId: fx.id(`u${i % 10}`),
+    sessionId: fx.id(`s-${prefix}-${i % 7}`),
+    productId: fx.id(`p${i % 20}`),
+    ts: SAMPLE_EVENT_TS + i,
+    ...over,
+  });
 
 async function countWritten(prefix: string): Promise<{ rels: number; distinct: number }> {
   const [row] = await graph.read<{ rels: number; distinct: number }>(

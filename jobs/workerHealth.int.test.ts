@@ -10,6 +10,7 @@ import { createLogger, loadConfig, type Config } from '../core';
 import { appendEvents, defaultAppendOptions } from '../events';
 import { freePort } from '../test/support';
 import { bullConnection, startWorker, type RunningWorker } from '.';
+import { sampleEvent } from '../events/testing/sampleEvent';
 
 /** A probe that hangs is cut off here; a bounded /readyz answers well within it. */
 const PROBE_LIMIT_MS = 5000;
@@ -71,22 +72,7 @@ it('listens on loopback by default, reports a stuck consumer, and answers /ready
   const redis = bullConnection(config.redis.url);
   await appendEvents(
     redis,
-    [
-      {
-        eventId: 'health-1',
-        type: 'view',
-        userId: 'u1',
-        anonymous: false,
-        sessionId: 's1',
-        productId: 'p1',
-        ts: Date.parse('2026-11-01T00:00:00Z'),
-        quantity: 1,
-        price: null,
-        recId: null,
-        experiment: null,
-        variant: null,
-      },
-    ],
+    [sampleEvent({ eventId: 'health-1', userId: 'u1', sessionId: 's1', productId: 'p1' })],
     defaultAppendOptions(config.events.stream),
   );
   redis.disconnect();

@@ -14,6 +14,7 @@ import { renderRedisConf } from '../../stack';
 import { freePort, repoRoot, scratchEnv, startScratchNeo4j, type ScratchNeo4j } from '../../test/support';
 import { loadFixture, type Fixture } from '../../api/testing/fixture';
 import { appendEvents, defaultAppendOptions, deadLetterStream, type TrackedEvent } from '../index';
+import { SAMPLE_EVENT_TS, sampleEvent } from './sampleEvent';
 
 const STREAM = 'graphrec:faults:events';
 const BATCH = 10;
@@ -140,20 +141,15 @@ export async function stopFaultRig(): Promise<void> {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const event = (prefix: string, i: number): TrackedEvent => ({
-  eventId: `${prefix}-${i}`,
-  type: (['view', 'cart', 'purchase'] as const)[i % 3],
-  userId: fx.id(`u${i % 10}`),
-  anonymous: false,
-  sessionId: fx.id(`s-${prefix}-${i % 7}`),
-  productId: fx.id(`p${i % 20}`),
-  ts: Date.parse('2026-11-01T00:00:00Z') + i,
-  quantity: 1,
-  price: null,
-  recId: null,
-  experiment: null,
-  variant: null,
-});
+const event = (prefix: string, i: number): TrackedEvent =>
+  sampleEvent({
+    eventId: `${prefix}-${i}`,
+    type: (['view', 'cart', 'purchase'] as const)[i % 3],
+    userId: fx.id(`u${i % 10}`),
+    sessionId: fx.id(`s-${prefix}-${i % 7}`),
+    productId: fx.id(`p${i % 20}`),
+    ts: SAMPLE_EVENT_TS + i,
+  });
 
 /** Append a batch as trackEvents does, retrying with the same keys until Redis acknowledges every one. */
 async function appendUntilAcknowledged(events: TrackedEvent[], acknowledged: Set<string>): Promise<void> {
