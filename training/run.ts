@@ -174,7 +174,7 @@ export async function trainModel(req: TrainRequest, deps: TrainDeps): Promise<Tr
     'data loaded',
   );
   if (req.model === 'auto') {
-    const a = runAuto(
+    const a = await runAuto(
       ds,
       {
         data: req.data,
