@@ -1,7 +1,7 @@
 // Training benchmark on a generated shop: every model on the same time split and evaluation code path
 // (training/context/shopRun.ts), overall and by segment (warm / cold users, activity buckets, cold items).
-// Prints a table; with --write-docs it writes docs/models.md, the `## Training (synthetic shop)` section of
-// docs/performance.md and docs/img/shop-models-ndcg.svg.
+// Prints a table; with --write-docs it writes the `## Results` section of docs/models.md (the tables' one home)
+// and docs/img/shop-models-ndcg.svg.
 //
 //   npx graphrec bench shop-train [--data shop:DIR] [--models pop,trend,covisit,mf,lightgcn,lightgcn-meta,ranker]
 //                                [--budget MIN] [--mf-budget MIN] [--eval-users N] [--new-arrivals-budget F]
@@ -197,7 +197,6 @@ async function main(): Promise<void> {
   ].join('\n');
   const home = config.home;
   fs.writeFileSync(path.join(home, 'docs', 'img', 'shop-models-ndcg.svg'), barsSvg(rows));
-  writeSection(path.join(home, 'docs', 'performance.md'), 'Training (synthetic shop)', body);
   writeSection(path.join(home, 'docs', 'models.md'), 'Results', body);
 }
 
