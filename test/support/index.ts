@@ -54,3 +54,6 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliResult {
 
 export { startScratchNeo4j, scratchEnv, freePort } from './scratchNeo4j';
 export type { ScratchNeo4j } from './scratchNeo4j';
+export { startScratchRedis } from './scratchRedis';
+export type { ScratchRedis } from './scratchRedis';
+export { privateStackEnv } from './privateStack';

@@ -1,0 +1,16 @@
+// The environment that points a server under test (the API, a consumer) at a scratch Neo4j and a scratch Redis
+// instead of the dev stack, whatever the caller's environment names (NEO4J_URI, REDIS_URL, a cluster).
+import type { ScratchNeo4j } from './scratchNeo4j';
+import type { ScratchRedis } from './scratchRedis';
+
+export function privateStackEnv(neo: ScratchNeo4j, redis: ScratchRedis): NodeJS.ProcessEnv {
+  return {
+    NEO4J_URI: neo.config.neo4j.uri,
+    NEO4J_BOLT_PORT: String(neo.config.neo4j.boltPort),
+    NEO4J_HTTP_PORT: String(neo.config.neo4j.httpPort),
+    NEO4J_PASSWORD: neo.config.neo4j.password,
+    REDIS_URL: redis.url,
+    REDIS_CLUSTER: undefined,
+    REDIS_CLUSTER_NODES: undefined,
+  };
+}
