@@ -1,4 +1,4 @@
-import { loadConfig, envSchema } from './config';
+import { hashTagOf, loadConfig, envSchema } from './config';
 import { GraphrecError } from './errors';
 
 const failure = (env: NodeJS.ProcessEnv): GraphrecError => {
@@ -22,7 +22,13 @@ describe('loadConfig', () => {
       heap: '2g',
       pageCache: '4g',
     });
-    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', external: false, port: 6379, maxmemory: '1gb' });
+    expect(c.redis).toEqual({
+      url: 'redis://127.0.0.1:6379',
+      external: false,
+      port: 6379,
+      maxmemory: '1gb',
+      cluster: null,
+    });
     expect(c.dataDir).toBe('/srv/graphrec/.data');
     expect(c.progress).toBe(false);
     expect(c.api.port).toBe(4000);
@@ -165,5 +171,82 @@ describe('loadConfig', () => {
     expect(Object.keys(envSchema.shape)).toEqual(
       expect.arrayContaining(['NEO4J_URI', 'NEO4J_PASSWORD', 'REDIS_URL', 'API_PORT']),
     );
+  });
+
+  describe('Redis Cluster', () => {
+    it('REDIS_CLUSTER=1 alone is a local cluster on REDIS_CLUSTER_PORT and the next ports', () => {
+      const c = loadConfig({ REDIS_CLUSTER: '1', REDIS_CLUSTER_PORT: '7200' });
+      expect(c.redis.url).toBe('redis://127.0.0.1:7200');
+      expect(c.redis.external).toBe(false);
+      expect(c.redis.cluster).toEqual({
+        nodes: [7200, 7201, 7202].map((port) => ({ host: '127.0.0.1', port })),
+        external: false,
+        basePort: 7200,
+        replicas: 1,
+      });
+      expect([c.events.stream, c.jobs.prefix, c.experiments.prefix]).toEqual([
+        '{graphrec}:events',
+        '{graphrec:bull}',
+        '{graphrec:ab}',
+      ]);
+    });
+
+    it('REDIS_CLUSTER with REDIS_URL names one node of a running cluster, credentials included', () => {
+      const c = loadConfig({ REDIS_CLUSTER: 'true', REDIS_URL: 'rediss://u:pw@cache.example.com:6380' });
+      expect(c.redis.cluster).toMatchObject({
+        nodes: [{ host: 'cache.example.com', port: 6380 }],
+        external: true,
+      });
+      expect(c.redis).toMatchObject({ url: 'rediss://u:pw@cache.example.com:6380', external: true });
+    });
+
+    it('REDIS_CLUSTER_NODES lists the start-up nodes and implies a cluster', () => {
+      const c = loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379, 10.0.0.2:6380' });
+      expect(c.redis.cluster?.nodes).toEqual([
+        { host: '10.0.0.1', port: 6379 },
+        { host: '10.0.0.2', port: 6380 },
+      ]);
+      expect(c.redis).toMatchObject({ url: 'redis://10.0.0.1:6379', external: true });
+    });
+
+    it.each([
+      [
+        { REDIS_CLUSTER_NODES: '10.0.0.1' },
+        'REDIS_CLUSTER_NODES must be a comma-separated list of host:port, e.g. 10.0.0.1:6379,10.0.0.2:6379, but got: "10.0.0.1"',
+      ],
+      [
+        { REDIS_CLUSTER_NODES: 'a:6379,b:70000' },
+        'REDIS_CLUSTER_NODES must name ports in [1, 65535], but got: "b:70000"',
+      ],
+      [
+        { REDIS_CLUSTER: '0', REDIS_CLUSTER_NODES: 'a:6379' },
+        'REDIS_CLUSTER_NODES names a cluster but REDIS_CLUSTER=0 says there is none; unset one of them',
+      ],
+      [
+        { REDIS_CLUSTER: '1', EVENTS_STREAM: 'graphrec:events' },
+        'EVENTS_STREAM must be a key carrying the hash tag {graphrec} first, e.g. {graphrec}:events when Redis is a cluster (its keys are used together by one script), but got: "graphrec:events"',
+      ],
+      [
+        { REDIS_CLUSTER: '1', JOBS_PREFIX: 'bull' },
+        'JOBS_PREFIX must be a prefix carrying a hash tag, e.g. {graphrec:bull} (BullMQ on a cluster) when Redis is a cluster (its keys are used together by one script), but got: "bull"',
+      ],
+      [
+        { REDIS_CLUSTER: '1', EXPERIMENTS_PREFIX: 'ab:{}' },
+        'EXPERIMENTS_PREFIX must be a prefix carrying a hash tag, e.g. {graphrec:ab} when Redis is a cluster (its keys are used together by one script), but got: "ab:{}"',
+      ],
+      [
+        { REDIS_CLUSTER_PORT: '60000' },
+        'REDIS_CLUSTER_PORT must be an integer in [1024, 55530], but got: "60000"',
+      ],
+    ])('refuses %j', (env, message) => {
+      expect(failure(env).message).toBe(message);
+    });
+
+    it('hashTagOf finds the part of a key that decides its slot', () => {
+      expect(hashTagOf('{graphrec}:events')).toBe('{graphrec}');
+      expect(hashTagOf('a:{b}:{c}')).toBe('{b}');
+      expect(hashTagOf('a:{}:{c}')).toBeNull();
+      expect(hashTagOf('graphrec:events')).toBeNull();
+    });
   });
 });

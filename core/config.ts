@@ -86,6 +86,21 @@ export const envSchema = z.object({
     .string()
     .regex(/^[1-9][0-9]*(kb|mb|gb)$/i, 'a size such as 512mb or 2gb')
     .default('1gb'),
+  // Redis Cluster (docs/deployment.md, "Redis Cluster"). REDIS_CLUSTER=1 alone: `graphrec stack up` runs a local
+  // cluster on REDIS_CLUSTER_PORT and the next 5 ports (3 masters, each with REDIS_CLUSTER_REPLICAS replicas);
+  // with REDIS_URL it names one node of a running cluster, and the client finds the others. REDIS_CLUSTER_NODES
+  // lists several start-up nodes of a running cluster (so that one of them down does not stop a start).
+  REDIS_CLUSTER: bool.optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9._-]+:\d{1,5}\s*(,\s*[A-Za-z0-9._-]+:\d{1,5}\s*)*$/,
+      'a comma-separated list of host:port, e.g. 10.0.0.1:6379,10.0.0.2:6379',
+    )
+    .optional(),
+  // The cluster bus listens 10000 above each node's port, so the six nodes need base..base+5 and base+10000..
+  REDIS_CLUSTER_PORT: int(1024, 55530).default(7100),
+  REDIS_CLUSTER_REPLICAS: int(0, 1).default(1),
   API_PORT: port.default(4000),
   API_HOST: z.string().default('127.0.0.1'),
   API_PUBLIC_KEYS: z.string().default(''),
@@ -119,8 +134,11 @@ export const envSchema = z.object({
   API_MODEL_POLL_MS: int(100, 600_000).default(2000),
   EVENTS_STREAM: z
     .string()
-    .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key made of letters, digits, ":", "_" and "-"')
-    .default('graphrec:events'),
+    .regex(
+      /^[A-Za-z0-9:_{}-]+$/,
+      'a Redis key made of letters, digits, ":", "_", "-" and braces (a hash tag)',
+    )
+    .default('{graphrec}:events'),
   EVENTS_BATCH_SIZE: int(1, 10_000).default(500),
   // How often one event may fail with a transient graph error (deadlock, lock or transaction timeout) before it
   // is dead-lettered; an unreachable graph is waited out and never counts (events/classify.ts).
@@ -170,8 +188,11 @@ export const envSchema = z.object({
   // BullMQ key prefix of the worker's queues and of the refresh lock (a second stack on one Redis, or a test).
   JOBS_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key prefix made of letters, digits, ":", "_" and "-"')
-    .default('graphrec:bull'),
+    .regex(
+      /^[A-Za-z0-9:_{}-]+$/,
+      'a Redis key prefix made of letters, digits, ":", "_", "-" and braces (a hash tag)',
+    )
+    .default('{graphrec:bull}'),
   // How long a running job's lock lives without renewal, and how often workers look for jobs whose lock
   // expired (a killed worker's): together they bound how soon another worker resumes a stage.
   WORKER_LOCK_DURATION_MS: int(1000, 3_600_000).default(300_000),
@@ -179,8 +200,11 @@ export const envSchema = z.object({
   // A/B testing (experiments/): where definitions and counters live, config-defined experiments, statistics.
   EXPERIMENTS_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9:_-]+$/, 'a Redis key prefix made of letters, digits, ":", "_" and "-"')
-    .default('graphrec:ab'),
+    .regex(
+      /^[A-Za-z0-9:_{}-]+$/,
+      'a Redis key prefix made of letters, digits, ":", "_", "-" and braces (a hash tag)',
+    )
+    .default('{graphrec:ab}'),
   EXPERIMENTS_FILE: nonEmpty.optional(),
   EXPERIMENTS_JSON: nonEmpty.optional(),
   EXPERIMENTS_POLL_MS: int(100, 600_000).default(5000),
@@ -228,7 +252,14 @@ export interface Config {
     pageCache: string;
     txMemory: string;
   };
-  redis: { url: string; external: boolean; port: number; maxmemory: string };
+  redis: {
+    url: string;
+    external: boolean;
+    port: number;
+    maxmemory: string;
+    /** Null: one Redis at `url`. Else a Redis Cluster, reached through `nodes` (the start-up nodes). */
+    cluster: RedisClusterConfig | null;
+  };
   api: { host: string; port: number; publicKeys: string[]; adminKeys: string[] };
   stack: { startTimeoutSeconds: number };
   /** graphrec serve: limits, cache and model watching. */
@@ -320,6 +351,26 @@ export interface Config {
   };
 }
 
+export interface RedisClusterConfig {
+  nodes: Array<{ host: string; port: number }>;
+  /** A cluster graphrec does not start (REDIS_URL or REDIS_CLUSTER_NODES named it). */
+  external: boolean;
+  /** The local cluster's first port (its nodes use this and the next 5) and replicas per master. */
+  basePort: number;
+  replicas: number;
+}
+
+/** The hash tag every key of the event path carries (events/keys.ts); EVENTS_STREAM must carry it too. */
+export const EVENTS_HASH_TAG = '{graphrec}';
+
+/** The first hash tag of a key ({...} with something inside), which decides its cluster slot; null if none. */
+export function hashTagOf(key: string): string | null {
+  const open = key.indexOf('{');
+  if (open < 0) return null;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open, close + 1) : null;
+}
+
 const splitKeys = (s: string) =>
   s
     .split(',')
@@ -344,6 +395,67 @@ function shownValue(name: string, value: string | undefined): string {
   return JSON.stringify(value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^#]*@/i, '$1***@'));
 }
 
+/**
+ * The Redis Cluster the environment names, or null. In a cluster, the keys one script or transaction touches
+ * must share a slot, so each key family that has such keys must carry a hash tag: refused here, at start-up,
+ * rather than as CROSSSLOT errors on the first event.
+ */
+function redisCluster(e: Env, env: NodeJS.ProcessEnv): RedisClusterConfig | null {
+  const wanted = e.REDIS_CLUSTER ?? e.REDIS_CLUSTER_NODES !== undefined;
+  if (!wanted) {
+    if (e.REDIS_CLUSTER_NODES !== undefined)
+      throw configError(
+        `REDIS_CLUSTER_NODES names a cluster but REDIS_CLUSTER=${env.REDIS_CLUSTER} says there is none; unset one of them`,
+        'REDIS_CLUSTER_NODES',
+      );
+    return null;
+  }
+  const tagged: Array<[string, string, string]> = [
+    [
+      'EVENTS_STREAM',
+      e.EVENTS_STREAM,
+      `a key carrying the hash tag ${EVENTS_HASH_TAG} first, e.g. ${EVENTS_HASH_TAG}:events`,
+    ],
+    [
+      'JOBS_PREFIX',
+      e.JOBS_PREFIX,
+      'a prefix carrying a hash tag, e.g. {graphrec:bull} (BullMQ on a cluster)',
+    ],
+    ['EXPERIMENTS_PREFIX', e.EXPERIMENTS_PREFIX, 'a prefix carrying a hash tag, e.g. {graphrec:ab}'],
+  ];
+  for (const [name, value, rule] of tagged) {
+    const tag = hashTagOf(value);
+    const ok = name === 'EVENTS_STREAM' ? tag === EVENTS_HASH_TAG : tag !== null;
+    if (!ok)
+      throw configError(
+        `${name} must be ${rule} when Redis is a cluster (its keys are used together by one script), but got: ${JSON.stringify(value)}`,
+        name,
+      );
+  }
+  const listed = e.REDIS_CLUSTER_NODES?.split(',').map((hp) => {
+    const [host, p] = hp.trim().split(':');
+    return { host, port: Number(p) };
+  });
+  const badPort = listed?.find((n) => n.port < 1 || n.port > 65535);
+  if (badPort)
+    throw configError(
+      `REDIS_CLUSTER_NODES must name ports in [1, 65535], but got: ${JSON.stringify(`${badPort.host}:${badPort.port}`)}`,
+      'REDIS_CLUSTER_NODES',
+    );
+  const fromUrl = e.REDIS_URL === undefined ? undefined : new URL(e.REDIS_URL);
+  const local = Array.from({ length: 3 }, (_, i) => ({ host: '127.0.0.1', port: e.REDIS_CLUSTER_PORT + i }));
+  return {
+    nodes:
+      listed ??
+      (fromUrl
+        ? [{ host: fromUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(fromUrl.port || 6379) }]
+        : local),
+    external: listed !== undefined || fromUrl !== undefined,
+    basePort: e.REDIS_CLUSTER_PORT,
+    replicas: e.REDIS_CLUSTER_REPLICAS,
+  };
+}
+
 /** Parse an environment into a Config, or throw a CONFIG error naming the variable and what was expected. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?: boolean } = {}): Config {
   const parsed = envSchema.safeParse(env);
@@ -356,6 +468,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
     );
   }
   const e = parsed.data;
+  const cluster = redisCluster(e, env);
   const home = path.resolve(e.GRAPHREC_HOME ?? path.join(__dirname, '..'));
   return {
     home,
@@ -375,10 +488,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { isTTY?:
       txMemory: e.NEO4J_TX_MEMORY,
     },
     redis: {
-      url: e.REDIS_URL ?? `redis://127.0.0.1:${e.REDIS_PORT}`,
-      external: e.REDIS_URL !== undefined,
+      // With a cluster: one of its nodes (for messages and probes); credentials and TLS always come from REDIS_URL.
+      url:
+        e.REDIS_URL ??
+        (cluster
+          ? `redis://${cluster.nodes[0].host}:${cluster.nodes[0].port}`
+          : `redis://127.0.0.1:${e.REDIS_PORT}`),
+      external: e.REDIS_URL !== undefined || (cluster?.external ?? false),
       port: e.REDIS_PORT,
       maxmemory: e.REDIS_MAXMEMORY,
+      cluster,
     },
     api: {
       host: e.API_HOST,

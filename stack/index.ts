@@ -3,6 +3,13 @@
 import type { Config, Logger } from '../core';
 import { managedNeo4jPid, probeNeo4j, startNeo4j, stopNeo4j } from './neo4j';
 import { managedRedisPid, probeRedis, startRedis, stopRedis } from './redis';
+import {
+  managedRedisClusterPid,
+  probeRedisCluster,
+  startRedisCluster,
+  stopRedisCluster,
+  type RedisClusterStatus,
+} from './redisCluster';
 
 export interface StackStatus {
   neo4j: {
@@ -15,7 +22,16 @@ export interface StackStatus {
     pid?: number;
     error?: string;
   };
-  redis: { up: boolean; version?: string; url: string; managed: boolean; pid?: number; error?: string };
+  redis: {
+    up: boolean;
+    version?: string;
+    url: string;
+    managed: boolean;
+    pid?: number;
+    error?: string;
+    /** With REDIS_CLUSTER: the cluster's state, masters, replicas and nodes. */
+    cluster?: RedisClusterStatus;
+  };
 }
 
 export interface StackUpResult extends StackStatus {
@@ -26,7 +42,9 @@ export interface StackUpResult extends StackStatus {
 export async function stackUp(config: Config, logger: Logger): Promise<StackUpResult> {
   const t0 = Date.now();
   // Redis first: it is up in well under a second, and Neo4j's start dominates the wait.
-  const redis = await startRedis(config, logger);
+  const redis = config.redis.cluster
+    ? await startRedisCluster(config, logger)
+    : await startRedis(config, logger);
   const neo4j = await startNeo4j(config, logger);
   const status = await stackStatus(config);
   return {
@@ -37,14 +55,23 @@ export async function stackUp(config: Config, logger: Logger): Promise<StackUpRe
 }
 
 export async function stackDown(config: Config): Promise<{ stopped: string[] }> {
-  const [neo4j, redis] = await Promise.all([stopNeo4j(config), stopRedis(config)]);
+  const [neo4j, redis] = await Promise.all([
+    stopNeo4j(config),
+    config.redis.cluster ? stopRedisCluster(config) : stopRedis(config),
+  ]);
   return { stopped: [...(neo4j ? ['neo4j'] : []), ...(redis ? ['redis'] : [])] };
 }
 
 export async function stackStatus(config: Config): Promise<StackStatus> {
-  const [n, r] = await Promise.all([probeNeo4j(config), probeRedis(config.redis.url)]);
+  const [n, r, cluster] = await Promise.all([
+    probeNeo4j(config),
+    probeRedis(config.redis.url),
+    config.redis.cluster ? probeRedisCluster(config) : undefined,
+  ]);
   const neoPid = managedNeo4jPid(config);
-  const redisPid = managedRedisPid(config);
+  const redisPid = config.redis.cluster ? managedRedisClusterPid(config) : managedRedisPid(config);
+  // A cluster is up when it serves every slot, not when one node answers.
+  const redisUp = cluster ? r.up && cluster.up : r.up;
   return {
     neo4j: {
       up: n.up,
@@ -56,12 +83,13 @@ export async function stackStatus(config: Config): Promise<StackStatus> {
       ...(n.up ? {} : { error: n.error }),
     },
     redis: {
-      up: r.up,
+      up: redisUp,
       ...(r.version ? { version: r.version } : {}),
       url: config.redis.url,
       managed: redisPid !== undefined,
       ...(redisPid ? { pid: redisPid } : {}),
-      ...(r.up ? {} : { error: r.error }),
+      ...(redisUp ? {} : { error: r.error ?? `cluster_state ${cluster?.state}` }),
+      ...(cluster ? { cluster: (({ up: _up, ...rest }) => rest)(cluster) } : {}),
     },
   };
 }
@@ -75,5 +103,15 @@ export {
   managedNeo4jPid,
 } from './neo4j';
 export { redisPaths, renderRedisConf, probeRedis, stopRedis } from './redis';
+export {
+  parseClusterNodes,
+  probeRedisCluster,
+  redisClusterPaths,
+  renderClusterNodeConf,
+  startRedisCluster,
+  stopRedisCluster,
+} from './redisCluster';
+export type { RedisClusterStatus, ClusterNodeStatus } from './redisCluster';
+export { connectRedis, isRedisCluster, redisMasters } from './redisClient';
 export { cancelImport, importIntoLocalNeo4j, isLocalStackNeo4j, stopForImport } from './neo4jImport';
 export type { ImportGroup, ImportInput, ImportTimings } from './neo4jImport';

@@ -6,6 +6,11 @@ const renderStatus = (s: StackStatus) =>
   [
     `neo4j  ${s.neo4j.up ? 'up' : 'DOWN'}  ${s.neo4j.version ?? ''} ${s.neo4j.bolt}${s.neo4j.browser ? `  browser ${s.neo4j.browser}` : ''}${s.neo4j.error ? `  (${s.neo4j.error})` : ''}`,
     `redis  ${s.redis.up ? 'up' : 'DOWN'}  ${s.redis.version ?? ''} ${s.redis.url}${s.redis.error ? `  (${s.redis.error})` : ''}`,
+    ...(s.redis.cluster
+      ? [
+          `       cluster ${s.redis.cluster.state}: ${s.redis.cluster.masters} masters, ${s.redis.cluster.replicas} replicas, ${s.redis.cluster.slots} slots; nodes ${s.redis.cluster.nodes.map((n) => `${n.port}${n.up ? '' : ' DOWN'}`).join(', ')}`,
+        ]
+      : []),
   ].join('\n');
 
 export function registerStack(program: Command): void {
