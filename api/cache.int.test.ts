@@ -1,7 +1,7 @@
 // The result cache against the real Redis: hits, the generation bump that retires an entry, coalesced misses,
 // and the script sent by hash surviving a SCRIPT FLUSH (as after a Redis restart).
 import { createLogger } from '../core';
-import { generationKey, recentKey } from '../events';
+import { generationKey, recentKey, RESULT_CACHE_PREFIX } from '../events';
 import { testRedis, uniqueNamespace } from '../test/support';
 import { createResultCache } from './cache';
 import { createMetrics } from './metrics';
@@ -11,7 +11,7 @@ const ns = uniqueNamespace('cache');
 const cache = createResultCache(redis, 60, createMetrics(), createLogger('silent', 'cache-test'));
 
 afterAll(async () => {
-  const keys = [...(await redis.keys(`graphrec:rc:${ns}*`)), generationKey(`user:${ns}`)];
+  const keys = [...(await redis.keys(`${RESULT_CACHE_PREFIX}${ns}*`)), generationKey(`user:${ns}`)];
   if (keys.length > 0) await redis.del(...keys);
   redis.disconnect();
 });
@@ -47,7 +47,7 @@ describe('result cache (Redis)', () => {
   it('keeps a value beside an entry for exactly its remaining life, under the key a lookup makes', async () => {
     const subject = `user:${ns}:beside`;
     const { key } = await cache.getOrCompute([subject], ns, 'owner', async () => 'result');
-    expect(key).toBe(`graphrec:rc:${ns}:0:owner`);
+    expect(key).toBe(`${RESULT_CACHE_PREFIX}${ns}:0:owner`);
     await redis.pexpire(key!, 5_000);
     const look = () => cache.lookup([subject], ns, 'owner', ':r:plan');
     expect(await look()).toMatchObject({ key, rendered: null, raw: '"result"' });
@@ -72,7 +72,7 @@ describe('result cache (Redis)', () => {
     await redis.rpush(recentKey(session), '{"p":"c"}');
     const look = () => cache.lookup([user, session], ns, 'look', ':r:plan');
     expect(await look()).toEqual({
-      key: `graphrec:rc:${ns}:0.0:look`,
+      key: `${RESULT_CACHE_PREFIX}${ns}:0.0:look`,
       rendered: null,
       raw: null,
       recent: [['{"p":"a"}', '{"p":"b"}'], ['{"p":"c"}']],

@@ -5,7 +5,7 @@
 // and the entry is one Lua call (one round trip). Concurrent misses for one key share one computation.
 import type Redis from 'ioredis';
 import type { Logger } from '../core';
-import { generationKey, recentKey, redisScript, runScript } from '../events';
+import { generationKey, recentKey, redisScript, RESULT_CACHE_PREFIX, runScript } from '../events';
 import type { Metrics } from './metrics';
 
 const GET_SCRIPT = `
@@ -94,7 +94,7 @@ export function createResultCache(
     if (!usable()) return { key: undefined, raw: null };
     try {
       const [key, raw] = (await runScript(redis, GET, subjects.map(generationKey), [
-        `graphrec:rc:${prefix}:`,
+        `${RESULT_CACHE_PREFIX}${prefix}:`,
         `:${suffix}`,
       ])) as [string, string | null];
       return { key, raw };
@@ -111,7 +111,7 @@ export function createResultCache(
           redis,
           LOOKUP,
           [...subjects.map(generationKey), ...subjects.map(recentKey)],
-          [`graphrec:rc:${prefix}:`, `:${suffix}`, renderedSuffix, String(subjects.length)],
+          [`${RESULT_CACHE_PREFIX}${prefix}:`, `:${suffix}`, renderedSuffix, String(subjects.length)],
         )) as [string, string | null, string | null, ...string[][]];
         return { key, rendered, raw, recent: rendered === null && raw === null ? recent : null };
       } catch (err) {
