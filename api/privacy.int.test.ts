@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig } from '../core';
-import { writeEvents, type TrackedEvent } from '../events';
+import { recentKey, RESULT_CACHE_PREFIX, userSubject, writeEvents, type TrackedEvent } from '../events';
 import type { GraphClient } from '../graph';
 import { mintShopperToken, subjectHash } from '../privacy';
 import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/support';
@@ -234,7 +234,7 @@ describe('forgetUser', () => {
           cursor = next;
           for (const k of batch) {
             if (k.includes(target) || k.includes(session)) found.push(k);
-            else if (k.startsWith('graphrec:rc:') || k.startsWith(`${abPrefix}:`)) {
+            else if (k.startsWith(RESULT_CACHE_PREFIX) || k.startsWith(`${abPrefix}:`)) {
               const type = await redis.type(k);
               const text =
                 type === 'string'
@@ -257,7 +257,7 @@ describe('forgetUser', () => {
       const row = server.services.model.current()!.userRow.get(target)!;
       expect(row).toBeGreaterThanOrEqual(0);
       const before = await mentions();
-      expect(before).toEqual(expect.arrayContaining([`graphrec:recent:u:${target}`]));
+      expect(before).toEqual(expect.arrayContaining([recentKey(userSubject(target))]));
       expect(before.some((k) => k.startsWith(`${stream}#`))).toBe(true);
       expect(before.some((k) => k.startsWith(`${abPrefix}:rec:`))).toBe(true);
 

@@ -11,6 +11,7 @@ import {
   generationKey,
   idempotencyKey,
   recentKey,
+  RESULT_CACHE_PREFIX,
   sequenceKey,
   sessionSubject,
   userSubject,
@@ -18,7 +19,7 @@ import {
 import { createExperimentStore, experimentKeys, unitOf } from '../experiments';
 
 /** api/cache.ts's key family (entries and their pre-rendered answers); the erasure test proves they go. */
-export const RESULT_CACHE_PATTERN = 'graphrec:rc:*';
+export const RESULT_CACHE_PATTERN = `${RESULT_CACHE_PREFIX}*`;
 
 export interface RedisErasure {
   /** Event stream entries and dead letters deleted. */
