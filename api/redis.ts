@@ -4,13 +4,19 @@
 // longer timeout (EVENT_WRITE_TIMEOUT_MS): on a saturated event loop the reply can sit unread past 300 ms, and a
 // storefront told "unavailable" must retry a batch that was in fact stored.
 import Redis from 'ioredis';
-import type { Logger } from '../core';
+import type { Config, Logger } from '../core';
+import { connectRedis, redisMasters } from '../stack';
 
 export const READ_TIMEOUT_MS = 300;
 export const EVENT_WRITE_TIMEOUT_MS = 2000;
 
-export function createApiRedis(url: string, logger: Logger, commandTimeoutMs = READ_TIMEOUT_MS): Redis {
-  const redis = new Redis(url, {
+/** `target`: a URL (one server), or the configured Redis, which may be a Cluster (stack/redisClient.ts). */
+export function createApiRedis(
+  target: string | Config['redis'],
+  logger: Logger,
+  commandTimeoutMs = READ_TIMEOUT_MS,
+): Redis {
+  const options = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: 500,
@@ -23,7 +29,8 @@ export function createApiRedis(url: string, logger: Logger, commandTimeoutMs = R
     // was 10-160 ms against 6.5 ms without (docs/performance.md, "API"). Commands issued in one tick are still in
     // flight at once; each is its own write unless issued inside inOneWrite (below).
     enableAutoPipelining: false,
-  });
+  };
+  const redis = typeof target === 'string' ? new Redis(target, options) : connectRedis(target, options);
   let down = false;
   redis.on('error', (err: Error) => {
     if (!down) logger.warn({ err: err.message }, 'redis unavailable; serving uncached');
@@ -39,7 +46,8 @@ export function createApiRedis(url: string, logger: Logger, commandTimeoutMs = R
 /**
  * Run `issue`, which sends commands on `redis` synchronously, with the connection's socket corked: the commands
  * leave in one write (one syscall, one Redis wake-up) instead of one each. What auto-pipelining did for the
- * front door's rate limit and lookup, without its per-tick pipelines (see createApiRedis).
+ * front door's rate limit and lookup, without its per-tick pipelines (see createApiRedis). A Cluster has a
+ * socket per node and none to cork: its commands leave one write each.
  */
 export function inOneWrite<T>(redis: Redis, issue: () => T): T {
   const socket = redis.status === 'ready' ? redis.stream : undefined;
@@ -58,13 +66,27 @@ export function inOneWrite<T>(redis: Redis, issue: () => T): T {
  * included, so a PING alone would call a Redis that refuses events fine.
  */
 export async function checkRedis(redis: Redis): Promise<{ usedMemory: number; maxmemory: number }> {
-  const info = await redis.info('memory');
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-  const usedMemory = field('used_memory');
-  const maxmemory = field('maxmemory');
+  // On a cluster each master has its own memory and limit: the fullest one decides (it may hold the events).
+  const masters = await Promise.all(redisMasters(redis).map((node) => memoryOf(node)));
+  if (masters.length === 0) throw new Error('Redis Cluster: no master is connected');
+  const fullest = masters.reduce((a, b) => (fill(b) > fill(a) ? b : a));
+  const { usedMemory, maxmemory, address } = fullest;
   if (maxmemory > 0 && usedMemory >= maxmemory)
     throw new Error(
-      `Redis is full: used_memory ${usedMemory} of maxmemory ${maxmemory} bytes; it refuses writes (events are not accepted)`,
+      `Redis${masters.length > 1 ? ` (cluster master ${address})` : ''} is full: used_memory ${usedMemory} of maxmemory ${maxmemory} bytes; it refuses writes (events are not accepted)`,
     );
   return { usedMemory, maxmemory };
+}
+
+const fill = (m: { usedMemory: number; maxmemory: number }) =>
+  m.maxmemory > 0 ? m.usedMemory / m.maxmemory : 0;
+
+async function memoryOf(node: Redis) {
+  const info = await node.info('memory');
+  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return {
+    usedMemory: field('used_memory'),
+    maxmemory: field('maxmemory'),
+    address: `${node.options.host}:${node.options.port}`,
+  };
 }

@@ -7,9 +7,9 @@
 // (events/isolate.ts): those are dead-lettered with their reason, the others written, so one poisoned event
 // never holds the stream. Acknowledged entries are trimmed from the stream (events/trim.ts).
 import os from 'node:os';
-import Redis from 'ioredis';
 import type { Config, Logger } from '../core';
 import { createGraphClient, type GraphClient } from '../graph';
+import { connectRedis } from '../stack';
 import { malformedReason } from './classify';
 import { GraphDownError, writeIsolating, type DeadEvent } from './isolate';
 import { CONSUMER_GROUP, deadLetterStream } from './keys';
@@ -100,7 +100,7 @@ export function startEventConsumer(opts: ConsumerOptions): EventConsumer {
   const graph =
     opts.graph ?? createGraphClient(config.neo4j, { app: 'graphrec-ingest', maxRetryTimeMs: 5000 });
   // A dedicated connection: XREADGROUP BLOCK holds it.
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = connectRedis(config.redis, { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', (err) => logger.debug({ err: err.message }, 'events consumer redis error'));
   const stats: ConsumerStats = { batches: 0, written: 0, deadLettered: 0, retries: 0, trimmed: 0 };
   // Transient failures per eventId, across batches (a replayed batch keeps its count until restart).

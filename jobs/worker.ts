@@ -8,6 +8,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { Config, Logger } from '../core';
 import { consumerMetrics, startEventConsumer, type EventConsumer } from '../events';
+import { connectRedis } from '../stack';
 import { runDriftJob } from '../monitoring/job';
 import { workerMetrics, type WorkerMetrics } from './metrics';
 import { REFRESH_QUEUE, REPORTS_QUEUE, refreshProcessor, type StageJobData } from './pipeline';
@@ -59,14 +60,20 @@ function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
 export const NIGHTLY_SCHEDULER = 'nightly-refresh';
 export const DRIFT_SCHEDULER = 'nightly-drift';
 
-/** A connection BullMQ accepts for blocking commands. */
-export const bullConnection = (url: string) => new Redis(url, { maxRetriesPerRequest: null });
+/**
+ * A connection BullMQ accepts for blocking commands: to REDIS_URL's server, or to the configured Redis (a
+ * Cluster when it is one; the queues' prefix then carries a hash tag, core/config.ts, as BullMQ requires).
+ */
+export const bullConnection = (target: string | Config['redis']): Redis =>
+  typeof target === 'string'
+    ? new Redis(target, { maxRetriesPerRequest: null })
+    : connectRedis(target, { maxRetriesPerRequest: null });
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const { config, logger } = opts;
   const prefix = opts.prefix ?? config.jobs.prefix;
-  const redis = bullConnection(config.redis.url);
-  const connection = bullConnection(config.redis.url);
+  const redis = bullConnection(config.redis);
+  const connection = bullConnection(config.redis);
   const refreshQueue = new Queue(REFRESH_QUEUE, { connection, prefix });
   const reportsQueue = new Queue(REPORTS_QUEUE, { connection, prefix });
   const metrics = workerMetrics([refreshQueue, reportsQueue], redis, config.events.stream);
@@ -91,8 +98,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     },
   });
 
-  const refreshConn = bullConnection(config.redis.url);
-  const reportsConn = bullConnection(config.redis.url);
+  const refreshConn = bullConnection(config.redis);
+  const reportsConn = bullConnection(config.redis);
   const workerOpts = {
     connection: refreshConn,
     prefix,
