@@ -117,8 +117,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     autoCommitReads: true,
   });
   const graph = guardGraph(rawGraph, graphBreaker, 2500);
-  const redis = createApiRedis(config.redis.url, logger);
-  const eventsRedis = createApiRedis(config.redis.url, logger, EVENT_WRITE_TIMEOUT_MS);
+  const redis = createApiRedis(config.redis, logger);
+  const eventsRedis = createApiRedis(config.redis, logger, EVENT_WRITE_TIMEOUT_MS);
   // The catalogue and popularity are background/cached loads that may legitimately take seconds: no deadline.
   const catalog = createCatalog(rawGraph, logger);
   const popularity = createPopularity(rawGraph, catalog, logger);

@@ -17,13 +17,14 @@ import {
   type ExperimentStore,
 } from '../../experiments';
 import { createGraphClient } from '../../graph';
+import { connectRedis } from '../../stack';
 import { action } from '../runtime';
 
 async function withStore<T>(
   config: Config,
   work: (store: ExperimentStore, redis: Redis) => Promise<T>,
 ): Promise<T> {
-  const redis = new Redis(config.redis.url, {
+  const redis = connectRedis(config.redis, {
     maxRetriesPerRequest: 1,
     lazyConnect: true,
     connectTimeout: 2000,

@@ -49,7 +49,7 @@ export function registerRefresh(program: Command): void {
             throw validationError('say --now to start a refresh (or --run ID to follow one)', {
               field: 'now',
             });
-          const redis = bullConnection(config.redis.url);
+          const redis = bullConnection(config.redis);
           const prefix = config.jobs.prefix;
           const queue = new Queue(REFRESH_QUEUE, { connection: redis, prefix });
           try {

@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { Command } from 'commander';
-import Redis from 'ioredis';
 import { configError, validationError } from '../../core';
 import { createGraphClient } from '../../graph';
 import { forgetUser, mintShopperToken, type ForgetSummary } from '../../privacy';
+import { connectRedis } from '../../stack';
 import { action } from '../runtime';
 
 const renderForget = (s: ForgetSummary) =>
@@ -30,7 +30,7 @@ export function registerUsers(program: Command): void {
     .action(
       action(async ({ config, logger }, [id], opts) => {
         const graph = createGraphClient(config.neo4j, { app: 'graphrec-users' });
-        const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2 });
+        const redis = connectRedis(config.redis, { maxRetriesPerRequest: 2 });
         try {
           return await forgetUser({ graph, redis, logger }, id, {
             stream: config.events.stream,
