@@ -16,6 +16,7 @@ export type {
 export { createExperimentStore } from './store';
 export type { ExperimentStore } from './store';
 export type { Exposure, Outcome, AttributionResult, LoggedExposure, ExposuresByRecId } from './logging';
+export { recordExposure, lookupExposures, attributeOutcomes } from './logging';
 export { createExperiment, startCanary, promoteVariant } from './lifecycle';
 export type { CanaryRequest } from './lifecycle';
 export { startExperimentRuntime, configExperiments, NO_EXPERIMENT } from './runtime';
