@@ -3,16 +3,22 @@
 // the metric is training/eval's cold-item recall@20: the share of a user's held-out new products that their
 // top 20 holds. Methods, on the same users and the test window's tables:
 //   popularity            event-weighted counts (a new product has none: 0);
-//   ranker (served)       the served version as evaluated (its new-arrivals quota of k places of 20);
+//   ranker (served)       the served version as evaluated (its new-arrivals quota of k places of 20, filled by
+//                         its metadata placement, training/context/newArrivalPlacement.ts);
+//   ranker, quota by its own score   the same k places filled by the ranker's score (mostly the inductive
+//                         embedding): what placement adds;
 //   oracle                the same k places given to the new products the generator's taste model
 //                         (tasteTruth.ts) says this user likes best, from each product's metadata only: its
 //                         leaf, brand (its hidden popularity draw replaced by its brand's mean), price band
 //                         and launch; the user's own latent tastes are the generator's;
 //   oracle, all 20 places the same with every place given to new products (the ceiling of the metric).
-// NDCG@20 of the models is reported beside it: what the places given to new products cost the whole list.
+// NDCG@20 of the models is reported beside it: what the places given to new products cost the whole list; and
+// `warm ndcg@20`, NDCG@20 of the test evaluation's warm users (up to --max-cases of them), for the served
+// ranker, the same quota by its own score, and the ranker with no new-arrival place: what the quota costs the
+// users with history (the target: at most 1% below what they got before).
 import { readContextFiles } from '../../training/artifacts/contextFiles';
 import { newArrivalsOf } from '../../training/context/ranker';
-import { contextScorer, evalInput } from '../../training/context/shopTrain';
+import { contextScorer, evalInput, segmentsOf } from '../../training/context/shopTrain';
 import { versionScorer } from '../../training/context/shopRun';
 import { evaluateShop } from '../../training/eval/shopEval';
 import { topItems } from '../../training/context/coldUsers';
@@ -49,19 +55,36 @@ export async function newProductSegment(ctx: ColdStartContext): Promise<SegmentR
     role: 'popularity',
     metrics: figures(contextScorer(shop, test, 'pop')),
   });
+  const warm = segmentsOf(shop, split).warmUsers;
+  const warmUsers = sampleUsers(
+    Array.from(test.users).filter((u) => warm[u]),
+    ctx.maxCases,
+  );
+  const warmNdcg = (score: (block: Int32Array, out: Float32Array) => void) =>
+    evaluateShop({ ...evalInput(shop, split, test, score), users: warmUsers, segments: {} }).metrics[
+      'ndcg@20'
+    ];
   const stored = storedVersion(ctx);
   let slots = 0;
   if (stored) {
     slots = newArrivalsOf(readContextFiles(stored.dir)?.ranker).slots;
-    const served = versionScorer(stored, shop, split, test);
-    try {
-      methods.push({
-        name: `${served.model} (served, ${slots} of 20 places)`,
-        role: 'model',
-        metrics: figures(served.score),
-      });
-    } finally {
-      served.dispose();
+    const variants: Array<[string, Parameters<typeof versionScorer>[4]]> = [
+      [`(served, ${slots} of 20 places)`, {}],
+      [`(${slots} of 20 places by its own score)`, { placement: false }],
+      ['(no new-arrival place)', { newArrivals: { slots: 0, days: 28 } }],
+    ];
+    for (const [label, options] of variants) {
+      if (label !== variants[0][0] && slots === 0) break;
+      const v = versionScorer(stored, shop, split, test, options);
+      try {
+        methods.push({
+          name: `${v.model} ${label}`,
+          role: 'model',
+          metrics: { ...figures(v.score), 'warm ndcg@20': warmNdcg(v.score) },
+        });
+      } finally {
+        v.dispose();
+      }
     }
   }
   const k = Math.max(1, slots);

@@ -8,8 +8,9 @@
 //
 // New arrivals: products launched within `days` of the request have no events yet, so every history-based
 // signal is 0 for them and a warm product always outranks them. `reserveNewArrivals` gives them a quota: of
-// every LIST_SIZE slots, `slots` go to the best-scoring new arrivals (by the same score, i.e. mostly their
-// inductive embedding), placed at the bottom of the list, where they displace the warm items ranked last.
+// every LIST_SIZE slots, `slots` go to the best new arrivals by their metadata placement (newArrivalPlacement.ts;
+// a version without one: by the same score, i.e. mostly their inductive embedding), placed at the bottom of the
+// list, where they displace the warm items ranked last.
 // The quota is tuned on validation after the weights (tuneNewArrivals): by default it may cost up to
 // DEFAULT_NEW_ARRIVALS_BUDGET (2%) of validation NDCG@20, the price chosen for showing new arrivals at all.
 import { topK } from '../eval/topk';
@@ -135,8 +136,9 @@ export function newArrivalsOf(ranker: unknown): NewArrivals {
 
 /**
  * Pure: rewrite `scores` (one user's row; -Infinity = excluded) so that its top `k` holds at least `quota`
- * items with `isNew[i]`: the best-scoring new items outside the natural top k replace the lowest-ranked old
- * items of it and go to its end, in score order. The final top k get scores above every other item (their
+ * items with `isNew[i]`: the best new items outside the natural top k by `pick` (default: the scores themselves;
+ * the ranker passes its metadata placement, newArrivalPlacement.ts) replace the lowest-ranked old items of it
+ * and go to its end, in that order. Excluded items (-Infinity scores) are never picked. The final top k get scores above every other item (their
  * order kept); the rest are untouched. Returns how many items were promoted.
  */
 export function reserveNewArrivals(
@@ -144,6 +146,7 @@ export function reserveNewArrivals(
   isNew: Uint8Array,
   quota: number,
   k: number = LIST_SIZE,
+  pick: Float32Array = scores,
 ): number {
   if (quota <= 0) return 0;
   const n = scores.length;
@@ -157,7 +160,7 @@ export function reserveNewArrivals(
   // The best new items outside the natural top k.
   const inTop = new Set(top.subarray(0, nTop));
   const fresh = new Float32Array(n).fill(-Infinity);
-  for (let i = 0; i < n; i++) if (isNew[i] && !inTop.has(i)) fresh[i] = scores[i];
+  for (let i = 0; i < n; i++) if (isNew[i] && !inTop.has(i) && scores[i] > -Infinity) fresh[i] = pick[i];
   const add = new Int32Array(want);
   const nAdd = topK(fresh, 0, n, want, add, new Float32Array(want));
   if (nAdd === 0) return 0;

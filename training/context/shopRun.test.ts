@@ -8,7 +8,8 @@ import { readMetaFiles } from '../artifacts/metaFile';
 import { readShop } from '../data/shop';
 import { evaluateShopVersion, runShop } from './shopRun';
 import { NEW_ARRIVAL_SLOTS, type NewArrivals } from './ranker';
-import { newArrivalMask, segmentsOf, shopSplit } from './shopTrain';
+import { newArrivalMask, placementRecall, segmentsOf, shopSplit } from './shopTrain';
+import { buildPlacementTable, defaultPlacementWeights, placementOf } from './newArrivalPlacement';
 
 const logger = createLogger('silent');
 const DAY = 86_400_000;
@@ -19,7 +20,8 @@ const VALID = TEST - 28 * DAY;
 
 type Ev = [user: number, product: number, type: 'view' | 'cart' | 'purchase', ts: number];
 
-function writeShop(events: Ev[]): string {
+/** `launches`: launch times of products other than the default (p7 a day into the test window, else before START). */
+function writeShop(events: Ev[], launches: Record<number, number> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 't2-shop-'));
   const w = (name: string, lines: string[]) =>
     fs.writeFileSync(path.join(dir, name), `${lines.join('\n')}\n`);
@@ -36,7 +38,7 @@ function writeShop(events: Ev[]): string {
   ];
   for (let p = 0; p < 8; p++)
     products.push(
-      `p${p},N${p},c${2 + (p % 2)},b${p % 2},${(5 + p * 3).toFixed(2)},EUR,"d, e",${new Date(p === 7 ? TEST + DAY : START - DAY).toISOString()},true,false`,
+      `p${p},N${p},c${2 + (p % 2)},b${p % 2},${(5 + p * 3).toFixed(2)},EUR,"d, e",${new Date(launches[p] ?? (p === 7 ? TEST + DAY : START - DAY)).toISOString()},true,false`,
     );
   w('products.csv', products);
   const users = ['user_id,signup_at,birth_year,gender,region,loyalty_tier,email_domain,marketing_opt_in'];
@@ -132,6 +134,8 @@ describe('shop trainer', () => {
     expect(stored.days).toBe(28);
     expect(NEW_ARRIVAL_SLOTS).toContain(stored.slots);
     expect(r.newArrivals).toEqual(stored);
+    // Which new arrivals fill the quota: the placement tuned on validation, stored beside it.
+    expect(placementOf(readContextFiles(r.dir!)?.ranker)?.weights).toEqual(r.placement);
     // A version trained before the quota existed: ranker.json without newArrivals loads and evaluates.
     const file = path.join(r.dir!, 'ranker.json');
     const old = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -143,6 +147,21 @@ describe('shop trainer', () => {
       { logger },
     );
     expect(Number.isFinite(again.metrics['ndcg@20'])).toBe(true);
+  });
+
+  it("tunes the placement on validation's own new arrivals, over every validation user who took one", async () => {
+    // p6 (leaf c2, like the even products) launches a day into validation; user 0, whose train products
+    // include c2's, views it there. Test's p7 is invisible to validation.
+    const events = normalEvents();
+    events.push([0, 6, 'view', VALID + 3 * DAY]);
+    const shop = await readShop(tmp(writeShop(events, { 6: VALID + DAY })));
+    const split = shopSplit(shop, { maxEvalUsers: 5000, maxValidUsers: 1, seed: 7 });
+    const phase = split.validation;
+    const r = placementRecall(shop, phase, buildPlacementTable(shop, phase.tables.popularity));
+    // Not limited to the evaluation's sample of one validation user.
+    expect(r.users).toBe(1);
+    expect(r.newArrivals).toBe(1);
+    expect(r.objective(defaultPlacementWeights)).toBe(1);
   });
 
   it('stops on NaN during training, reports the step, and writes no version', async () => {

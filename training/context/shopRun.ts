@@ -17,6 +17,12 @@ import type { TrainerOptions } from '../lightgcn/options';
 import { DEFAULT_NEW_ARRIVALS_BUDGET, newArrivalsOf, type NewArrivals, type RankerWeights } from './ranker';
 import { coldUserWeightsOf, type ColdUserWeights } from './coldUsers';
 import {
+  buildPlacementTable,
+  encodePlacement,
+  placementOf,
+  type PlacementWeights,
+} from './newArrivalPlacement';
+import {
   buildSegmentTable,
   encodeSegmentTable,
   readGenders,
@@ -90,6 +96,8 @@ export interface ShopRunResult {
   newArrivals?: NewArrivals;
   /** The ranker's tuned scorer of new users (coldUsers.ts). */
   coldUsers?: ColdUserWeights;
+  /** The ranker's tuned placement of new arrivals in its quota (newArrivalPlacement.ts). */
+  placement?: PlacementWeights;
   /** With `newArrivalsSweep`: validation and test figures of every slot count, same embeddings and weights. */
   newArrivalsSweep?: NewArrivalsSweepRow[];
 }
@@ -154,6 +162,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
     let ranker: RankerWeights | undefined;
     let newArrivals: NewArrivals | undefined;
     let coldUsers: ColdUserWeights | undefined;
+    let placement: PlacementWeights | undefined;
     let sweep: NewArrivalsSweepRow[] | undefined;
     let reusedSeconds = 0;
     let score: (block: Int32Array, o: Float32Array) => void;
@@ -199,6 +208,11 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
         ranker = tuned.weights;
         newArrivals = tuned.newArrivals;
         coldUsers = tuned.coldUsers;
+        placement = tuned.placement;
+        const testPlacement = {
+          table: buildPlacementTable(shop, split.test.tables.popularity),
+          weights: placement,
+        };
         deps.logger.info({ ...tuned }, 'ranker weights tuned on validation');
         if (req.newArrivalsSweep) {
           const w = tuned.weights;
@@ -208,7 +222,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
               shop,
               split,
               split.test,
-              contextScorer(shop, split.test, 'ranker', w, emb.score, na),
+              contextScorer(shop, split.test, 'ranker', w, emb.score, na, undefined, testPlacement),
             ).metrics;
             return {
               slots: v.slots,
@@ -225,6 +239,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
           emb.score,
           newArrivals,
           coldScoring(shop, fit.model, coldUsers),
+          testPlacement,
         );
       } else score = emb.score;
     }
@@ -250,7 +265,14 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
       { model: m, ndcg20: summary.metrics['ndcg@20'], evalSeconds: r.seconds },
       'test evaluation',
     );
-    const res: ShopRunResult = { summary, stoppedBy: fit?.stoppedBy, ranker, newArrivals, coldUsers };
+    const res: ShopRunResult = {
+      summary,
+      stoppedBy: fit?.stoppedBy,
+      ranker,
+      newArrivals,
+      coldUsers,
+      placement,
+    };
     if (sweep) res.newArrivalsSweep = sweep;
     if (req.save !== false)
       res.dir = saveShopModel(
@@ -265,6 +287,7 @@ export async function runShop(req: ShopRunRequest, deps: ShopDeps): Promise<Shop
         ranker,
         newArrivals,
         coldUsers,
+        placement,
       );
     out.push(res);
   }
@@ -283,6 +306,7 @@ function saveShopModel(
   ranker: RankerWeights | undefined,
   newArrivals: NewArrivals | undefined,
   coldUsers?: ColdUserWeights,
+  placement?: PlacementWeights,
 ): string {
   const d = fit?.model.dims ?? 0;
   const extra: Record<string, string | Buffer> = {};
@@ -297,6 +321,10 @@ function saveShopModel(
         weights: ranker ?? null,
         ...(newArrivals ? { newArrivals } : {}),
         ...(coldUsers ? { coldUsers } : {}),
+        // Served from every event's popularity, as the other serving tables.
+        ...(placement
+          ? { newArrivalPlacement: encodePlacement(buildPlacementTable(shop, tables.popularity), placement) }
+          : {}),
         cutoff: new Date(tables.cutoff).toISOString(),
         recentItems: 5,
       }),
@@ -328,6 +356,7 @@ function saveShopModel(
     ranker: ranker ?? null,
     newArrivals: newArrivals ?? null,
     coldUsers: coldUsers ?? null,
+    newArrivalPlacement: placement ?? null,
     createdAt: new Date().toISOString(),
   };
   const lines = [
@@ -385,7 +414,7 @@ export function versionScorer(
   shop: ShopData,
   split: ShopSplit,
   phase: Phase = split.test,
-  options: { coldUsers?: boolean } = {},
+  options: { coldUsers?: boolean; placement?: boolean; newArrivals?: NewArrivals } = {},
 ): { model: ShopModel; score: (block: Int32Array, o: Float32Array) => void; dispose: () => void } {
   const m = String(stored.config.model) as ShopModel;
   let model: InductiveModel | undefined;
@@ -417,8 +446,22 @@ export function versionScorer(
   const cw = (ctx?.ranker as { coldUsers?: unknown } | undefined)?.coldUsers;
   const cold =
     cw && options.coldUsers !== false ? coldScoring(shop, model, coldUserWeightsOf(ctx?.ranker)) : undefined;
+  // The placement's weights as stored; its table from the phase's own tables (the stored one holds every event).
+  const pw = options.placement !== false ? placementOf(ctx?.ranker)?.weights : undefined;
+  const placement = pw
+    ? { table: buildPlacementTable(shop, phase.tables.popularity), weights: pw }
+    : undefined;
   const score = weights
-    ? contextScorer(shop, phase, 'ranker', weights, emb.score, newArrivalsOf(ctx?.ranker), cold)
+    ? contextScorer(
+        shop,
+        phase,
+        'ranker',
+        weights,
+        emb.score,
+        options.newArrivals ?? newArrivalsOf(ctx?.ranker),
+        cold,
+        placement,
+      )
     : emb.score;
   return { model: m, score, dispose: emb.dispose };
 }

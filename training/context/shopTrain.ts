@@ -19,6 +19,7 @@ import {
   type ShopData,
 } from '../data/shop';
 import { evaluateShop, type ShopEvalInput, type ShopEvalResult } from '../eval/shopEval';
+import { topK } from '../eval/topk';
 import {
   metaLayoutOf,
   metaCount,
@@ -60,6 +61,15 @@ import {
   userItemDots,
   type ColdUserWeights,
 } from './coldUsers';
+import {
+  buildPlacementTable,
+  categoryPath,
+  placementProfile,
+  placementScore,
+  tunePlacement,
+  type PlacementTable,
+  type PlacementWeights,
+} from './newArrivalPlacement';
 import {
   buildSegmentTable,
   readGenders,
@@ -376,6 +386,7 @@ export function contextScorer(
   gnn?: (block: Int32Array, out: Float32Array) => void,
   newArrivals: NewArrivals = newArrivalsOff,
   cold?: ColdScoring,
+  placement?: Placement,
 ) {
   const nI = shop.nItems;
   const t = phase.tables;
@@ -391,6 +402,11 @@ export function contextScorer(
   const scratch = { s: new Float32Array(nI), p: new Float32Array(nI) };
   const quota = kind === 'ranker' ? newArrivalQuota(newArrivals.slots, LIST_SIZE) : 0;
   const isNew = quota > 0 ? newArrivalMask(shop, phase.freshAt, newArrivals.days) : undefined;
+  // Which new arrivals fill the quota: their metadata placement when the ranker has one.
+  const newItems: number[] = [];
+  if (isNew && placement) for (let i = 0; i < nI; i++) if (isNew[i]) newItems.push(i);
+  const placed = placement ? placedItems(shop, placement.table) : undefined;
+  const pick = placement ? new Float32Array(nI) : undefined;
   return (block: Int32Array, out: Float32Array) => {
     if (kind === 'ranker' && gnn) gnn(block, out);
     for (let r = 0; r < block.length; r++) {
@@ -422,7 +438,9 @@ export function contextScorer(
           // The quota counts in the list the user sees: what they already had is excluded first.
           for (let e = phase.history.ptr[u]; e < phase.history.ptr[u + 1]; e++)
             o[phase.history.idx[e]] = -Infinity;
-          reserveNewArrivals(o, isNew, quota);
+          if (placement && pick && placed)
+            placementPick(shop, phase, placement, u, newItems, pick, placed, newArrivals.days);
+          reserveNewArrivals(o, isNew, quota, LIST_SIZE, pick);
         }
       }
     }
@@ -580,6 +598,8 @@ export function tuneRankerWeights(
   newArrivalsSweep: Array<{ slots: number; ndcg: number; coldRecall: number }>;
   /** The new users' scorer (coldUsers.ts), tuned on validation's new users. */
   coldUsers: ColdUserWeights;
+  /** Which new arrivals fill the quota (newArrivalPlacement.ts), tuned on validation's own new arrivals. */
+  placement: PlacementWeights;
 } {
   const phase = split.validation;
   const emb = embeddingScorer(shop, split, model, phase);
@@ -591,13 +611,15 @@ export function tuneRankerWeights(
       1,
       (w, v) => logger.info({ weights: w, ndcg20: v }, 'ranker candidate'),
     );
+    const placed = tuneNewArrivalPlacement(shop, split, logger);
+    const placement = { table: buildPlacementTable(shop, phase.tables.popularity), weights: placed.weights };
     const na = tuneNewArrivals(
       (na) => {
         const m = evalPhase(
           shop,
           split,
           phase,
-          contextScorer(shop, phase, 'ranker', w.weights, emb.score, na),
+          contextScorer(shop, phase, 'ranker', w.weights, emb.score, na, undefined, placement),
         ).metrics;
         return { ndcg: m['ndcg@20'], coldRecall: m['coldItemRecall@20'] };
       },
@@ -609,14 +631,15 @@ export function tuneRankerWeights(
           'ranker new-arrivals candidate',
         ),
     );
-    const cold = tuneColdUserWeights(shop, split, model, w.weights, na.newArrivals, logger);
+    const cold = tuneColdUserWeights(shop, split, model, w.weights, na.newArrivals, logger, placement);
     return {
       weights: w.weights,
       newArrivals: na.newArrivals,
       value: na.value,
-      tried: w.tried + NEW_ARRIVAL_SLOTS.length + cold.tried,
+      tried: w.tried + NEW_ARRIVAL_SLOTS.length + cold.tried + placed.tried,
       newArrivalsSweep: na.sweep,
       coldUsers: cold.weights,
+      placement: placed.weights,
     };
   } finally {
     emb.dispose();
@@ -642,15 +665,22 @@ export function tuneColdUserWeights(
   weights: RankerWeights,
   newArrivals: NewArrivals,
   logger: Logger,
+  placement?: Placement,
 ): { weights: ColdUserWeights; value: number; tried: number; users: number } {
   const phase = split.validation;
   const users = newUsersOf(phase);
   if (users.length === 0) return { weights: defaultColdUserWeights, value: 0, tried: 0, users: 0 };
   const objective = (cw: ColdUserWeights) => {
-    const score = contextScorer(shop, phase, 'ranker', weights, undefined, newArrivals, {
-      ...scoring,
-      weights: cw,
-    });
+    const score = contextScorer(
+      shop,
+      phase,
+      'ranker',
+      weights,
+      undefined,
+      newArrivals,
+      { ...scoring, weights: cw },
+      placement,
+    );
     return evaluateShop({ ...evalInput(shop, split, phase, score), users }).metrics['ndcg@20'];
   };
   const scoring = coldScoring(shop, model, defaultColdUserWeights);
@@ -662,4 +692,121 @@ export function tuneColdUserWeights(
     'cold-user scorer tuned on validation',
   );
   return { ...r, users: users.length };
+}
+
+/** The served placement of a ranker (newArrivalPlacement.ts): its weights over its table. */
+export interface Placement {
+  table: PlacementTable;
+  weights: PlacementWeights;
+}
+
+/** A shop item as placement sees it. */
+export const placedItem = (shop: ShopData, t: PlacementTable, i: number) => ({
+  path: categoryPath(t, shop.items.category[i]),
+  brand: shop.items.brand[i],
+  price: shop.items.price[i],
+  launch: Number.isFinite(shop.items.launch[i]) ? shop.items.launch[i] : null,
+});
+
+/**
+ * Pure: fill `pick` at the new arrivals `newItems` with their placement scores for user u of the phase (the
+ * profile of the products they had before it).
+ */
+export function placementPick(
+  shop: ShopData,
+  phase: Phase,
+  p: Placement,
+  u: number,
+  newItems: ArrayLike<number>,
+  pick: Float32Array,
+  placed: (i: number) => ReturnType<typeof placedItem>,
+  days: number,
+): void {
+  const past = phase.history.idx.subarray(phase.history.ptr[u], phase.history.ptr[u + 1]);
+  const prof = placementProfile(p.table, Array.from(past, placed));
+  for (let k = 0; k < newItems.length; k++)
+    pick[newItems[k]] = placementScore(p.table, p.weights, prof, placed(newItems[k]), {
+      at: phase.freshAt,
+      days,
+    });
+}
+
+/** Memoised placedItem per item row. */
+export function placedItems(shop: ShopData, t: PlacementTable) {
+  const cache = new Map<number, ReturnType<typeof placedItem>>();
+  return (i: number) => {
+    let v = cache.get(i);
+    if (!v) cache.set(i, (v = placedItem(shop, t, i)));
+    return v;
+  };
+}
+
+export const PLACEMENT_KS = [1, 2, 3, 5] as const;
+
+/**
+ * What placement alone can find on a phase: over its users whose held-out items include one of its cold items
+ * (all of them, not the evaluation sample: the sample holds too few to tune on), the mean of cold-item recall
+ * among the top K new arrivals by placement score, averaged over PLACEMENT_KS (the quota's sizes; one K alone
+ * is too coarse a signal). The new arrivals are those of the quota at the phase's `freshAt`.
+ */
+export function placementRecall(
+  shop: ShopData,
+  phase: Phase,
+  table: PlacementTable,
+  maxUsers = 2000,
+  days = NEW_ARRIVAL_DAYS,
+): { users: number; newArrivals: number; objective: (w: PlacementWeights) => number } {
+  const isNew = newArrivalMask(shop, phase.freshAt, days);
+  const newItems: number[] = [];
+  for (let i = 0; i < shop.nItems; i++) if (isNew[i]) newItems.push(i);
+  const us: number[] = [];
+  for (let u = 0; u < phase.truth.nRows; u++)
+    for (let e = phase.truth.ptr[u]; e < phase.truth.ptr[u + 1]; e++)
+      if (phase.coldItems[phase.truth.idx[e]]) {
+        us.push(u);
+        break;
+      }
+  const users = sample(us, maxUsers, 19);
+  const placed = placedItems(shop, table);
+  const pick = new Float32Array(shop.nItems);
+  const kMax = PLACEMENT_KS[PLACEMENT_KS.length - 1];
+  const top = new Int32Array(kMax);
+  const heap = new Float32Array(kMax);
+  const objective = (w: PlacementWeights) => {
+    let sum = 0;
+    for (const u of users) {
+      pick.fill(-Infinity);
+      placementPick(shop, phase, { table, weights: w }, u, newItems, pick, placed, days);
+      for (let e = phase.history.ptr[u]; e < phase.history.ptr[u + 1]; e++)
+        pick[phase.history.idx[e]] = -Infinity;
+      const n = topK(pick, 0, shop.nItems, kMax, top, heap);
+      const truth = new Set<number>();
+      for (let e = phase.truth.ptr[u]; e < phase.truth.ptr[u + 1]; e++)
+        if (phase.coldItems[phase.truth.idx[e]]) truth.add(phase.truth.idx[e]);
+      let r = 0;
+      for (const k of PLACEMENT_KS) {
+        let hit = 0;
+        for (let j = 0; j < Math.min(k, n); j++) hit += truth.has(top[j]) ? 1 : 0;
+        r += hit / truth.size;
+      }
+      sum += r / PLACEMENT_KS.length;
+    }
+    return users.length > 0 ? sum / users.length : 0;
+  };
+  return { users: users.length, newArrivals: newItems.length, objective };
+}
+
+/** Tune the placement weights on validation's own new arrivals (placementRecall); the table from its tables. */
+export function tuneNewArrivalPlacement(shop: ShopData, split: ShopSplit, logger: Logger) {
+  const phase = split.validation;
+  const table = buildPlacementTable(shop, phase.tables.popularity);
+  const r = placementRecall(shop, phase, table);
+  const tuned = tunePlacement(r.objective, (w, v) =>
+    logger.debug({ placement: w, recall: v }, 'placement candidate'),
+  );
+  logger.info(
+    { placement: tuned.weights, recall: tuned.value, users: r.users, newArrivals: r.newArrivals },
+    'new-arrival placement tuned on validation',
+  );
+  return { ...tuned, users: r.users };
 }
