@@ -47,6 +47,8 @@ export interface TrainerInput {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** Warm start: E0 from a previous model's table (warmStart.ts) instead of `options.init`. */
   initial?: InitialTable;
+  /** E0 itself, [nNodes, dims] (fromFactors.ts: another model's factors), instead of `options.init`. */
+  start?: Float32Array;
 }
 
 export interface TrainerResult {
@@ -90,25 +92,32 @@ export async function trainEmbeddings(input: TrainerInput): Promise<TrainerResul
       `the warm-start table has ${input.initial.dims} dims, but this training has ${d} (--dims)`,
       { field: 'warm-start' },
     );
-  const init = input.initial
-    ? warmStartRows(input.initial, graph.adj, rng, o.initScale)
-    : o.init === 'spectral'
-      ? spectralInit(
-          fit,
-          {
-            dims: d,
-            layers,
-            power: o.spectralPower,
-            scale: o.initScale,
-            oversample: o.spectralOversample,
-            powerIterations: o.spectralPowerIterations,
-          },
-          rng,
-        ).embeddings
-      : Float32Array.from({ length: graph.nNodes * d }, () => rng.normal() * o.initScale);
+  if (input.start && input.start.length !== graph.nNodes * d)
+    throw validationError(
+      `the start table has ${input.start.length} values, but this training needs ${graph.nNodes} nodes x ${d} dims`,
+      { field: 'dims' },
+    );
+  const init = input.start
+    ? input.start
+    : input.initial
+      ? warmStartRows(input.initial, graph.adj, rng, o.initScale)
+      : o.init === 'spectral'
+        ? spectralInit(
+            fit,
+            {
+              dims: d,
+              layers,
+              power: o.spectralPower,
+              scale: o.initScale,
+              oversample: o.spectralOversample,
+              powerIterations: o.spectralPowerIterations,
+            },
+            rng,
+          ).embeddings
+        : Float32Array.from({ length: graph.nNodes * d }, () => rng.normal() * o.initScale);
   const initSeconds = now();
   input.log?.('initialised', {
-    init: input.initial ? 'warm' : o.init,
+    init: input.start ? 'given' : input.initial ? 'warm' : o.init,
     ...(input.initial ? { reusedRows: input.initial.remap.reused, rows: graph.nNodes } : {}),
     seconds: initSeconds,
   });
