@@ -52,6 +52,7 @@ describe('train --model auto on a split with valid.txt', () => {
       'lowpass',
       'ials',
       'blend',
+      'lightgcn',
     ]);
     expect(s.peakRssMb).toBeGreaterThan(0);
     const config = JSON.parse(fs.readFileSync(path.join(out.dir!, 'config.json'), 'utf8'));
@@ -66,21 +67,32 @@ describe('train --model auto on a split with valid.txt', () => {
 });
 
 // Every part the blend can hold is stored and read back: the stored scorer equals the trained one on every user.
-describe('a stored auto version with all three parts', () => {
+describe('a stored auto version with all four parts', () => {
   it('scores exactly as the parts it was made from', () => {
     const ds = plantedTastes(60, 40);
     const parts: AutoParts = {
       ials: trainIals(ds.train, { ...defaultIalsOptions, dims: 4, iterations: 2 }),
       itemItem: trainItemItem(ds.train, defaultItemItemOptions),
       lowPass: { basis: lowPassBasis(ds.train, 8, 1), rank: 6 },
-      weights: { ials: 1, itemknn: 0.5, lowpass: 0.25 },
+      lightgcn: {
+        dims: 8,
+        users: Float32Array.from({ length: ds.nUsers * 8 }, (_, j) => Math.sin(j)),
+        items: Float32Array.from({ length: ds.nItems * 8 }, (_, j) => Math.cos(j)),
+      },
+      weights: { ials: 1, itemknn: 0.5, lowpass: 0.25, lightgcn: 0.5 },
     };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-auto-parts-'));
     try {
       const version = 'auto-20260101-000000-abcdef';
       const written = writeAutoVersion(dir, version, ds, parts, { data: 'lightgcn:x', home: process.cwd() });
       expect(fs.readdirSync(written).sort()).toEqual(
-        expect.arrayContaining(['embeddings.bin', 'item-item.bin', 'lowpass.bin', 'config.json']),
+        expect.arrayContaining([
+          'embeddings.bin',
+          'item-item.bin',
+          'lowpass.bin',
+          'lightgcn.bin',
+          'config.json',
+        ]),
       );
       const users = Int32Array.from({ length: ds.nUsers }, (_, u) => u);
       const want = new Float32Array(ds.nUsers * ds.nItems);

@@ -2,8 +2,8 @@
 // validation split (valid.txt, or a carve-out of train), the winner evaluated once on test, and stored as a
 // model version: iALS factors as embeddings.bin (0 dims without iALS), an item-item neighbourhood as
 // item-item.bin, the low-pass basis as lowpass.bin (embeddings format: the "users" rows are D_i^-1/2 V, one per
-// item, the "items" rows D_i^1/2 V), and the choice, weights and every family's validation figures in
-// config.json.
+// item, the "items" rows D_i^1/2 V), a fine-tuned LightGCN's final tables as lightgcn.bin (when it was adopted),
+// and the choice, weights and every family's validation figures in config.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import { validationError, type Logger } from '../core';
@@ -37,13 +37,13 @@ export interface AutoRunResult {
   peakRssMb: number;
 }
 
-export function runAuto(
+export async function runAuto(
   ds: Dataset,
   req: AutoRunRequest,
   deps: { logger: Logger; signal?: AbortSignal },
-): AutoRunResult {
+): Promise<AutoRunResult> {
   const version = newVersion('auto');
-  const model = trainAuto(ds, {
+  const model = await trainAuto(ds, {
     ...defaultAutoOptions,
     timeBudgetSeconds: req.timeBudgetSeconds,
     seed: req.seed,
@@ -93,7 +93,7 @@ export function writeAutoVersion(
   parts: AutoParts,
   meta: AutoVersionMeta,
 ): string {
-  const { ials, itemItem, lowPass } = parts;
+  const { ials, itemItem, lowPass, lightgcn } = parts;
   const config = {
     model: 'auto',
     version,
@@ -144,6 +144,17 @@ export function writeAutoVersion(
     }),
     extra: {
       ...(itemItem ? { 'item-item.bin': encodeItemItem(itemItem.similarity) } : {}),
+      ...(lightgcn
+        ? {
+            'lightgcn.bin': encodeEmbeddings({
+              dims: lightgcn.dims,
+              users: lightgcn.users,
+              items: lightgcn.items,
+              nUsers: ds.nUsers,
+              nItems: ds.nItems,
+            }),
+          }
+        : {}),
       ...(lowPass
         ? {
             'lowpass.bin': encodeEmbeddings({
@@ -183,6 +194,10 @@ export function storedAutoScorer(stored: StoredModel, ds: Dataset): BlockScorer 
       options: defaultItemItemOptions,
       similarity: decodeItemItem(fs.readFileSync(file('item-item.bin')), file('item-item.bin')),
     };
+  if (weights.lightgcn) {
+    const t = decodeEmbeddings(fs.readFileSync(file('lightgcn.bin')), file('lightgcn.bin'));
+    parts.lightgcn = { dims: t.dims, users: t.users, items: t.items };
+  }
   if (weights.lowpass) {
     const t = decodeEmbeddings(fs.readFileSync(file('lowpass.bin')), file('lowpass.bin'));
     parts.lowPass = {

@@ -3,7 +3,9 @@
 // validation was carved out of it. Test is never looked at here: the caller evaluates the returned scorer once.
 //
 // Budget shares: an item-item trial is one pass over user pairs, the low-pass filter one truncated SVD for all
-// its ranks, an iALS trial seconds per fit; the blend's weight search reuses the fitted models.
+// its ranks, an iALS trial seconds per fit; the blend's weight search reuses the fitted models. Then LightGCN is
+// fine-tuned from the best factor family (fineTune.ts) for at most `fineTuneShare` of the time spent so far, and
+// kept, alone or in the blend, only when validation NDCG@20 improves.
 import type { Csr } from '../data/csr';
 import type { Dataset } from '../data/dataset';
 import { createRng } from '../../core';
@@ -24,10 +26,11 @@ import {
 import { maxNeighbours, maxSvdRank, TABLE_BYTES } from './memory';
 import { lowPassBasis, lowPassTables, type LowPassBasis } from './lowPass';
 import { coordinateSearch } from './search';
+import { fineTuneLightgcn, lightgcnTables, type FineTuneReport, type LightgcnTables } from './fineTune';
 
-export type Family = 'popularity' | 'itemknn' | 'lowpass' | 'ials' | 'blend';
-type Component = 'itemknn' | 'lowpass' | 'ials';
-const COMPONENTS: readonly Component[] = ['ials', 'itemknn', 'lowpass'];
+export type Family = 'popularity' | 'itemknn' | 'lowpass' | 'ials' | 'blend' | 'lightgcn';
+type Component = 'itemknn' | 'lowpass' | 'ials' | 'lightgcn';
+const COMPONENTS: readonly Component[] = ['ials', 'itemknn', 'lowpass', 'lightgcn'];
 
 export interface FamilyReport {
   family: Family;
@@ -36,6 +39,8 @@ export interface FamilyReport {
   valid: { 'ndcg@20': number; 'recall@20': number };
   trials: number;
   seconds: number;
+  /** LightGCN only: its start, epochs and steps, why it was skipped, and whether it was adopted. */
+  fineTune?: FineTuneReport & { adopted: 'alone' | 'blend' | 'no'; bestBeforeNdcg: number };
 }
 
 export interface AutoOptions {
@@ -43,17 +48,27 @@ export interface AutoOptions {
   seed: number;
   /** At most this many validation users score each trial (a seeded sample); the choice uses the same sample. */
   validUsers: number;
+  /**
+   * The LightGCN fine-tune may take at most this share of the time the families took (0 skips it): it bounds
+   * auto's whole time to (1 + share) x the families', whatever `timeBudgetSeconds` leaves.
+   */
+  fineTuneShare: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   signal?: AbortSignal;
 }
 
-export const defaultAutoOptions: Omit<AutoOptions, 'timeBudgetSeconds'> = { seed: 1, validUsers: 6000 };
+export const defaultAutoOptions: Omit<AutoOptions, 'timeBudgetSeconds'> = {
+  seed: 1,
+  validUsers: 6000,
+  fineTuneShare: 1 / 3,
+};
 
 /** The fitted models the final scorer is made of, with their blend weights (1 for a single family). */
 export interface AutoParts {
   ials?: IalsModel;
   itemItem?: ItemItemModel;
   lowPass?: { basis: LowPassBasis; rank: number };
+  lightgcn?: LightgcnTables;
   weights: Partial<Record<Component, number>>;
 }
 
@@ -87,11 +102,13 @@ const LOW_PASS_RANKS = [32, 64, 128, 256, 512];
 /** The randomized SVD's extra columns (its default): part of the width its cost grows with. */
 const SVD_OVERSAMPLE = 32;
 const BLEND_WEIGHTS = [0, 0.1, 0.25, 0.5, 1, 2];
+const LIGHTGCN_WEIGHTS = BLEND_WEIGHTS.filter((w) => w > 0);
 
 /** One fitted part's own scorer for users with history `history`. */
 function componentScorer(p: AutoParts, c: Component, history: Csr, nItems: number): BlockScorer | undefined {
   if (c === 'ials') return p.ials && dotBlockScorer({ ...p.ials }, nItems);
   if (c === 'itemknn') return p.itemItem && itemItemScorer(p.itemItem, history);
+  if (c === 'lightgcn') return p.lightgcn && dotBlockScorer({ ...p.lightgcn }, nItems);
   return p.lowPass && dotBlockScorer(lowPassTables(p.lowPass.basis, history, p.lowPass.rank), nItems);
 }
 
@@ -106,7 +123,7 @@ export function partsScorer(p: AutoParts, history: Csr, nItems: number): BlockSc
   return scorers.length === 1 ? scorers[0].scorer : blendScorer(scorers, history);
 }
 
-export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
+export async function trainAuto(ds: Dataset, o: AutoOptions): Promise<AutoModel> {
   const t0 = Date.now();
   const log = o.log ?? (() => undefined);
   const split = tuningSplit(ds);
@@ -115,10 +132,12 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   /** A deadline at `share` of the whole budget from the start (Infinity when there is no budget). */
   const until = (share: number) => t0 + share * budgetMs;
   const figures = new Map<string, FamilyReport['valid']>();
+  let evalSeconds = 0; // the slowest validation so far: what pricing the fine-tune's rounds needs
   const valid = (key: string, s: BlockScorer) => {
     try {
       const r = evaluate(s, { exclude: split.fit, truth: split.valid, users, ks: [20] });
       const m = { 'ndcg@20': r.metrics['ndcg@20'], 'recall@20': r.metrics['recall@20'] };
+      evalSeconds = Math.max(evalSeconds, r.seconds);
       figures.set(key, m);
       log('trial', { trial: key, ...m, seconds: r.seconds });
       return m['ndcg@20'];
@@ -297,10 +316,95 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
   const best = families
     .filter((f) => f.family !== 'popularity')
     .reduce((a, b) => (b.valid['ndcg@20'] > a.valid['ndcg@20'] ? b : a));
-  const choice = best.family;
-  const weights: AutoParts['weights'] = choice === 'blend' ? blendWeights : { [choice as Component]: 1 };
+  let choice = best.family;
+  let weights: AutoParts['weights'] = choice === 'blend' ? blendWeights : { [choice as Component]: 1 };
+  let bestNdcg = best.valid['ndcg@20'];
+
+  // LightGCN from the best factor family's start, adopted only if validation improves.
+  ts = Date.now();
+  const spent = ts - t0;
+  const deadline = Math.min(until(0.95), ts + o.fineTuneShare * spent);
+  const ft =
+    o.fineTuneShare > 0
+      ? await fineTuneLightgcn({
+          fit: split.fit,
+          valid: split.valid,
+          users,
+          starts: {
+            lowpass: { basis, rank: lp.best.params.rank, ndcg: lp.best.score },
+            ials: { model: alsModel, ndcg: alsBest.score },
+          },
+          deadline,
+          evalSeconds,
+          seed: o.seed,
+          log,
+          signal: o.signal,
+        })
+      : undefined;
+  let lgModel: Awaited<ReturnType<typeof fineTuneLightgcn>>['model'];
+  if (ft) {
+    lgModel = ft.model;
+    let adopted: 'alone' | 'blend' | 'no' = 'no';
+    let lgWeight = 0;
+    let sweep = 0;
+    if (lgModel) {
+      fitted.lightgcn = lgModel.tables;
+      figures.set('lightgcn', lgModel.valid);
+      // The current choice at its weights plus LightGCN at each weight, on the kept rows when they fit.
+      const lgRows =
+        kept && blendRowsBytes(order.length + 1, users.length, ds.nItems) <= TABLE_BYTES
+          ? blendRows([componentScorer(fitted, 'lightgcn', split.fit, ds.nItems)!], users, split.fit).rows[0]
+          : undefined;
+      const blended: Array<{ weight: number; ndcg: number }> = [];
+      for (const w of LIGHTGCN_WEIGHTS) {
+        const key = `blend+lightgcn:${w}`;
+        const ndcg = valid(
+          key,
+          kept && lgRows
+            ? keptBlendScorer({ ...kept, rows: [...kept.rows, lgRows] }, [
+                ...order.map((c) => weights[c] ?? 0),
+                w,
+              ])
+            : partsScorer({ ...fitted, weights: { ...weights, lightgcn: w } }, split.fit, ds.nItems),
+        );
+        sweep++;
+        blended.push({ weight: w, ndcg });
+      }
+      const verdict = adoptLightgcn(bestNdcg, lgModel.valid['ndcg@20'], blended);
+      adopted = verdict.adopted;
+      lgWeight = verdict.weight;
+      if (verdict.adopted === 'alone') {
+        choice = 'lightgcn';
+        weights = { lightgcn: 1 };
+        bestNdcg = verdict.ndcg;
+      } else if (verdict.adopted === 'blend') {
+        choice = 'blend';
+        weights = { ...weights, lightgcn: verdict.weight };
+        bestNdcg = verdict.ndcg;
+        // The blend's row is the final blend: the families' weights and LightGCN's.
+        const i = families.findIndex((f) => f.family === 'blend');
+        families[i] = {
+          family: 'blend',
+          params: weights as Record<string, number>,
+          valid: figures.get(`blend+lightgcn:${lgWeight}`)!,
+          trials: families[i].trials + sweep,
+          seconds: families[i].seconds + (Date.now() - ts) / 1000 - ft.report.seconds,
+        };
+      }
+    }
+    const r: FamilyReport = {
+      family: 'lightgcn',
+      params: lgModel ? { dims: lgModel.tables.dims, blendWeight: lgWeight } : {},
+      valid: lgModel?.valid ?? { 'ndcg@20': 0, 'recall@20': 0 },
+      trials: sweep + (lgModel ? 1 : 0),
+      seconds: (Date.now() - ts) / 1000,
+      fineTune: { ...ft.report, adopted, bestBeforeNdcg: best.valid['ndcg@20'] },
+    };
+    families.push(r);
+    log('family tuned', { ...r });
+  }
   const tuneSeconds = (Date.now() - t0) / 1000;
-  log('choice', { choice, weights, 'ndcg@20': best.valid['ndcg@20'], tuneSeconds });
+  log('choice', { choice, weights, 'ndcg@20': bestNdcg, tuneSeconds });
 
   // The final model: the parts with weight, refitted on all of train when validation was carved out of it.
   const tr = Date.now();
@@ -314,6 +418,11 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
       basis: refit ? lowPassBasis(ds.train, basis.rank, o.seed) : basis,
       rank: lp.best.params.rank,
     };
+  // LightGCN's E0 stays; its tables are the layer mean over all of train, the graph it will score on.
+  if (weights.lightgcn && lgModel)
+    final.lightgcn = refit
+      ? lightgcnTables(lgModel.e0, ds.train, lgModel.tables.dims, lgModel.layers, lgModel.itemDegreeExponent)
+      : lgModel.tables;
   const refitSeconds = (Date.now() - tr) / 1000;
   return {
     choice,
@@ -324,6 +433,25 @@ export function trainAuto(ds: Dataset, o: AutoOptions): AutoModel {
     tuneSeconds,
     refitSeconds,
   };
+}
+
+/**
+ * Whether LightGCN is kept: alone when it beats the choice so far and every blend with it, in the blend at the
+ * weight that scored best when that beats the choice so far, else not at all. Strictly better only: a tie keeps
+ * the families, which are cheaper to refit and serve.
+ */
+export function adoptLightgcn(
+  bestNdcg: number,
+  alone: number,
+  blended: Array<{ weight: number; ndcg: number }>,
+): { adopted: 'alone' | 'blend' | 'no'; weight: number; ndcg: number } {
+  const top = blended.reduce<{ weight: number; ndcg: number } | undefined>(
+    (a, b) => (!a || b.ndcg > a.ndcg ? b : a),
+    undefined,
+  );
+  if (alone > bestNdcg && (!top || alone >= top.ndcg)) return { adopted: 'alone', weight: 1, ndcg: alone };
+  if (top && top.ndcg > bestNdcg) return { adopted: 'blend', weight: top.weight, ndcg: top.ndcg };
+  return { adopted: 'no', weight: 0, ndcg: bestNdcg };
 }
 
 /**
