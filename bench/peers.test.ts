@@ -20,6 +20,7 @@ import {
   writeSplitFiles,
   type DatasetResult,
   type PeerResult,
+  lightgcnNote,
 } from './peers';
 
 // Every scratch directory a test makes, removed when the file's tests end.
@@ -220,6 +221,34 @@ describe('the table', () => {
     );
     expect(lines[6]).toBe(
       '| implicit ALS (tuned) | 0.2850 | 0.2227 | 193.1 | 86.7 | - | - | factors 256, regularization 0.03, alpha 40, iterations 15 |',
+    );
+  });
+
+  it("names the LightGCN fine-tune's start, steps, validation figures and verdict in the chosen column", () => {
+    const fineTune = {
+      start: 'lowpass',
+      startNdcg: 0.2012,
+      epochs: 3,
+      steps: 12,
+      seconds: 40.2,
+      adopted: 'no',
+      bestBeforeNdcg: 0.2301,
+    };
+    const lightgcn = { valid: { 'ndcg@20': 0.2105, 'recall@20': 0.25 }, seconds: 41.4, fineTune };
+    const row = renderTable({
+      ...d,
+      graphrec: { ...graphrec, choice: 'itemknn', weights: { shrink: 0 }, lightgcn },
+    })
+      .split('\n')
+      .pop();
+    expect(row).toBe(
+      '| graphrec (auto) | 0.3000 | 0.2450 | 96.5 | - | 1.00 | 1.00 | itemknn: shrink 0; LightGCN from lowpass: 12 steps in 41 s, validation NDCG@20 0.2012 -> 0.2105 against 0.2301, not kept; budget 30 min |',
+    );
+    expect(lightgcnNote({ ...lightgcn, fineTune: { ...fineTune, adopted: 'blend' } })).toContain(
+      'kept (blend)',
+    );
+    expect(lightgcnNote({ ...lightgcn, fineTune: { ...fineTune, skipped: 'no time' } })).toBe(
+      'LightGCN fine-tune skipped (no time); ',
     );
   });
 });

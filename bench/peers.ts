@@ -89,6 +89,21 @@ export interface GraphrecResult {
   /** `--model auto`: the family chosen on validation and the blend's weights. */
   choice?: string;
   weights?: Record<string, number>;
+  /** `--model auto`: the LightGCN fine-tune's validation figures, start, epochs, steps, seconds and verdict. */
+  lightgcn?: {
+    valid: Record<string, number>;
+    seconds: number;
+    fineTune?: {
+      start: string | null;
+      startNdcg?: number;
+      epochs: number;
+      steps: number;
+      seconds: number;
+      skipped?: string;
+      adopted: string;
+      bestBeforeNdcg: number;
+    };
+  };
   peakRssMb?: number;
 }
 
@@ -283,6 +298,18 @@ export function ratiosOf(
   return out;
 }
 
+/** The LightGCN fine-tune in a few words: its start, steps, seconds, validation NDCG@20 and whether it was kept. */
+export function lightgcnNote(l: GraphrecResult['lightgcn']): string {
+  const f = l?.fineTune;
+  if (!l || !f) return '';
+  if (f.skipped) return `LightGCN fine-tune skipped (${f.skipped}); `;
+  return (
+    `LightGCN from ${f.start}: ${f.steps} steps in ${l.seconds.toFixed(0)} s, validation NDCG@20 ` +
+    `${(f.startNdcg ?? 0).toFixed(4)} -> ${l.valid['ndcg@20'].toFixed(4)} against ${f.bestBeforeNdcg.toFixed(4)}, ` +
+    `${f.adopted === 'no' ? 'not kept' : `kept (${f.adopted})`}; `
+  );
+}
+
 const fmtParams = (p: Record<string, number | string>) =>
   Object.entries(p)
     .filter(([k]) => k !== 'random_state')
@@ -308,7 +335,7 @@ export function renderTable(d: DatasetResult): string {
   if (g)
     rows.push(
       `| graphrec (${g.model}) | ${g['recall@20'].toFixed(4)} | ${g['ndcg@20'].toFixed(4)} | ` +
-        `${g.timeToQualitySeconds.toFixed(1)} | - | 1.00 | 1.00 | ${g.choice ? `${g.choice}: ${fmtParams(g.weights ?? {})}; ` : ''}budget ${g.timeBudgetMinutes} min |`,
+        `${g.timeToQualitySeconds.toFixed(1)} | - | 1.00 | 1.00 | ${g.choice ? `${g.choice}: ${fmtParams(g.weights ?? {})}; ` : ''}${lightgcnNote(g.lightgcn)}budget ${g.timeBudgetMinutes} min |`,
     );
   return [
     title,
@@ -372,6 +399,7 @@ async function runDataset(
         ? {
             choice: o.summary.auto.choice,
             weights: o.summary.auto.families.find((f) => f.family === o.summary.auto!.choice)?.params,
+            lightgcn: o.summary.auto.families.find((f) => f.family === 'lightgcn'),
           }
         : {}),
       peakRssMb: o.summary.peakRssMb,
