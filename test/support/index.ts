@@ -57,3 +57,5 @@ export type { ScratchNeo4j } from './scratchNeo4j';
 export { startScratchRedis } from './scratchRedis';
 export type { ScratchRedis } from './scratchRedis';
 export { privateStackEnv } from './privateStack';
+export { warmApi } from './warmApi';
+export type { WarmTarget } from './warmApi';
