@@ -19,6 +19,8 @@ export interface RankedItem {
   score: number;
   sources: Source[];
   via: Partial<Record<Source, string>>;
+  /** Placed by the new-arrivals quota (its explanation says why it was chosen). */
+  placed?: boolean;
 }
 
 /**
@@ -50,9 +52,14 @@ export interface RankInput {
   /**
    * The trained ranker's new-arrivals quota (training/context/ranker.ts, `reserveNewArrivals`): at least
    * `quota` of the list are products for which `isNew` holds, the best-scoring ones, placed at the end of the
-   * list where they displace the lowest-ranked other items. 0 or absent: off.
+   * list where they displace the lowest-ranked other items. 0 or absent: off. With `pick` the quota's new
+   * arrivals are the best by it (the trained metadata placement, api/recs/newArrivals.ts), else by score.
    */
-  newArrivals?: { quota: number; isNew: (p: CatalogProduct) => boolean };
+  newArrivals?: {
+    quota: number;
+    isNew: (p: CatalogProduct) => boolean;
+    pick?: (productId: string) => number;
+  };
   /**
    * The trained ranker's score of a product (api/recs/trainedRanker.ts), asked once per eligible item: when given it is the item's score and
    * orders the list (the source-weighted sum only breaks its ties); the sources are still merged for
@@ -154,14 +161,17 @@ function reserveNewArrivals(out: Eligible[], eligible: Eligible[], input: RankIn
   let want = quota;
   for (const e of out) if (isNew(e)) want--;
   if (want <= 0) return out;
-  // `eligible` is in score order: the best new arrivals not in the list yet.
+  // `eligible` is in score order: the best new arrivals not in the list yet, by `pick` when given (ties: score).
   const inList = new Set(out);
-  const add: Eligible[] = [];
-  for (const e of eligible) {
-    if (add.length >= want) break;
-    if (!inList.has(e) && isNew(e)) add.push(e);
+  const fresh = eligible.filter((e) => !inList.has(e) && isNew(e));
+  const pick = na.pick;
+  if (pick) {
+    const by = new Map(fresh.map((e) => [e, pick(e.item.productId)]));
+    fresh.sort((a, b) => (by.get(b) as number) - (by.get(a) as number));
   }
+  const add = fresh.slice(0, want);
   if (add.length === 0) return out;
+  for (const e of add) e.item.placed = true;
   let drop = Math.max(0, out.length + add.length - input.first);
   const keep: Eligible[] = [];
   for (let j = out.length - 1; j >= 0; j--) {

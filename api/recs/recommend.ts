@@ -28,6 +28,12 @@ import { tableNeighbours } from './tableNeighbours';
 import { COLD_USER_DEMOGRAPHICS, coldServingOf, coldUserRanking, type DemographicsRow } from './coldUser';
 import { sessionModelFor, sessionRanking, visitSteps } from './sessionSource';
 import { rankCandidates, type Candidate, type Source } from './rank';
+import {
+  placedNewArrivals,
+  placementServingOf,
+  requestPlacement,
+  type RequestPlacement,
+} from './newArrivals';
 import { gnnOf, normOf, queryDot, rankerRequest, trainedScore } from './trainedRanker';
 
 export interface RecDeps {
@@ -171,6 +177,21 @@ export function newArrivalsOf(model: LoadedModel, logger?: Logger): NewArrivals 
 }
 
 const launchCache = new WeakMap<Catalog, { at: number; since: number; products: CatalogProduct[] }>();
+
+/** The catalogue's new arrivals at `at` (launched less than `days` days before it, not after). */
+export function newArrivalsAt(
+  catalog: Catalog,
+  at: number,
+  days: number,
+  now = Date.now(),
+): CatalogProduct[] {
+  return launchedSince(catalog, at - days * 86_400_000, now).filter(
+    (p) => p.launchedAt !== null && isNewArrival(p.launchedAt, at, days),
+  );
+}
+
+/** How many of the best new arrivals by placement become candidates (the quota takes at most a few of them). */
+export const PLACED_CANDIDATES = 20;
 
 /** Catalogue products launched since `since` (rebuilt at most once a minute). */
 function launchedSince(catalog: Catalog, since: number, now: number): CatalogProduct[] {
@@ -375,6 +396,17 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     !(req.userId !== null && model?.userRow.has(req.userId));
   const visit = sessionMode && model ? visitSteps(servedSession, model, catalog, visitEvents) : undefined;
   const newArrivals = model && !visit ? newArrivalsOf(model, logger) : newArrivalsOff;
+  // Which new arrivals fill the quota: the model's metadata placement over the shopper's past products.
+  const placementSrv = model && newArrivals.slots > 0 ? placementServingOf(model) : undefined;
+  const placement: RequestPlacement | undefined = placementSrv
+    ? requestPlacement(
+        placementSrv,
+        catalog,
+        [...recent.map((r) => r.p), ...history.map((h) => h.productId)],
+        purchased,
+        { at: req.context.ts, days: newArrivals.days },
+      )
+    : undefined;
   const q = model ? queryVector(model, req.userId, seedList.slice(0, 10)) : undefined;
 
   // 1. Embeddings (not in session mode: the session model does not use them)
@@ -463,6 +495,13 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
       if (candidates[j].source === 'embedding' || candidates[j].source === 'segment') candidates.splice(j, 1);
     candidates.push(...cold.candidates);
   }
+  if (placement) {
+    // The placement's best new arrivals are candidates whatever the other sources found (a cold user's too).
+    const have = new Set(candidates.map((c) => c.productId));
+    const fresh = newArrivalsAt(catalog, req.context.ts, newArrivals.days);
+    for (const p of placedNewArrivals(placement, fresh, PLACED_CANDIDATES))
+      if (!have.has(p.id)) candidates.push({ productId: p.id, source: 'embedding', weight: 1e-6 });
+  }
   const notInCatalog = new Set<string>();
   for (const c of candidates) if (!catalog.get(c.productId)) notInCatalog.add(c.productId);
   if (notInCatalog.size > 0) await g(() => catalog.ensure([...notInCatalog]), 'catalog lookup', undefined);
@@ -494,6 +533,14 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
     newArrivals: {
       quota: newArrivalQuota(newArrivals.slots, req.first),
       isNew: (p) => p.launchedAt !== null && isNewArrival(p.launchedAt, req.context.ts, newArrivals.days),
+      ...(placement
+        ? {
+            pick: (id: string) => {
+              const p = catalog.get(id);
+              return p ? placement.score(p) : -Infinity;
+            },
+          }
+        : {}),
     },
     scoreOf: cold?.scoreOf ?? scoreOf,
   });
@@ -508,7 +555,8 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
       score: Math.round(it.score * 1e6) / 1e6,
       sources: it.sources,
       explanation: req.explain
-        ? explain(it.productId, it.sources, it.via, seedWhy, req, catalog, cold?.basis)
+        ? (placedExplanation(it, placement, req, catalog) ??
+          explain(it.productId, it.sources, it.via, seedWhy, req, catalog, cold?.basis))
         : null,
     })),
   };
@@ -640,4 +688,30 @@ export function explain(
     }
   }
   return out;
+}
+
+/** A product the quota placed is explained by what its placement rests on (newArrivals.ts `basis`). */
+function placedExplanation(
+  it: { productId: string; placed?: boolean },
+  placement: RequestPlacement | undefined,
+  req: RecRequest,
+  catalog: Catalog,
+): Explanation[] | undefined {
+  const p = catalog.get(it.productId);
+  if (!it.placed || !placement || !p) return undefined;
+  const who: PathStep = req.userId
+    ? { kind: 'User', id: req.userId, name: null, rel: null }
+    : { kind: 'Session', id: req.sessionId ?? 'anonymous', name: null, rel: null };
+  const leaf = p.categoryId ?? '';
+  return [
+    {
+      source: 'category',
+      text: placement.basis(p),
+      path: [
+        { ...who, rel: 'INTERESTED_IN' },
+        { kind: 'Category', id: leaf, name: catalog.category(leaf)?.name ?? null, rel: 'IN_CATEGORY' },
+        { kind: 'Product', id: p.id, name: p.name, rel: null },
+      ],
+    },
+  ];
 }
