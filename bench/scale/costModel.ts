@@ -6,7 +6,6 @@
 // the three exponents. Each fit shows its residuals (measured / fitted - 1), and the model predicts 10x and
 // 100x and the scale at which a stage would pass one machine's RAM or the refresh its time target.
 import { nominalSize, type ShopSize } from './options';
-import { RESULT_STAGES, type ScaleResult } from './result';
 
 export type SizeVar = keyof ShopSize;
 export const SIZE_VARS: SizeVar[] = ['users', 'products', 'events'];
@@ -109,8 +108,17 @@ export function scaleAtLimit(law: PowerLaw, limit: number): number | null {
 
 export type Metric = 'seconds' | 'peakRssMb';
 
+/**
+ * One measured scale: its stages' figures by name. A ScaleResult's stages are one; a kept run's record adds the
+ * refresh's parts (stages.ts: `fromState`).
+ */
+export interface MeasuredRun {
+  scale: string;
+  stages: Record<string, Partial<Record<Metric, number>>>;
+}
+
 export interface StageModel {
-  stage: (typeof RESULT_STAGES)[number];
+  stage: string;
   metric: Metric;
   /** The runs' scale labels and measurements, in the order of `law.residuals`. */
   measured: { scale: string; y: number }[];
@@ -126,12 +134,14 @@ export const MACHINE = { ramMb: 24 * 1024, refreshSeconds: 60 * 60 };
 
 const parseFactor = (label: string) => Number(label.replace(/x$/, ''));
 
-export function costModel(results: ScaleResult[]): StageModel[] {
+/** A model for every stage and metric that all the runs measured, in the first run's order. */
+export function costModel(results: MeasuredRun[]): StageModel[] {
   const runs = [...results].sort((a, b) => parseFactor(a.scale) - parseFactor(b.scale));
   const models: StageModel[] = [];
-  for (const stage of RESULT_STAGES)
+  for (const stage of Object.keys(runs[0]?.stages ?? {}))
     for (const metric of ['seconds', 'peakRssMb'] as Metric[]) {
-      const measured = runs.map((r) => ({ scale: r.scale, y: r.stages[stage][metric] }));
+      if (!runs.every((r) => typeof r.stages[stage]?.[metric] === 'number')) continue;
+      const measured = runs.map((r) => ({ scale: r.scale, y: r.stages[stage][metric]! }));
       const law = fitStage(
         runs.map((r, i) => ({ size: nominalSize(parseFactor(r.scale)), y: measured[i].y })),
       );

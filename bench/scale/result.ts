@@ -1,11 +1,10 @@
 // The one JSON object `bench scale --json` prints, built from the finished run's record. Its shape is the
 // contract of issue #23's harness: nothing more, so scripts and the cost model can rely on it.
+import type { MeasuredRun } from './costModel';
 import type { ScaleState, Stage, StageRecord } from './state';
 
-export interface StageFigures {
-  seconds: number;
-  peakRssMb: number;
-}
+// A type, not an interface: the cost model reads it as a record of metrics.
+export type StageFigures = { seconds: number; peakRssMb: number };
 
 export interface ScaleResult {
   scale: string;
@@ -64,4 +63,23 @@ export function buildResult(state: ScaleState): ScaleResult {
       apiRssMb: num(serving.facts, 'apiRssMb', 'serving'),
     },
   };
+}
+
+/**
+ * A kept run's figures for the cost model: the result's stages, and the refresh split into its training (which
+ * stops at the nightly time budget, REFRESH_TIME_BUDGET_MIN, so its time follows the budget more than the size)
+ * and everything else it does.
+ */
+export function measuredRun(state: ScaleState): MeasuredRun {
+  const r = buildResult(state);
+  const train = (state.stages.refresh!.facts.stageSeconds as Record<string, number | null> | undefined)
+    ?.train;
+  const parts: MeasuredRun['stages'] =
+    typeof train === 'number'
+      ? {
+          'refresh: train': { seconds: train },
+          'refresh: all but train': { seconds: Math.round((r.stages.refresh.seconds - train) * 100) / 100 },
+        }
+      : {};
+  return { scale: r.scale, stages: { ...r.stages, ...parts } };
 }
