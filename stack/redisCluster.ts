@@ -315,12 +315,27 @@ async function waitForCluster(config: Config, nodes: ClusterNodePaths[]): Promis
 
 export async function stopRedisCluster(config: Config): Promise<boolean> {
   if (requireCluster(config).external) return false;
-  const stopped = await Promise.all(
-    redisClusterPaths(config).nodes.map(async (n) => {
-      const was = await stopPid(readPid(n.pidFile), 15_000);
-      fs.rmSync(n.pidFile, { force: true });
-      return was;
-    }),
+  const { nodes } = redisClusterPaths(config);
+  // Masters first: each waits (shutdown-timeout) for its replica to catch up, which only helps while the
+  // replica still runs; stopped together, a master would wait out the timeout for a replica already gone.
+  let view: { info: string; nodes: string } | null = null;
+  for (const n of nodes) if (!view && isAlive(readPid(n.pidFile))) view = await askNode(n.port);
+  const masters = new Set(
+    view
+      ? parseClusterNodes(view.nodes)
+          .filter((n) => n.role === 'master')
+          .map((n) => n.port)
+      : [],
   );
-  return stopped.some(Boolean);
+  const stop = (group: ClusterNodePaths[]) =>
+    Promise.all(
+      group.map(async (n) => {
+        const was = await stopPid(readPid(n.pidFile), 15_000);
+        fs.rmSync(n.pidFile, { force: true });
+        return was;
+      }),
+    );
+  const first = await stop(nodes.filter((n) => masters.has(n.port)));
+  const then = await stop(nodes.filter((n) => !masters.has(n.port)));
+  return [...first, ...then].some(Boolean);
 }
