@@ -22,7 +22,7 @@
 // (default 10); the table shows medians. Beside latency, each run records the server thread's event-loop delay and
 // its GC pauses (sum, longest, full collections), which is where a tail beyond the floor's comes from. GraphQL
 // errors in 200 responses count as errors. With --write the table replaces `## API` in docs/performance.md.
-// Events go to a private stream (graphrec:bench:events), deleted at the end.
+// Events go to a private stream ({graphrec}:bench:events: the event path's hash tag, for a Redis Cluster), deleted at the end.
 //
 // With --dist the server is the compiled build in dist/ (`npm run build` first), which is what the Docker image
 // runs; without it, the TypeScript sources through tsx, as `npx graphrec serve` runs them.
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   const generator = arg('load', 'paced');
   if (generator !== 'paced' && generator !== 'autocannon')
     throw new Error(`--load is paced or autocannon; got ${JSON.stringify(generator)}`);
-  const stream = 'graphrec:bench:events';
+  const stream = '{graphrec}:bench:events';
   const config = loadConfig({
     ...process.env,
     API_PUBLIC_KEYS: '',
