@@ -3,6 +3,8 @@
 // the event append (events/append.ts): a new event changes the key, so the user's old entry is never read
 // again (it expires by TTL) and the next request recomputes with the fresh session. Reading the generations
 // and the entry is one Lua call (one round trip). Concurrent misses for one key share one computation.
+// An entry's key depends on the generations the script reads, so the script builds it and cannot declare it in
+// KEYS; it starts with RESULT_CACHE_PREFIX, whose hash tag puts it in the generations' slot on a Redis Cluster.
 import type Redis from 'ioredis';
 import type { Logger } from '../core';
 import { generationKey, recentKey, redisScript, RESULT_CACHE_PREFIX, runScript } from '../events';

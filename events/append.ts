@@ -27,20 +27,21 @@ export const defaultAppendOptions = (stream: string): AppendOptions => ({
   recentLength: 50,
 });
 
-// KEYS are passed per event (idempotency, recent lists, generations, sequence) so the script only touches
-// keys it was given. ARGV: stream, idemTtl, recentTtl, recentLen, then one JSON payload and the event's
-// recent-entry JSON per event. Returns per event: the stream id, or 0 for a duplicate.
+// KEYS: the stream, then per event (idempotency, recent lists, generations, sequence), so the script only touches
+// keys it was given (on a Redis Cluster they all carry the {graphrec} hash tag: one slot, events/keys.ts). ARGV:
+// idemTtl, recentTtl, recentLen, then one JSON payload and the event's recent-entry JSON per event. Returns per
+// event: the stream id, or 0 for a duplicate.
 const SCRIPT = redisScript(`
-local stream = ARGV[1]
-local idemTtl = tonumber(ARGV[2])
-local recentTtl = tonumber(ARGV[3])
-local recentLen = tonumber(ARGV[4])
-local n = (#KEYS) / 6
+local stream = KEYS[1]
+local idemTtl = tonumber(ARGV[1])
+local recentTtl = tonumber(ARGV[2])
+local recentLen = tonumber(ARGV[3])
+local n = (#KEYS - 1) / 6
 local out = {}
 for i = 0, n - 1 do
-  local k = i * 6
-  local payload = ARGV[5 + i * 2]
-  local recent = ARGV[6 + i * 2]
+  local k = 1 + i * 6
+  local payload = ARGV[4 + i * 2]
+  local recent = ARGV[5 + i * 2]
   if redis.call('SET', KEYS[k + 1], '1', 'NX', 'EX', idemTtl) then
     local seq = redis.call('INCR', KEYS[k + 6])
     redis.call('EXPIRE', KEYS[k + 6], recentTtl)
@@ -103,9 +104,8 @@ export async function appendEvents(
   opts: AppendOptions,
 ): Promise<AppendResult> {
   if (events.length === 0) return { accepted: [], duplicates: [] };
-  const keys: string[] = [];
+  const keys: string[] = [opts.stream];
   const argv: string[] = [
-    opts.stream,
     String(opts.idempotencyTtlSeconds),
     String(opts.recentTtlSeconds),
     String(opts.recentLength),
