@@ -1,11 +1,19 @@
-// The API against the real shared Neo4j and Redis, on a namespaced fixture shop and a scratch model registry.
+// The API against a real Neo4j and Redis of its own (scratch servers), on the fixture shop and a scratch model
+// registry. Not the dev stack's: trending and the cold fallback read the whole graph, anchored at its latest
+// event, so a dev shop (or a shopper's now-dated events in it) would decide what these answers hold.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createLogger, loadConfig } from '../core';
-import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/support';
-import type { GraphClient } from '../graph';
+import {
+  privateStackEnv,
+  startScratchNeo4j,
+  SCRATCH_GRAPH_DEADLINE_MS,
+  startScratchRedis,
+  type ScratchNeo4j,
+  type ScratchRedis,
+} from '../test/support';
 import { startApiServer, type ApiServer } from './index';
 import { BASE_TS, loadFixture, publishFixtureModel, type Fixture } from './testing/fixture';
 import { gql, metricValue, type GqlResponse } from './testing/client';
@@ -13,7 +21,8 @@ import { gql, metricValue, type GqlResponse } from './testing/client';
 const PUB = 'pub-key-0123456789';
 const ADMIN = 'admin-key-0123456789';
 
-let graph: GraphClient;
+let neo: ScratchNeo4j;
+let redisServer: ScratchRedis;
 let fx: Fixture;
 let server: ApiServer;
 let dataDir: string;
@@ -45,13 +54,14 @@ type Rec = {
 };
 
 beforeAll(async () => {
-  graph = testGraph();
-  fx = await loadFixture(graph, uniqueNamespace('Api'));
+  [neo, redisServer] = await Promise.all([startScratchNeo4j(), startScratchRedis()]);
+  fx = await loadFixture(neo.graph, 'Api');
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-api-test-'));
   version = publishFixtureModel(dataDir, fx, 1);
   stream = `graphrec:test:${fx.ns}:events`;
   const config = loadConfig({
     ...process.env,
+    ...privateStackEnv(neo, redisServer),
     GRAPHREC_DATA_DIR: dataDir,
     API_PUBLIC_KEYS: PUB,
     API_ADMIN_KEYS: ADMIN,
@@ -59,18 +69,20 @@ beforeAll(async () => {
     EVENTS_STREAM: stream,
     API_MAX_EVENT_BATCH: '10',
   });
-  server = await startApiServer({ config, logger: createLogger('silent'), port: 0 });
-});
+  server = await startApiServer({
+    config,
+    logger: createLogger('silent'),
+    port: 0,
+    graphDeadlineMs: SCRATCH_GRAPH_DEADLINE_MS,
+  });
+}, 600_000); // a scratch Neo4j takes minutes to start on a loaded 2-vCPU machine
 
 afterAll(async () => {
   await server?.stop();
-  const redis = testRedis();
-  await redis.del(stream);
-  await redis.quit();
-  await deleteLabel(graph, fx.ns);
-  await graph.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+  await redisServer?.stop();
+  await neo?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+}, 120_000);
 
 describe('graphrec serve', () => {
   it('answers /healthz, /readyz and /metrics with the contract metric names', async () => {
@@ -99,8 +111,7 @@ describe('graphrec serve', () => {
     const r = await gql<Rec>(
       url(),
       REC,
-      // 20 items: a category cap of 5 keeps every fixture lamp even when the stack holds a whole shop (its popular
-      // items would fill 8 places past a cap of 2).
+      // 20 items: a category cap of 5 keeps every fixture lamp.
       { u: fx.id('u0'), first: 20, explain: true, ctx: { timestamp: new Date(BASE_TS).toISOString() } },
       // Explanations that name the user's purchases need an admin key or the user's token (docs/privacy.md).
       ADMIN,
@@ -282,8 +293,8 @@ describe('graphrec serve', () => {
     }
   });
 
-  it('serves trending for a category and refuses an unknown one with NOT_FOUND', async () => {
-    const ok = await gql<{ trending: { items: Array<{ product: { id: string } }> } }>(
+  it('serves trending for a category, anchored at the latest view in the graph, and refuses an unknown one', async () => {
+    const ok = await gql<{ trending: { anchor: string; items: Array<{ product: { id: string } }> } }>(
       url(),
       'query { trending(categoryId: "' +
         fx.id('c0') +
@@ -292,6 +303,10 @@ describe('graphrec serve', () => {
       PUB,
     );
     expect(ok.errors).toBeUndefined();
+    // The window ends just after the fixture's latest view (an hour before BASE_TS), whatever the wall clock says;
+    // p0, bought three times and viewed once, leads.
+    expect(ok.data!.trending.anchor).toBe(new Date(BASE_TS - 3_600_000 + 1).toISOString());
+    expect(ok.data!.trending.items[0].product.id).toBe(fx.id('p0'));
     const bad = await gql(url(), '{ trending(categoryId: "nope_c9") { anchor } }', {}, PUB);
     expect(bad.errors?.[0]).toMatchObject({
       message: 'no category with id "nope_c9"',

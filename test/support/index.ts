@@ -56,6 +56,6 @@ export { startScratchNeo4j, scratchEnv, freePort } from './scratchNeo4j';
 export type { ScratchNeo4j } from './scratchNeo4j';
 export { startScratchRedis } from './scratchRedis';
 export type { ScratchRedis } from './scratchRedis';
-export { privateStackEnv } from './privateStack';
+export { privateStackEnv, SCRATCH_GRAPH_DEADLINE_MS } from './privateStack';
 export { warmApi } from './warmApi';
 export type { WarmTarget } from './warmApi';
