@@ -1,7 +1,7 @@
 // GraphQL resolvers: validate the arguments (validate.ts), call into the recommender, shape the results.
 // Domain errors thrown here are translated at the edge by errors.ts.
 import crypto from 'node:crypto';
-import { notFound, unavailable } from '../core';
+import { EVENT_TYPE_FOR, notFound, unavailable, type EventRel } from '../core';
 import { appendEvents, RedisFullError } from '../events';
 import { outcomesOf, recIdsOf, tagWithExposures } from './attribution';
 import type { ApiContext } from './context';
@@ -410,7 +410,7 @@ export const resolvers = {
       const first = checkFirst(args.first, ctx.services.config.serving.maxFirst);
       const events = (await ctx.loaders.userEvents.load(u.id)).slice(0, first);
       return events.map((e: UserEventRow) => ({
-        type: e.type === 'PURCHASED' ? 'PURCHASE' : e.type === 'ADDED_TO_CART' ? 'CART' : 'VIEW',
+        type: (EVENT_TYPE_FOR[e.type as EventRel] ?? 'view').toUpperCase(),
         productId: e.productId,
         timestamp: new Date(e.ts).toISOString(),
         sessionId: e.sessionId,

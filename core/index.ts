@@ -4,3 +4,4 @@ export * from './logger';
 export * from './progress';
 export * from './eventRules';
 export * from './rng';
+export * from './vocabulary';

@@ -2,15 +2,11 @@
 // `eventId` is the client's idempotency key: it becomes the `eventId` property of the event relationship
 // (docs/graph-model.md), so MERGE on it makes every write of the same event a no-op after the first.
 
-export const EVENT_TYPES = ['view', 'cart', 'purchase'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_TYPES, REL_FOR, type EventType } from '../core';
 
-/** The relationship type for each event type (a fixed whitelist: relationship types cannot be parameters). */
-export const REL_FOR: Record<EventType, 'VIEWED' | 'ADDED_TO_CART' | 'PURCHASED'> = {
-  view: 'VIEWED',
-  cart: 'ADDED_TO_CART',
-  purchase: 'PURCHASED',
-};
+// The event kinds are the graph's vocabulary (core/vocabulary.ts); re-exported as part of an event's shape.
+export { EVENT_TYPES, REL_FOR };
+export type { EventType };
 
 export interface TrackedEvent {
   eventId: string;

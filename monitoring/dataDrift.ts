@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { validationError } from '../core';
+import { EVENT_TYPES, validationError } from '../core';
 import type { InteractionColumns } from '../etl/split';
 import { edgeLabels, histogram, psi, psiLevel, quantileEdges, type DriftLevel, type PsiResult } from './psi';
 
@@ -147,7 +147,7 @@ export function dataDrift(
     return feature(name, psi(countBy(cols, training, key, l), countBy(cols, latest, key, l), l));
   };
   const catOf = (i: number) => categoryIds[productCategory[cols.product[i]]];
-  const types = ['view', 'cart', 'purchase'];
+  const types: readonly string[] = EVENT_TYPES;
 
   const prices = (w: Window) => {
     const out: number[] = [];

@@ -3,7 +3,7 @@
 // leaf category, and the category tree. The nightly drift job reads this, so it measures the live graph, not
 // the files the shop was first loaded from. Streamed into typed columns: per event four numbers, never a row
 // object.
-import { notFound, type Logger } from '../core';
+import { EVENT_RELS, notFound, type Logger } from '../core';
 import { toNumber, type GraphClient, type NamedQuery, type StreamedRow } from '../graph';
 import { growFloat32, growFloat64, growInt32, growUint8, Interner } from '../training/export';
 import type { InteractionColumns } from '../etl/split';
@@ -31,7 +31,7 @@ const EVENTS: NamedQuery = {
 RETURN p.id AS productId, u.id AS userId, type(e) AS type, e.ts AS ts`,
 };
 
-const EVENT_TYPE: Record<string, number> = { VIEWED: 0, ADDED_TO_CART: 1, PURCHASED: 2 };
+const EVENT_TYPE: Record<string, number> = Object.fromEntries(EVENT_RELS.map((rel, type) => [rel, type]));
 
 export interface GraphInteractions {
   cols: InteractionColumns;

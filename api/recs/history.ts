@@ -2,15 +2,16 @@
 // export began) when it is recent enough that every event since is still in the user's recent list in Redis;
 // else from Neo4j. recommend() merges the recent list in either way, so the snapshot plus Redis is the history
 // Neo4j would give, without a Neo4j round trip per cache miss (and while Neo4j is down).
+import { EVENT_RELS, type EventRel } from '../../core';
 import type { LoadedModel } from '../model/activeModel';
 
 export interface HistoryRow {
   productId: string;
-  type: 'VIEWED' | 'ADDED_TO_CART' | 'PURCHASED';
+  type: EventRel;
   ts: number;
 }
 
-const REL: HistoryRow['type'][] = ['VIEWED', 'ADDED_TO_CART', 'PURCHASED'];
+const REL = EVENT_RELS;
 
 /**
  * Events reach Redis's recent list when they are accepted and the graph a little later (the worker's batches):

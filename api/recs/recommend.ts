@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Logger } from '../../core';
+import { EVENT_TYPE_FOR, REL_FOR } from '../../core';
 import type { GraphClient } from '../../graph';
 import {
   isNewArrival,
@@ -356,8 +357,7 @@ export async function recommend(deps: RecDeps, req: RecRequest): Promise<RecResu
   };
   if (req.context.productId) addSeed(req.context.productId, 'viewing');
   for (const r of recent) addSeed(r.p, r.t);
-  for (const h of history)
-    addSeed(h.productId, h.type === 'PURCHASED' ? 'purchase' : h.type === 'ADDED_TO_CART' ? 'cart' : 'view');
+  for (const h of history) addSeed(h.productId, EVENT_TYPE_FOR[h.type]);
   const seeds = seedList.slice(0, 5);
   // A cold user: an account with no event at all and nothing in view is ranked by the cold-user scorer the
   // offline evaluation measures (coldUser.ts), unless a variant sets its own source weights.
@@ -587,9 +587,7 @@ const VERB: Record<string, string> = {
   viewing: 'are looking at',
 };
 const REL: Record<string, string> = {
-  view: 'VIEWED',
-  cart: 'ADDED_TO_CART',
-  purchase: 'PURCHASED',
+  ...REL_FOR,
   viewing: 'VIEWING',
 };
 

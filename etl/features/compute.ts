@@ -1,11 +1,11 @@
 // Batch user and product features, computed "as of" a cutoff in one pass over the interaction columns. Only
 // events strictly before the cutoff count, so features for training (cutoff = the split's validation start)
 // cannot see validation or test events. Tables are columns of typed arrays, row = user or product index.
-import { validationError } from '../../core';
+import { EVENT_TYPES, validationError } from '../../core';
 import type { InteractionColumns } from '../split';
 
 export const WINDOWS_DAYS = [7, 30, 365] as const;
-export const TYPE_NAMES = ['view', 'cart', 'purchase'] as const;
+export const TYPE_NAMES = EVENT_TYPES;
 const DAY = 86_400_000;
 
 export interface UserFeatures {

@@ -8,6 +8,7 @@
 //   leafProducts[leafProdStart[l]..leafProdStart[l+1]) lists the products of leaf l (in launch order), and
 //   leafProdProb/leafProdAlias hold one alias table per leaf over product popularity, in the same slots.
 import path from 'node:path';
+import { SHOP_COLUMNS } from '../../core';
 import { Rng } from './prng';
 import { AliasTable, buildAliasInto, logNormal, permutation, sampleAliasAt } from './samplers';
 import { DAY_MS, Season, SEASONS, Window } from './seasonality';
@@ -343,20 +344,9 @@ export function buildCatalog(nProducts: number, seed: number, window: Window): C
 /** Category index of a leaf (its id is `c` + this). */
 export const leafCategoryIndex = (c: Catalog, l: number) => c.nTop + c.nMid + l;
 
-export const CATEGORY_HEADER = ['category_id', 'parent_id', 'name', 'level', 'season'];
-export const BRAND_HEADER = ['brand_id', 'name', 'tier'];
-export const PRODUCT_HEADER = [
-  'product_id',
-  'name',
-  'category_id',
-  'brand_id',
-  'price',
-  'currency',
-  'description',
-  'launched_at',
-  'in_stock',
-  'consumable',
-];
+export const CATEGORY_HEADER = SHOP_COLUMNS['categories.csv'];
+export const BRAND_HEADER = SHOP_COLUMNS['brands.csv'];
+export const PRODUCT_HEADER = SHOP_COLUMNS['products.csv'];
 
 export async function writeCategories(c: Catalog, dir: string): Promise<FileStats> {
   const w = new CsvWriter(path.join(dir, 'categories.csv'), CATEGORY_HEADER);

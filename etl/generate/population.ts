@@ -7,6 +7,7 @@
 // prefix of ids. Per-user arrays are indexed by u; userTops/userTopWeight hold K_TOPS entries per user at
 // [u*K_TOPS, (u+1)*K_TOPS), favBrands holds 2 per user.
 import path from 'node:path';
+import { SHOP_COLUMNS } from '../../core';
 import { Rng } from './prng';
 import { AliasTable, buildAliasInto, pickWeighted, sampleAliasAt } from './samplers';
 import { DAY_MS, hourWeights, Window } from './seasonality';
@@ -219,16 +220,7 @@ export function buildPopulation(
   };
 }
 
-export const USER_HEADER = [
-  'user_id',
-  'signup_at',
-  'birth_year',
-  'gender',
-  'region',
-  'loyalty_tier',
-  'email_domain',
-  'marketing_opt_in',
-];
+export const USER_HEADER = SHOP_COLUMNS['users.csv'];
 
 export async function writeUsers(pop: Population, dir: string): Promise<FileStats> {
   const w = new CsvWriter(path.join(dir, 'users.csv'), USER_HEADER);

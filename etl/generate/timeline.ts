@@ -8,6 +8,7 @@
 // one day of sessions and events is ever held in memory. Users who sign up during the window also get a
 // session at their signup instant: their first.
 import path from 'node:path';
+import { EVENT_TYPES, SHOP_COLUMNS } from '../../core';
 import type { Catalog } from './catalog';
 import type { Population } from './population';
 import { Rng } from './prng';
@@ -17,21 +18,11 @@ import { CART, DayBuffer, PURCHASE, SessionSimulator } from './sessions';
 import { CsvWriter, FileStats } from './csvWriter';
 import { CHANNELS, DEVICES } from './vocabulary';
 
-export const SESSION_HEADER = ['session_id', 'user_id', 'started_at', 'ended_at', 'device', 'channel'];
-export const EVENT_HEADER = [
-  'event_id',
-  'session_id',
-  'user_id',
-  'product_id',
-  'event_type',
-  'ts',
-  'seq',
-  'quantity',
-  'price',
-];
+export const SESSION_HEADER = SHOP_COLUMNS['sessions.csv'];
+export const EVENT_HEADER = SHOP_COLUMNS['events.csv'];
 const ascii = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
 /** The event type with the commas around it: `,view,`. */
-const TYPE_BYTES = ['view', 'cart', 'purchase'].map((t) => ascii(`,${t},`));
+const TYPE_BYTES = EVENT_TYPES.map((t) => ascii(`,${t},`));
 const DEVICE_BYTES = DEVICES.map(ascii);
 const CHANNEL_BYTES = CHANNELS.map(ascii);
 

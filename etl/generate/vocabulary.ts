@@ -287,16 +287,7 @@ export const SYLLABLES = [
 
 export const BRAND_SUFFIXES = ['', '', '', '', ' & Co', ' Labs', ' Works', ' Studio', ' Goods', ' Originals'];
 
-export const REGIONS = [
-  'nordics',
-  'benelux',
-  'dach',
-  'france',
-  'iberia',
-  'italy',
-  'uk_ireland',
-  'central_east',
-] as const;
+export { REGIONS } from '../../core';
 export const REGION_WEIGHTS = [0.08, 0.1, 0.2, 0.16, 0.13, 0.12, 0.13, 0.08];
 /** Relative spending power by region: shifts brand tier and price-band preference. */
 export const REGION_INCOME = [0.5, 0.35, 0.4, 0.15, -0.25, -0.1, 0.25, -0.45];
@@ -321,7 +312,7 @@ export const REGION_EMAIL = [
   'wp.pl',
 ];
 
-export const GENDERS = ['F', 'M', 'X'] as const;
+export { GENDERS } from '../../core';
 export const GENDER_WEIGHTS = [0.49, 0.47, 0.04];
 /** Age bands (inclusive years) and their share of users. */
 export const AGE_BANDS: readonly [number, number][] = [
@@ -333,7 +324,7 @@ export const AGE_BANDS: readonly [number, number][] = [
   [65, 80],
 ];
 export const AGE_WEIGHTS = [0.14, 0.25, 0.22, 0.18, 0.13, 0.08];
-export const LOYALTY_TIERS = ['none', 'silver', 'gold', 'platinum'] as const;
+export { LOYALTY_TIERS } from '../../core';
 export const TIERS = ['budget', 'mid', 'premium'] as const;
 export const DEVICES = ['mobile', 'desktop', 'tablet'] as const;
 export const CHANNELS = ['direct', 'search', 'social', 'email', 'ads'] as const;

@@ -15,7 +15,8 @@ import type { ImportInput } from '../../stack';
 import { AdminCsvFile, CsvValue } from './adminCsv';
 import { IdTable } from './idTable';
 import type { RowSink } from './loadFile';
-import { AGE_BANDS, LOYALTY_TIERS, PRICE_BANDS, REGIONS } from './metadata';
+import { AGE_BANDS, LOYALTY_TIER_NAMES, REGION_NAMES, REL_FOR } from '../../core';
+import { PRICE_BANDS } from './metadata';
 import type { WriteRow } from './writer';
 
 const NODES = {
@@ -66,7 +67,7 @@ const RELS = {
 };
 type NodeLabel = keyof typeof NODES;
 type RelType = keyof typeof RELS;
-const EVENT_REL: Record<string, RelType> = { view: 'VIEWED', cart: 'ADDED_TO_CART', purchase: 'PURCHASED' };
+const EVENT_REL: Record<string, RelType> = REL_FOR;
 const SESSION_PART = 'Session.part.csv';
 
 type Params = Record<string, unknown>;
@@ -94,8 +95,8 @@ export class SyntheticBulkFiles {
       this.rels[type as RelType] = new AdminCsvFile(path.join(dir, `${type}.csv`), header);
     // The fixed vocabularies that mergeMetadataNodes writes in the transactional path.
     for (const a of AGE_BANDS) this.nodes.AgeBand.write([a, a]);
-    for (const [id, name] of Object.entries(REGIONS)) this.nodes.Region.write([id, name]);
-    for (const [id, name] of Object.entries(LOYALTY_TIERS)) this.nodes.LoyaltyTier.write([id, name]);
+    for (const [id, name] of Object.entries(REGION_NAMES)) this.nodes.Region.write([id, name]);
+    for (const [id, name] of Object.entries(LOYALTY_TIER_NAMES)) this.nodes.LoyaltyTier.write([id, name]);
     for (const b of PRICE_BANDS) this.nodes.PriceBand.write([b.id, b.name, b.rank]);
     this.writers = this.rowWriters();
   }

@@ -8,6 +8,7 @@
 // Session ids are `<name>:s:<user>:<first ts>` (derived) or `<name>:s:<session>` (mapped); event ids are
 // `<name>:e:<eventId>` (mapped) or `<name>:e:<user>:<item>:<type>:<ts>` (derived), so re-loads are idempotent.
 import path from 'node:path';
+import { EVENT_TYPES as TYPES, REL_FOR as REL } from '../../core';
 import { readCsv } from './csvReader';
 import * as f from './fields';
 import { FieldError } from './fields';
@@ -16,9 +17,6 @@ import { FileSpec, FileSummary, fileFingerprint, loadFile, LoadContext, readHead
 import { checkMappingPaths, Mapping, readMapping } from './mapping';
 import { SESSION_COUNTS } from './metadata';
 import type { WriteRow } from './writer';
-
-const TYPES = ['view', 'cart', 'purchase'] as const;
-const REL = { view: 'VIEWED', cart: 'ADDED_TO_CART', purchase: 'PURCHASED' } as const;
 
 export async function preflightEventsCsv(dir: string, mappingFile: string): Promise<Mapping> {
   const m = readMapping(mappingFile);

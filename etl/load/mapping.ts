@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { GraphrecError, notFound } from '../../core';
+import { EVENT_TYPES, GraphrecError, notFound } from '../../core';
 
 const column = z.string().min(1).max(128);
 
@@ -24,7 +24,7 @@ export const mappingSchema = z.object({
       price: column.optional(),
     }),
     timestamp: z.enum(['ms', 's', 'iso']),
-    types: z.record(z.string(), z.enum(['view', 'cart', 'purchase'])),
+    types: z.record(z.string(), z.enum(EVENT_TYPES)),
     window: z.object({ start: z.string(), end: z.string() }).optional(),
     sessionGapMinutes: z.number().int().min(1).max(1440).default(30),
   }),

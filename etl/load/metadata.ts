@@ -1,23 +1,7 @@
 // The metadata nodes used for cold start (docs/graph-model.md): fixed vocabularies, and the derived price bands.
+import { AGE_BAND_EDGES, AGE_BANDS, LOYALTY_TIER_NAMES, MIN_AGE, REGION_NAMES } from '../../core';
 import type { GraphClient } from '../../graph';
 
-export const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'] as const;
-export const REGIONS: Record<string, string> = {
-  nordics: 'Nordics',
-  benelux: 'Benelux',
-  dach: 'Germany, Austria & Switzerland',
-  france: 'France',
-  iberia: 'Spain & Portugal',
-  italy: 'Italy',
-  uk_ireland: 'UK & Ireland',
-  central_east: 'Central & Eastern Europe',
-};
-export const LOYALTY_TIERS: Record<string, string> = {
-  none: 'No tier',
-  silver: 'Silver',
-  gold: 'Gold',
-  platinum: 'Platinum',
-};
 export const PRICE_BANDS = [
   { id: 'pb0', name: 'Cheapest 20% of its top category', rank: 0 },
   { id: 'pb1', name: 'Lower-middle 20% of its top category', rank: 1 },
@@ -29,10 +13,8 @@ export const PRICE_BANDS = [
 /** Age band at `atYear` (the year of the window's end) of someone born in `birthYear`; ages below 18 have none. */
 export function ageBand(birthYear: number, atYear: number): string | undefined {
   const age = atYear - birthYear;
-  if (age < 18) return undefined;
-  if (age >= 65) return '65+';
-  const lo = [18, 25, 35, 45, 55].filter((b) => age >= b).pop()!;
-  return AGE_BANDS[[18, 25, 35, 45, 55].indexOf(lo)];
+  if (age < MIN_AGE) return undefined;
+  return AGE_BANDS[AGE_BAND_EDGES.filter((edge) => age >= edge).length];
 }
 
 const MERGE_META = `
@@ -49,8 +31,8 @@ export async function mergeMetadataNodes(graph: GraphClient): Promise<void> {
     { name: 'etl.load.metadata', cypher: MERGE_META },
     {
       ageBands: [...AGE_BANDS],
-      regions: Object.entries(REGIONS).map(([id, name]) => ({ id, name })),
-      tiers: Object.entries(LOYALTY_TIERS).map(([id, name]) => ({ id, name })),
+      regions: Object.entries(REGION_NAMES).map(([id, name]) => ({ id, name })),
+      tiers: Object.entries(LOYALTY_TIER_NAMES).map(([id, name]) => ({ id, name })),
       priceBands: PRICE_BANDS,
     },
   );

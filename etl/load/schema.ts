@@ -1,5 +1,6 @@
 // Constraints and indexes, created before any row is written (IF NOT EXISTS: a no-op on a loaded graph).
 // Names are stable so that docs/graph-model.md and `SHOW CONSTRAINTS` agree.
+import { EVENT_KEY, EVENT_RELS, NODE_KEY } from '../../core';
 import type { GraphClient } from '../../graph';
 
 const NODE_KEYS: [name: string, label: string][] = [
@@ -15,26 +16,20 @@ const NODE_KEYS: [name: string, label: string][] = [
   ['etl_checkpoint_id', 'EtlCheckpoint'],
 ];
 
-/** The three interaction relationship types, in the order of the file's event types view, cart, purchase. */
-export const EVENT_RELS = ['VIEWED', 'ADDED_TO_CART', 'PURCHASED'] as const;
-export type EventRel = (typeof EVENT_RELS)[number];
-
-const REL_EVENT_KEYS: [name: string, type: EventRel][] = [
-  ['viewed_event_id', 'VIEWED'],
-  ['added_to_cart_event_id', 'ADDED_TO_CART'],
-  ['purchased_event_id', 'PURCHASED'],
-];
+/** One event-key constraint per interaction relationship type: viewed_event_id, added_to_cart_event_id, ... */
+const REL_EVENT_KEYS = EVENT_RELS.map((type) => [`${type.toLowerCase()}_event_id`, type] as const);
 
 /** Every schema statement, in order. Labels and types come from the fixed lists above, never from input. */
 export const SCHEMA_STATEMENTS: string[] = [
   ...NODE_KEYS.map(
-    ([name, label]) => `CREATE CONSTRAINT ${name} IF NOT EXISTS FOR (n:${label}) REQUIRE n.id IS UNIQUE`,
+    ([name, label]) =>
+      `CREATE CONSTRAINT ${name} IF NOT EXISTS FOR (n:${label}) REQUIRE n.${NODE_KEY} IS UNIQUE`,
   ),
   // A relationship uniqueness constraint (Community has them since 5.7) is both the eventId index the contract
   // asks for and the idempotency guard: a CREATE of an event already in the graph fails instead of doubling it.
   ...REL_EVENT_KEYS.map(
     ([name, type]) =>
-      `CREATE CONSTRAINT ${name} IF NOT EXISTS FOR ()-[r:${type}]-() REQUIRE r.eventId IS UNIQUE`,
+      `CREATE CONSTRAINT ${name} IF NOT EXISTS FOR ()-[r:${type}]-() REQUIRE r.${EVENT_KEY} IS UNIQUE`,
   ),
   'CREATE RANGE INDEX product_launched_at IF NOT EXISTS FOR (n:Product) ON (n.launchedAt)',
   'CREATE RANGE INDEX session_started_at IF NOT EXISTS FOR (n:Session) ON (n.startedAt)',

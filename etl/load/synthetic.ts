@@ -3,70 +3,28 @@
 // (and the ids already in the graph), so an event of a rejected user is rejected too, naming the reason.
 import fs from 'node:fs';
 import path from 'node:path';
-import { corrupt, notFound } from '../../core';
+import {
+  corrupt,
+  EVENT_TYPES,
+  GENDERS,
+  LOYALTY_TIERS,
+  notFound,
+  REGIONS,
+  REL_FOR,
+  SHOP_COLUMNS,
+  SHOP_FILES,
+  type EventRel,
+} from '../../core';
 import * as f from './fields';
 import { FieldError } from './fields';
 import { IdTable } from './idTable';
 import { knownIds } from './knownIds';
 import { fileFingerprint, FileSpec, FileSummary, loadFile, LoadContext, readHeader } from './loadFile';
-import {
-  ageBand,
-  assignPriceBands,
-  mergeMetadataNodes,
-  REGIONS,
-  LOYALTY_TIERS,
-  SESSION_COUNTS,
-} from './metadata';
+import { ageBand, assignPriceBands, mergeMetadataNodes, SESSION_COUNTS } from './metadata';
 import type { WriteRow } from './writer';
 
-export const SYNTHETIC_FILES = [
-  'categories.csv',
-  'brands.csv',
-  'products.csv',
-  'users.csv',
-  'sessions.csv',
-  'events.csv',
-] as const;
+export const SYNTHETIC_FILES = SHOP_FILES;
 type SyntheticFile = (typeof SYNTHETIC_FILES)[number];
-
-const COLUMNS: Record<SyntheticFile, string[]> = {
-  'categories.csv': ['category_id', 'parent_id', 'name', 'level', 'season'],
-  'brands.csv': ['brand_id', 'name', 'tier'],
-  'products.csv': [
-    'product_id',
-    'name',
-    'category_id',
-    'brand_id',
-    'price',
-    'currency',
-    'description',
-    'launched_at',
-    'in_stock',
-    'consumable',
-  ],
-  'users.csv': [
-    'user_id',
-    'signup_at',
-    'birth_year',
-    'gender',
-    'region',
-    'loyalty_tier',
-    'email_domain',
-    'marketing_opt_in',
-  ],
-  'sessions.csv': ['session_id', 'user_id', 'started_at', 'ended_at', 'device', 'channel'],
-  'events.csv': [
-    'event_id',
-    'session_id',
-    'user_id',
-    'product_id',
-    'event_type',
-    'ts',
-    'seq',
-    'quantity',
-    'price',
-  ],
-};
 
 interface Manifest {
   window: { start: string; end: string };
@@ -95,10 +53,8 @@ export function readManifest(dir: string): { manifest: Manifest; start: number; 
 
 const SEASONS = ['none', 'summer', 'winter', 'back_to_school', 'december_gifts'] as const;
 const TIERS = ['budget', 'mid', 'premium'] as const;
-const GENDERS = ['F', 'M', 'X'] as const;
 const DEVICES = ['mobile', 'desktop', 'tablet'] as const;
 const CHANNELS = ['direct', 'search', 'social', 'email', 'ads'] as const;
-const EVENT_TYPES = ['view', 'cart', 'purchase'] as const;
 /** Earliest signup or launch accepted (the shop's data begins years before its event window, not decades). */
 const EARLIEST = Date.UTC(1990, 0, 1);
 
@@ -150,14 +106,8 @@ SET s.userId = r.props.userId, s.startedAt = r.props.startedAt, s.endedAt = r.pr
 MERGE (u)-[:HAD_SESSION]->(s)`,
 };
 
-const EVENT_REL: Record<(typeof EVENT_TYPES)[number], string> = {
-  view: 'VIEWED',
-  cart: 'ADDED_TO_CART',
-  purchase: 'PURCHASED',
-};
-
-function eventCypher(rel: string, merge: boolean): string {
-  // rel comes from EVENT_REL, a fixed whitelist.
+function eventCypher(rel: EventRel, merge: boolean): string {
+  // rel comes from REL_FOR, the vocabulary's closed map.
   return merge
     ? `UNWIND $rows AS r MATCH (u:User {id: r.u}) MATCH (p:Product {id: r.p})
 MERGE (u)-[e:${rel} {eventId: r.props.eventId}]->(p)
@@ -167,7 +117,7 @@ CREATE (u)-[:${rel} {eventId: r.props.eventId, ts: r.props.ts, sessionId: r.prop
 }
 
 function eventParts(merge: boolean) {
-  const cyphers = Object.fromEntries(EVENT_TYPES.map((t) => [t, eventCypher(EVENT_REL[t], merge)])) as Record<
+  const cyphers = Object.fromEntries(EVENT_TYPES.map((t) => [t, eventCypher(REL_FOR[t], merge)])) as Record<
     string,
     string
   >;
@@ -193,7 +143,7 @@ export interface SyntheticResult {
 /** Check everything that would stop the load (files, headers, manifest) before writing anything. */
 export async function preflightSynthetic(dir: string): Promise<void> {
   readManifest(dir);
-  for (const name of SYNTHETIC_FILES) await readHeader(path.join(dir, name), name, COLUMNS[name]);
+  for (const name of SYNTHETIC_FILES) await readHeader(path.join(dir, name), name, [...SHOP_COLUMNS[name]]);
 }
 
 export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<SyntheticResult> {
@@ -255,7 +205,7 @@ export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<Synt
     return {
       name,
       path: p,
-      columns: COLUMNS[name],
+      columns: [...SHOP_COLUMNS[name]],
       validate,
       statements: { name: `etl.load.${name.replace('.csv', '')}`, create, merge },
       fingerprint: m?.sha256 && m.bytes === size ? `sha256:${m.sha256}` : fileFingerprint(p),
@@ -397,8 +347,8 @@ export async function loadSynthetic(dir: string, ctx: LoadContext): Promise<Synt
           'the range 1990-01-01 .. the end of the data window',
         );
         const birthYear = f.integer(row, 'birth_year', endYear - 120, endYear - 18);
-        const region = f.oneOf(row, 'region', Object.keys(REGIONS));
-        const tier = f.oneOf(row, 'loyalty_tier', Object.keys(LOYALTY_TIERS));
+        const region = f.oneOf(row, 'region', REGIONS);
+        const tier = f.oneOf(row, 'loyalty_tier', LOYALTY_TIERS);
         const props = {
           id,
           ageBand: ageBand(birthYear, endYear),

@@ -32,7 +32,7 @@ export interface InteractionColumns {
   categoryIds?: string[];
 }
 
-export const EVENT_TYPES = ['view', 'cart', 'purchase'] as const;
+export { EVENT_TYPES } from '../../core';
 
 export interface PartCounts {
   events: number;

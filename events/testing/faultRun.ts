@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { loadConfig, type Config } from '../../core';
+import { EVENT_TYPES, loadConfig, type Config } from '../../core';
 import { renderRedisConf } from '../../stack';
 import { freePort, repoRoot, scratchEnv, startScratchNeo4j, type ScratchNeo4j } from '../../test/support';
 import { loadFixture, type Fixture } from '../../api/testing/fixture';
@@ -144,7 +144,7 @@ export async function stopFaultRig(): Promise<void> {
 const event = (prefix: string, i: number): TrackedEvent =>
   sampleEvent({
     eventId: `${prefix}-${i}`,
-    type: (['view', 'cart', 'purchase'] as const)[i % 3],
+    type: EVENT_TYPES[i % 3],
     userId: fx.id(`u${i % 10}`),
     sessionId: fx.id(`s-${prefix}-${i % 7}`),
     productId: fx.id(`p${i % 20}`),

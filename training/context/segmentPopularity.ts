@@ -13,7 +13,7 @@
 // segments.bin beside the other serving tables. Pure apart from readGenders (users.csv) and readSegmentTable.
 import fs from 'node:fs';
 import path from 'node:path';
-import { corrupt } from '../../core';
+import { corrupt, GENDERS } from '../../core';
 import {
   AGE_BANDS,
   LOYALTY_TIERS,
@@ -25,7 +25,7 @@ import {
 } from '../data/shop';
 import { EVENT_WEIGHTS } from '../graph/metaGraph';
 
-export const GENDERS = ['F', 'M', 'X'] as const;
+export { GENDERS };
 /** Codes per attribute: the known values, then one for "unknown". */
 export const N_AGE = AGE_BANDS.length + 1;
 export const N_REGION = REGIONS.length + 1;

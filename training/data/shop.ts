@@ -7,27 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parse } from 'csv-parse';
-import { validationError } from '../../core';
+import { AGE_BAND_EDGES, AGE_BANDS, LOYALTY_TIERS, REGIONS, validationError } from '../../core';
 import { buildSplitManifest, boundariesOf, EVENT_TYPES } from '../../etl/split';
 import type { InteractionColumns, SplitBoundaries, SplitManifest } from '../../etl/split';
 
-export const REGIONS = [
-  'nordics',
-  'benelux',
-  'dach',
-  'france',
-  'iberia',
-  'italy',
-  'uk_ireland',
-  'central_east',
-] as const;
-export const LOYALTY_TIERS = ['none', 'silver', 'gold', 'platinum'] as const;
+// The segments ShopData codes index into are the graph's vocabulary (core/vocabulary.ts).
+export { REGIONS, LOYALTY_TIERS, AGE_BAND_EDGES, AGE_BANDS };
 /** A region or loyalty tier the user never gave (see ShopData.users). */
 export const UNKNOWN_CODE = 255;
 export const UNKNOWN_BIRTH_YEAR = 0;
-/** Age bands by age at the reference year: [18,25), [25,35), ... , [65, ∞). */
-export const AGE_BAND_EDGES = [25, 35, 45, 55, 65] as const;
-export const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'] as const;
 
 export interface ShopData {
   name: string;

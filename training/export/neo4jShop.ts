@@ -7,7 +7,7 @@
 // order.ts) and hashes the result: the same graph always gives the same ShopData and dataHash, and a graph
 // loaded from a shop gives exactly what readShop gives for that shop's files (the integration test proves it).
 import crypto from 'node:crypto';
-import { notFound, validationError } from '../../core';
+import { EVENT_RELS, notFound, validationError } from '../../core';
 import type { Logger, Progress } from '../../core';
 import { buildSplitManifest, boundariesOf } from '../../etl/split';
 import type { InteractionColumns, SplitManifest } from '../../etl/split';
@@ -36,7 +36,7 @@ export interface Neo4jShopOptions {
 }
 
 /** Relationship type -> ShopData event type (0 view, 1 cart, 2 purchase). */
-const EVENT_TYPE: Record<string, number> = { VIEWED: 0, ADDED_TO_CART: 1, PURCHASED: 2 };
+const EVENT_TYPE: Record<string, number> = Object.fromEntries(EVENT_RELS.map((rel, type) => [rel, type]));
 const PROGRESS_EVERY = 10_000;
 
 export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptions): Promise<ShopData> {
