@@ -18,6 +18,7 @@ import {
   privateStackEnv,
   repoRoot,
   startScratchNeo4j,
+  SCRATCH_GRAPH_DEADLINE_MS,
   startScratchRedis,
   warmApi,
   type ScratchNeo4j,
@@ -52,13 +53,18 @@ beforeAll(async () => {
     API_PUBLIC_KEYS: PUB,
     EVENTS_STREAM: stream,
   });
-  server = await startApiServer({ config, logger: createLogger('silent'), port: 0 });
+  server = await startApiServer({
+    config,
+    logger: createLogger('silent'),
+    port: 0,
+    graphDeadlineMs: SCRATCH_GRAPH_DEADLINE_MS,
+  });
   await warmApi({
     url: server.url,
     key: PUB,
-    userId: fx.id('u4'),
     productId: fx.id('p0'),
     categoryId: fx.id('c0'),
+    userIds: [fx.id('u4'), fx.id('u9')],
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,

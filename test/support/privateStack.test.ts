@@ -1,5 +1,5 @@
 import { loadConfig } from '../../core';
-import { privateStackEnv } from './privateStack';
+import { privateStackEnv, SCRATCH_GRAPH_DEADLINE_MS } from './privateStack';
 import type { ScratchNeo4j } from './scratchNeo4j';
 import type { ScratchRedis } from './scratchRedis';
 
@@ -18,5 +18,6 @@ describe('privateStackEnv', () => {
     expect(config.neo4j.uri).toBe('bolt://127.0.0.1:17687');
     expect(config.redis.url).toBe('redis://127.0.0.1:16379');
     expect(config.redis.cluster).toBeNull();
+    expect(config.serving.requestBudgetMs).toBeGreaterThanOrEqual(2 * SCRATCH_GRAPH_DEADLINE_MS);
   });
 });
