@@ -5,6 +5,8 @@ export type { AppendOptions, AppendResult, RecentEvent } from './append';
 export { startEventConsumer } from './consumer';
 export type { EventConsumer, ConsumerOptions, ConsumerStats, ConsumerHealth } from './consumer';
 export { trimAcknowledged, oldestNeededId } from './trim';
+export { migrateLegacyKeys, LEGACY } from './legacyKeys';
+export type { LegacyMigration, LegacyTargets, MigrateOptions } from './legacyKeys';
 export { consumerMetrics } from './metrics';
 export { writeEvents } from './write';
 export { EVENT_TYPES, REL_FOR } from './types';

@@ -7,7 +7,7 @@ import express from 'express';
 import { Queue, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { Config, Logger } from '../core';
-import { consumerMetrics, startEventConsumer, type EventConsumer } from '../events';
+import { consumerMetrics, migrateLegacyKeys, startEventConsumer, type EventConsumer } from '../events';
 import { connectRedis } from '../stack';
 import { runDriftJob } from '../monitoring/job';
 import { workerMetrics, type WorkerMetrics } from './metrics';
@@ -26,6 +26,8 @@ export interface WorkerOptions {
   stages?: StageImpls;
   /** Run the event-stream consumer (default true). */
   events?: boolean;
+  /** Move the untagged keys of an upgraded single Redis to their new names first (default true; events/legacyKeys.ts). */
+  migrateLegacyKeys?: boolean;
   /** Register the nightly schedule (default true). */
   schedule?: boolean;
   /** How long a job may go without its lock renewed before it counts as stalled (default
@@ -73,6 +75,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const { config, logger } = opts;
   const prefix = opts.prefix ?? config.jobs.prefix;
   const redis = bullConnection(config.redis);
+  // Before anything reads or writes under the new names: the consumer must see the old stream's unacknowledged
+  // events, and the schedules below are created under the new prefix.
+  if (opts.migrateLegacyKeys ?? true)
+    await migrateLegacyKeys(
+      redis,
+      { stream: config.events.stream, experimentsPrefix: config.experiments.prefix, jobsPrefix: prefix },
+      { logger },
+    );
   const connection = bullConnection(config.redis);
   const refreshQueue = new Queue(REFRESH_QUEUE, { connection, prefix });
   const reportsQueue = new Queue(REPORTS_QUEUE, { connection, prefix });

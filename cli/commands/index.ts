@@ -14,6 +14,7 @@ import { registerRefresh } from './refresh';
 import { registerAb } from './ab';
 import { registerUsers } from './users';
 import { registerAnalytics } from './analytics';
+import { registerRedis } from './redis';
 
 export function registerCommands(program: Command): void {
   registerStack(program);
@@ -31,4 +32,5 @@ export function registerCommands(program: Command): void {
   registerAb(program);
   registerUsers(program);
   registerAnalytics(program);
+  registerRedis(program);
 }
