@@ -1,7 +1,9 @@
 // The A/B loop end to end against the real Neo4j and Redis: an experiment from config, deterministic assignment
 // through the API, a variant served by its pinned model version, exposures logged, outcomes attributed from
 // trackEvents through recId (idempotently), a report whose numbers match a hand count, and the attributed events
-// in Neo4j with their experiment and variant.
+// in Neo4j with their experiment and variant. On a scratch Neo4j and Redis of its own: cold users' answers come
+// from whole-graph popularity, and the consumer writes now-dated events, which in the dev stack's graph would
+// show up in a shopper's trending while the test runs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +13,15 @@ import { startApiServer, type ApiServer } from '../api';
 import { startEventConsumer } from '../events';
 import { loadFixture, publishFixtureModel, setActive, type Fixture } from '../api/testing/fixture';
 import { gql, metricValue } from '../api/testing/client';
-import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../test/support';
+import {
+  privateStackEnv,
+  startScratchNeo4j,
+  SCRATCH_GRAPH_DEADLINE_MS,
+  startScratchRedis,
+  uniqueNamespace,
+  type ScratchNeo4j,
+  type ScratchRedis,
+} from '../test/support';
 import { assign, buildReport, createExperimentStore, readCounts, type Experiment } from './index';
 
 const PUB = 'pub-key-0123456789';
@@ -28,6 +38,8 @@ type Rec = {
   };
 };
 
+let neo: ScratchNeo4j;
+let redisServer: ScratchRedis;
 let graph: GraphClient;
 let fx: Fixture;
 let server: ApiServer;
@@ -47,7 +59,8 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 }
 
 beforeAll(async () => {
-  graph = testGraph();
+  [neo, redisServer] = await Promise.all([startScratchNeo4j(), startScratchRedis()]);
+  graph = neo.graph;
   fx = await loadFixture(graph, uniqueNamespace('Ab'));
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-ab-test-'));
   v1 = publishFixtureModel(dataDir, fx, 1);
@@ -56,6 +69,7 @@ beforeAll(async () => {
   expId = `exp-${fx.ns}`;
   config = loadConfig({
     ...process.env,
+    ...privateStackEnv(neo, redisServer),
     GRAPHREC_DATA_DIR: dataDir,
     API_PUBLIC_KEYS: PUB,
     API_ADMIN_KEYS: ADMIN,
@@ -73,20 +87,22 @@ beforeAll(async () => {
       },
     ]),
   });
-  server = await startApiServer({ config, logger: createLogger('silent'), port: 0 });
+  server = await startApiServer({
+    config,
+    logger: createLogger('silent'),
+    port: 0,
+    graphDeadlineMs: SCRATCH_GRAPH_DEADLINE_MS,
+  });
   await until(() => server.services.pinnedModels.loaded().includes(v2), 'the pinned model to load');
-});
+}, 600_000); // a scratch Neo4j takes minutes to start on a loaded 2-vCPU machine
 
 afterAll(async () => {
   await server?.stop();
-  const redis = testRedis();
-  const keys = await redis.keys(`graphrec:test:${fx.ns}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  await deleteLabel(graph, fx.ns);
-  await graph.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+  await shared?.quit();
+  await redisServer?.stop();
+  await neo?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+}, 120_000);
 
 describe('A/B experiments through the API', () => {
   const served: Array<{ user: number; recId: string; variant: string; items: string[] }> = [];
@@ -121,8 +137,9 @@ describe('A/B experiments through the API', () => {
     for (let u = 0; u < 10; u++) {
       const expected = assign(exp, { userId: fx.id(`u${u}`), sessionId: null }).variant.name;
       for (const s of ['a', 'b']) {
-        const r = (await gql<Rec>(url(), REC, { u: fx.id(`u${u}`), s: fx.id(`sess${u}${s}`) }, PUB)).data!
-          .recommendations;
+        const res = await gql<Rec>(url(), REC, { u: fx.id(`u${u}`), s: fx.id(`sess${u}${s}`) }, PUB);
+        expect(res.errors).toBeUndefined();
+        const r = res.data!.recommendations;
         expect(r.variant).toBe(expected);
         expect(r.modelVersion).toBe(expected === 'b' ? v2 : v1);
         expect(r.degraded).toBe(false);
@@ -281,11 +298,8 @@ describe('A/B experiments through the API', () => {
   });
 });
 
-let shared: ReturnType<typeof testRedis> | undefined;
+let shared: ReturnType<ScratchRedis['client']> | undefined;
 function testRedisOnce() {
-  shared ??= testRedis();
+  shared ??= redisServer.client();
   return shared;
 }
-afterAll(async () => {
-  await shared?.quit();
-});
