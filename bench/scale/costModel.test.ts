@@ -1,4 +1,13 @@
-import { costModel, fitPowerLaw, fitStage, predict, scaleAtLimit, solve, type Point } from './costModel';
+import {
+  costModel,
+  fitPowerLaw,
+  fitStage,
+  predict,
+  renderCostModel,
+  scaleAtLimit,
+  solve,
+  type Point,
+} from './costModel';
 import { nominalSize as sizeAt } from './options';
 import type { ScaleResult } from './result';
 
@@ -132,5 +141,17 @@ describe('costModel', () => {
     // 200 * f^0.5 = 24,576 MB at f = (24576 / 200)^2.
     expect(memory.limit!.atScale! / (24_576 / 200) ** 2).toBeCloseTo(1, 6);
     expect(models.find((m) => m.stage === 'load' && m.metric === 'seconds')!.limit).toBeNull();
+  });
+});
+
+describe('renderCostModel', () => {
+  const run = (scale: string, seconds: number) => ({ scale, stages: { load: { seconds } } });
+
+  it('shows each run with its residual, and says when a fit has none to show', () => {
+    const three = renderCostModel(costModel([run('0.05x', 10), run('0.2x', 44), run('0.5x', 100)]));
+    expect(three).toContain('| load | time | ');
+    expect(three).toMatch(/0\.05x: 10 s \(-?\d+%\); 0\.2x: 44 s \(-?\d+%\); 0\.5x: 100 s \(-?\d+%\) \|/);
+    const two = renderCostModel(costModel([run('0.05x', 10), run('0.2x', 40)]));
+    expect(two).toContain('0.05x: 10 s; 0.2x: 40 s (exact fit: no residual) | 2,000 s | 20,000 s | - |');
   });
 });

@@ -174,12 +174,16 @@ export function renderCostModel(models: StageModel[]): string {
           .map(([v, b]) => `${v}^${b!.toFixed(2)}`)
           .join(' * ')}`
       : 'too few runs';
+    // As many runs as unknowns: the law goes through every point and the residuals say nothing.
+    const exact = m.law !== null && m.measured.length <= Object.keys(m.law.exponents).length + 1;
+    const pct = (r: number) => `${Math.round(r * 100) || 0}%`;
     const points = m.measured
       .map(
         (p, i) =>
-          `${p.scale}: ${unit(m.metric, p.y)}${m.law ? ` (${(m.law.residuals[i] * 100).toFixed(0)}%)` : ''}`,
+          `${p.scale}: ${unit(m.metric, p.y)}${m.law && !exact ? ` (${pct(m.law.residuals[i])})` : ''}`,
       )
-      .join('; ');
+      .join('; ')
+      .concat(exact ? ' (exact fit: no residual)' : '');
     const limit = m.limit
       ? m.limit.atScale === null
         ? `not before 1e6x (${m.limit.name})`
