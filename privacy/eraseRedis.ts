@@ -17,6 +17,7 @@ import {
   userSubject,
 } from '../events';
 import { createExperimentStore, experimentKeys, unitOf } from '../experiments';
+import { isRedisCluster, redisMasters } from '../stack';
 
 /** api/cache.ts's key family (entries and their pre-rendered answers); the erasure test proves they go. */
 export const RESULT_CACHE_PATTERN = `${RESULT_CACHE_PREFIX}*`;
@@ -67,13 +68,29 @@ async function* entries(redis: Redis, stream: string): AsyncGenerator<[string, s
   }
 }
 
+/** Every key matching `pattern`, page by page; on a Redis Cluster each master holds its own keys, so each is
+ * scanned. */
 async function* scan(redis: Redis, pattern: string): AsyncGenerator<string[]> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', PAGE);
-    cursor = next;
-    if (keys.length > 0) yield keys;
-  } while (cursor !== '0');
+  for (const node of redisMasters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', PAGE);
+      cursor = next;
+      if (keys.length > 0) yield keys;
+    } while (cursor !== '0');
+  }
+}
+
+/** Delete keys; returns how many existed. One command may not span slots on a cluster, so there each key goes
+ * on its own (the client routes it); one Redis takes them a page at a time. */
+export async function deleteKeys(redis: Redis, keys: string[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < keys.length; i += PAGE) {
+    const page = keys.slice(i, i + PAGE);
+    if (!isRedisCluster(redis)) n += await redis.unlink(...page);
+    else for (const c of await Promise.all(page.map((k) => redis.unlink(k)))) n += c;
+  }
+  return n;
 }
 
 export async function eraseFromRedis(
@@ -136,8 +153,7 @@ export async function eraseFromRedis(
       if (typeof unit === 'string' && units.includes(unit)) keys.push(k);
     });
   }
-  let deleted = 0;
-  for (let i = 0; i < keys.length; i += PAGE) deleted += await redis.del(...keys.slice(i, i + PAGE));
+  const deleted = await deleteKeys(redis, keys);
 
   let unitMemberships = 0;
   const experiments = await createExperimentStore(redis, opts.experimentsPrefix).list();
@@ -163,6 +179,6 @@ export async function eraseFromRedis(
 /** Drop every cached and pre-rendered recommendation answer; returns how many keys went. */
 export async function dropResultCache(redis: Redis): Promise<number> {
   let n = 0;
-  for await (const batch of scan(redis, RESULT_CACHE_PATTERN)) n += await redis.unlink(...batch);
+  for await (const batch of scan(redis, RESULT_CACHE_PATTERN)) n += await deleteKeys(redis, batch);
   return n;
 }
