@@ -18,7 +18,8 @@ function stubContext(over: { lookup?: () => Promise<ExposuresByRecId>; attribute
   // The append's Lua script (sent by hash; the stub knows it) gets one JSON payload and one recent entry per
   // event after four settings.
   const evalScript = jest.fn(async (_script: string, nKeys: number, ...rest: string[]) => {
-    const payloads = rest.slice(nKeys + 4).filter((_, i) => i % 2 === 0);
+    // ARGV after the keys: idemTtl, recentTtl, recentLen, then (payload, recent entry) per event.
+    const payloads = rest.slice(nKeys + 3).filter((_, i) => i % 2 === 0);
     appended.push(payloads.map((p) => JSON.parse(p) as TrackedEvent));
     return payloads.map((_, i) => `1-${i}`);
   });
