@@ -7,7 +7,7 @@ import {
   readActiveModel,
   type PublishSummary,
   type RegistryDeps,
-} from '../training/registry';
+} from '../model/registry';
 import type { Experiment } from './types';
 
 /** Refuse a definition whose variants pin versions that are not in the registry (a typo would serve nothing). */

@@ -11,9 +11,9 @@ import { Queue } from 'bullmq';
 import { createLogger, type Config } from '../core';
 import { startScratchNeo4j, testConfig, uniqueNamespace, type ScratchNeo4j } from '../test/support';
 import { trainModel } from '../training';
-import { readE0Files } from '../training/artifacts/e0File';
-import { publishModel, readActiveModel } from '../training/registry';
-import { pointerAfterPublish, writeActivePointer } from '../training/registry/pointer';
+import { readE0Files } from '../model/artifacts/e0File';
+import { publishModel, readActiveModel } from '../model/registry';
+import { pointerAfterPublish, writeActivePointer } from '../model/registry/pointer';
 import {
   bullConnection,
   readRun,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { validationError, type Config, type Logger } from '../core';
 import { readSyntheticInteractions, type InteractionColumns } from '../etl/split';
 import { readModelDir } from '../training';
-import { readActiveModel } from '../training/registry';
+import { readActiveModel } from '../model/registry';
 import { createGraphClient } from '../graph';
 import {
   DEFAULT_PSI_THRESHOLD,

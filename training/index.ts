@@ -15,8 +15,8 @@ export type { TrainFlags } from './flags';
 export { defaultTrainerOptions } from './lightgcn/options';
 export type { TrainerOptions } from './lightgcn/options';
 export type { CurvePoint } from './lightgcn/trainer';
-export { readModelDir, modelsRoot } from './artifacts/modelDir';
-export { readEmbeddingsFile, decodeEmbeddings } from './artifacts/embeddingsFile';
+export { readModelDir, modelsRoot } from '../model/artifacts/modelDir';
+export { readEmbeddingsFile, decodeEmbeddings } from '../model/artifacts/embeddingsFile';
 export { parseDataSource, loadDataSource } from './source';
 export type { Dataset } from './data/dataset';
 export { userItemGraph, buildPropagationGraph } from './graph/propagationGraph';
@@ -30,11 +30,11 @@ export {
   inferProductEmbedding,
   inferUserEmbedding,
   scoreItems,
-} from './inductive';
-export type { InductiveModel, NewProduct, NewUser } from './inductive';
-export { readNewArrivals } from './artifacts/contextFiles';
-export { isNewArrival, newArrivalQuota, newArrivalsOff, LIST_SIZE } from './context/ranker';
-export type { NewArrivals } from './context/ranker';
+} from '../model/inductive';
+export type { InductiveModel, NewProduct, NewUser } from '../model/inductive';
+export { readNewArrivals } from '../model/artifacts/contextFiles';
+export { isNewArrival, newArrivalQuota, newArrivalsOff, LIST_SIZE } from '../model/ranker/ranker';
+export type { NewArrivals } from '../model/ranker/ranker';
 export { readShop } from './data/shop';
 export type { ShopData } from './data/shop';
 export { tuningSplit } from './data/tuningSplit';
@@ -48,13 +48,13 @@ export {
   sessionRequest,
   sessionScore,
   sessionTop,
-} from './session/model';
-export type { SessionModel, SessionParams, SessionRequest, SessionStep } from './session/model';
+} from '../model/session/model';
+export type { SessionModel, SessionParams, SessionRequest, SessionStep } from '../model/session/model';
 export { nextStepMetrics, sessionCases } from './session/cases';
 export type { NextStepMetrics, SessionCase } from './session/cases';
 export { evaluateSessionModel, stepsOfRows, tuneSessionParams, validationCases } from './session/tune';
 export { buildVsknnIndex, evaluateVsknn, tuneVsknn } from './session/vsknn';
-export { popularityOrder, sparseRank } from './session/rankSparse';
-export { readSessionModel, sessionFiles } from './session/files';
+export { popularityOrder, sparseRank } from '../model/session/rankSparse';
+export { readSessionModel, sessionFiles } from '../model/session/files';
 export { buildContextTables } from './context/tables';
-export { rankScores, type RankerWeights } from './context/ranker';
+export { rankScores, type RankerWeights } from '../model/ranker/ranker';

@@ -3,16 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
 import type { GraphClient } from '../../graph';
-import { contextFiles } from '../../training/artifacts/contextFiles';
-import { newVersion, writeModelDir } from '../../training/artifacts/modelDir';
-import { coldUserScores, topItems, type ColdUserWeights } from '../../training/context/coldUsers';
-import { reserveNewArrivals, newArrivalQuota } from '../../training/context/ranker';
+import { contextFiles } from '../../model/artifacts/contextFiles';
+import { newVersion, writeModelDir } from '../../model/artifacts/modelDir';
+import { coldUserScores, topItems, type ColdUserWeights } from '../../model/ranker/coldUsers';
+import { reserveNewArrivals, newArrivalQuota } from '../../model/ranker/ranker';
 import {
   buildSegmentTable,
   encodeSegmentTable,
   SEGMENTS_FILE,
   type Demographics,
-} from '../../training/context/segmentPopularity';
+} from '../../model/ranker/segmentPopularity';
 import { WEEKS, type ContextTables, type ItemGraph } from '../../training/context/tables';
 import { eventShop, type EventRow } from '../../training/testing/eventShop';
 import type { ShopData } from '../../training/data/shop';

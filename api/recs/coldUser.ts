@@ -15,14 +15,14 @@ import {
   userItemDots,
   type ColdTables,
   type ColdUserWeights,
-} from '../../training/context/coldUsers';
+} from '../../model/ranker/coldUsers';
 import {
   GENDERS,
   knownAttributes,
   readSegmentTable,
   type Demographics,
   type SegmentTable,
-} from '../../training/context/segmentPopularity';
+} from '../../model/ranker/segmentPopularity';
 import { AGE_BANDS, LOYALTY_TIERS, REGIONS, ageBandOf } from '../../training/data/shop';
 import { inferUserEmbedding, isNewArrival, readNewArrivals, type NewArrivals } from '../../training';
 import type { Catalog } from '../catalog';

@@ -6,17 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
 import type { GraphClient } from '../../graph';
-import { contextFiles } from '../../training/artifacts/contextFiles';
-import { newVersion, writeModelDir } from '../../training/artifacts/modelDir';
+import { contextFiles } from '../../model/artifacts/contextFiles';
+import { newVersion, writeModelDir } from '../../model/artifacts/modelDir';
 import type { ShopData } from '../../training/data/shop';
 import { buildContextTables } from '../../training/context/tables';
-import { encodeSessionTables, SESSION_BIN, SESSION_JSON } from '../../training/session/files';
-import {
-  defaultSessionParams,
-  sessionModelOf,
-  sessionRequest,
-  sessionTop,
-} from '../../training/session/model';
+import { encodeSessionTables, SESSION_BIN, SESSION_JSON } from '../../model/session/files';
+import { defaultSessionParams, sessionModelOf, sessionRequest, sessionTop } from '../../model/session/model';
 import { buildSessionTables } from '../../training/session/tables';
 import { stepsOfRows } from '../../training/session/tune';
 import type { Catalog, CatalogProduct } from '../catalog';

@@ -10,8 +10,8 @@
 // touch (every other item is 0 there), so a request does O(recent x 50 + candidates) work.
 // Pure: the tables are passed in; loading them is api/model/activeModel.ts's job.
 import { corrupt } from '../../core';
-import type { readContextFiles } from '../../training/artifacts/contextFiles';
-import type { RankerWeights } from '../../training/context/ranker';
+import type { readContextFiles } from '../../model/artifacts/contextFiles';
+import type { RankerWeights } from '../../model/ranker/ranker';
 import { WEEKS, weekOfYear, type ItemGraph } from '../../training/context/tables';
 
 export type ContextFiles = NonNullable<ReturnType<typeof readContextFiles>>;

@@ -8,13 +8,13 @@ import path from 'node:path';
 import { createLogger } from '../../core';
 import { generateShop } from '../../etl/generate';
 import { readShop } from '../../training/data/shop';
-import { topItems } from '../../training/context/coldUsers';
+import { topItems } from '../../model/ranker/coldUsers';
 import {
   buildSegmentTable,
   readGenders,
   segmentScores,
   shopDemographics,
-} from '../../training/context/segmentPopularity';
+} from '../../model/ranker/segmentPopularity';
 import { groupAppeal, tasteTruth } from './tasteTruth';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-coldseg-'));

@@ -4,25 +4,30 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger, Progress } from '../../core';
-import { contextFiles, readContextFiles } from '../artifacts/contextFiles';
-import { encodeHistory, HISTORY_FILE } from '../artifacts/historyFile';
+import { contextFiles, readContextFiles } from '../../model/artifacts/contextFiles';
+import { encodeHistory, HISTORY_FILE } from '../../model/artifacts/historyFile';
 import { userHistory } from './history';
-import { metaFiles, readMetaFiles } from '../artifacts/metaFile';
-import { newVersion, readModelDir, writeModelDir } from '../artifacts/modelDir';
+import { metaFiles, readMetaFiles } from '../../model/artifacts/metaFile';
+import { newVersion, readModelDir, writeModelDir } from '../../model/artifacts/modelDir';
 import { readShop, type ShopData } from '../data/shop';
 import type { ShopEvalResult } from '../eval/shopEval';
-import { inductiveModelOf, type InductiveModel } from '../inductive';
+import { inductiveModelOf, type InductiveModel } from '../../model/inductive';
 import { useBackend, type BackendChoice } from '../kernels/backend';
 import type { TrainerOptions } from '../lightgcn/options';
-import { DEFAULT_NEW_ARRIVALS_BUDGET, newArrivalsOf, type NewArrivals, type RankerWeights } from './ranker';
-import { coldUserWeightsOf, type ColdUserWeights } from './coldUsers';
+import {
+  DEFAULT_NEW_ARRIVALS_BUDGET,
+  newArrivalsOf,
+  type NewArrivals,
+  type RankerWeights,
+} from '../../model/ranker/ranker';
+import { coldUserWeightsOf, type ColdUserWeights } from '../../model/ranker/coldUsers';
 import {
   buildSegmentTable,
   encodeSegmentTable,
   readGenders,
   shopDemographics,
   SEGMENTS_FILE,
-} from './segmentPopularity';
+} from '../../model/ranker/segmentPopularity';
 import {
   coldScoring,
   contextScorer,
@@ -39,7 +44,7 @@ import {
   type SplitOptions,
 } from './shopTrain';
 import { buildContextTables } from './tables';
-import { sessionFiles } from '../session/files';
+import { sessionFiles } from '../../model/session/files';
 import { shopE0Files, shopWarmStart, type WarmStartRecord, type WarmStartRequest } from '../warmStart';
 
 /** A shop from somewhere other than a directory's files (the Neo4j export); `spec` goes into the model's config. */

@@ -31,7 +31,7 @@ import {
   inferProductEmbedding,
   inferUserEmbedding,
   type InductiveModel,
-} from '../inductive';
+} from '../../model/inductive';
 import { defaultTrainerOptions, type TrainerOptions } from '../lightgcn/options';
 import { trainEmbeddings, type CurvePoint } from '../lightgcn/trainer';
 import type { InitialTable } from '../lightgcn/warmStart';
@@ -51,7 +51,7 @@ import {
   type NewArrivals,
   type RankerWeights,
   type RankerTables,
-} from './ranker';
+} from '../../model/ranker/ranker';
 import { addFromRecent, buildContextTables, seasonalScores, type ContextTables } from './tables';
 import {
   coldUserScores,
@@ -59,14 +59,14 @@ import {
   tuneColdUsers,
   userItemDots,
   type ColdUserWeights,
-} from './coldUsers';
+} from '../../model/ranker/coldUsers';
 import {
   buildSegmentTable,
   readGenders,
   shopDemographics,
   type Demographics,
   type SegmentTable,
-} from './segmentPopularity';
+} from '../../model/ranker/segmentPopularity';
 
 export const SHOP_MODELS = ['pop', 'trend', 'covisit', 'mf', 'lightgcn', 'lightgcn-meta', 'ranker'] as const;
 export type ShopModel = (typeof SHOP_MODELS)[number];

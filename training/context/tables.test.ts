@@ -1,6 +1,6 @@
 import { eventShop, type EventRow } from '../testing/eventShop';
 import { addFromRecent, copurchaseGraph, topPairs, weekOfYear } from './tables';
-import { topK } from '../eval/topk';
+import { topK } from '../../model/ranker/topk';
 import {
   isNewArrival,
   newArrivalQuota,
@@ -10,7 +10,7 @@ import {
   tuneNewArrivals,
   tuneRanker,
   DEFAULT_NEW_ARRIVALS_BUDGET,
-} from './ranker';
+} from '../../model/ranker/ranker';
 
 describe('context tables', () => {
   it('aggregates pairs, keeps the heaviest per row and scales rows to max 1', () => {

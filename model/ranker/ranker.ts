@@ -12,9 +12,9 @@
 // inductive embedding), placed at the bottom of the list, where they displace the warm items ranked last.
 // The quota is tuned on validation after the weights (tuneNewArrivals): by default it may cost up to
 // DEFAULT_NEW_ARRIVALS_BUDGET (2%) of validation NDCG@20, the price chosen for showing new arrivals at all.
-import { topK } from '../eval/topk';
-import type { ContextTables, ItemGraph } from './tables';
-import { addFromRecent, seasonalScores } from './tables';
+import { topK } from './topk';
+import type { ContextTables, ItemGraph } from '../../training/context/tables';
+import { addFromRecent, seasonalScores } from '../../training/context/tables';
 
 export interface RankerWeights {
   gnn: number;

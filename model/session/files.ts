@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt } from '../../core';
 import { decodeItemGraph, encodeItemGraph } from '../artifacts/contextFiles';
-import type { ShopData } from '../data/shop';
+import type { ShopData } from '../../training/data/shop';
 import { sessionModelOf, type SessionModel, type SessionParams } from './model';
-import { buildSessionTables, type SessionTables } from './tables';
-import { tuneSessionParams, type SessionTuning } from './tune';
+import { buildSessionTables, type SessionTables } from '../../training/session/tables';
+import { tuneSessionParams, type SessionTuning } from '../../training/session/tune';
 
 const MAGIC = 'GRECSS01';
 export const SESSION_FORMAT_VERSION = 1;

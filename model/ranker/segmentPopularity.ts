@@ -22,8 +22,8 @@ import {
   UNKNOWN_CODE,
   ageBandOf,
   type ShopData,
-} from '../data/shop';
-import { EVENT_WEIGHTS } from '../graph/metaGraph';
+} from '../../training/data/shop';
+import { EVENT_WEIGHTS } from '../../training/graph/metaGraph';
 
 export const GENDERS = ['F', 'M', 'X'] as const;
 /** Codes per attribute: the known values, then one for "unknown". */

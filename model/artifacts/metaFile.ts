@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt } from '../../core';
-import type { MetaLayout } from '../graph/metaGraph';
-import { metaCount } from '../graph/metaGraph';
+import type { MetaLayout } from '../../training/graph/metaGraph';
+import { metaCount } from '../../training/graph/metaGraph';
 import { encodeEmbeddings, readEmbeddingsFile } from './embeddingsFile';
 
 export interface MetaTables {

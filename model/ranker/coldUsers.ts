@@ -7,10 +7,10 @@
 // seasonal popularity of the item's category at the request's week. Seg, T, P are scaled to max 1 per request,
 // as in rankScores; the popularity term is the evaluation's tie-breaker. Weights are tuned on the validation
 // window's cold users (tuneColdUsers), never on test.
-import { topK } from '../eval/topk';
+import { topK } from './topk';
 import type { RankerTables } from './ranker';
 import { segmentScores, type Demographics, type SegmentTable } from './segmentPopularity';
-import { seasonalScores, type ContextTables } from './tables';
+import { seasonalScores, type ContextTables } from '../../training/context/tables';
 
 export interface ColdUserWeights {
   segment: number;
