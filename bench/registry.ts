@@ -10,8 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../core';
 import { startScratchNeo4j, scratchEnv } from '../test/support/scratchNeo4j';
-import { writeModelDir } from '../model/artifacts/modelDir';
-import { publishModel, rollbackModel, type ApplySummary } from '../model/registry';
+import { writeModelDir, publishModel, rollbackModel, type ApplySummary } from '../model';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger, createProgress, loadConfig } from '../core';
 import { replaceSection } from './docsSection';
-import { DEFAULT_NEW_ARRIVALS_BUDGET } from '../model/ranker/ranker';
+import { DEFAULT_NEW_ARRIVALS_BUDGET } from '../model';
 import { runShop, type ShopRunResult } from '../training/context/shopRun';
 import { SHOP_MODELS, type ShopModel } from '../training/context/shopTrain';
 import { codeVersion } from '../training/run';

@@ -9,7 +9,7 @@ import type Redis from 'ioredis';
 import { createProgress, unavailable, type Config, type Logger } from '../core';
 import type { GraphClient } from '../graph';
 import { evaluateVersion, parseDataSource, trainModel, type WarmStartRecord } from '../training';
-import { publishModel, QUERY_SIMILAR, readActiveModel } from '../model/registry';
+import { publishModel, QUERY_SIMILAR, readActiveModel } from '../model';
 import { CONSUMER_GROUP } from '../events';
 import { refreshFeatures } from '../etl/features';
 import { readSyntheticInteractions } from '../etl/split';

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validationError, type Config, type Logger } from '../core';
 import { readSyntheticInteractions, type InteractionColumns } from '../etl/split';
-import { readModelDir } from '../training';
-import { readActiveModel } from '../model/registry';
+import { readModelDir, readActiveModel } from '../model';
 import { createGraphClient } from '../graph';
 import {
   DEFAULT_PSI_THRESHOLD,

@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../core';
-import { e0Files } from '../model/artifacts/e0File';
-import { writeModelDir } from '../model/artifacts/modelDir';
+import { e0Files, writeModelDir, pointerAfterPublish, writeActivePointer } from '../model';
 import { parseTrainFlags } from './flags';
-import { pointerAfterPublish, writeActivePointer } from '../model/registry/pointer';
 import { prepareWarmStart } from './warmStart';
 
 const V = 'lightgcn-20261129-120000-abc123';

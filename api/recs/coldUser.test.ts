@@ -3,19 +3,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
 import type { GraphClient } from '../../graph';
-import { contextFiles } from '../../model/artifacts/contextFiles';
-import { newVersion, writeModelDir } from '../../model/artifacts/modelDir';
-import { coldUserScores, topItems, type ColdUserWeights } from '../../model/ranker/coldUsers';
-import { reserveNewArrivals, newArrivalQuota } from '../../model/ranker/ranker';
 import {
-  buildSegmentTable,
+  contextFiles,
+  newVersion,
+  writeModelDir,
+  coldUserScores,
+  topItems,
+  type ColdUserWeights,
+  reserveNewArrivals,
+  newArrivalQuota,
   encodeSegmentTable,
   SEGMENTS_FILE,
   type Demographics,
-} from '../../model/ranker/segmentPopularity';
-import { WEEKS, type ContextTables, type ItemGraph } from '../../training/context/tables';
+  WEEKS,
+  type ContextTables,
+  type ItemGraph,
+} from '../../model';
+import { buildSegmentTable, type ShopData } from '../../training';
 import { eventShop, type EventRow } from '../../training/testing/eventShop';
-import type { ShopData } from '../../training/data/shop';
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { Breaker } from '../guard';
 import { loadModel, type LoadedModel } from '../model/activeModel';

@@ -15,16 +15,20 @@ import {
   userItemDots,
   type ColdTables,
   type ColdUserWeights,
-} from '../../model/ranker/coldUsers';
-import {
   GENDERS,
   knownAttributes,
   readSegmentTable,
   type Demographics,
   type SegmentTable,
-} from '../../model/ranker/segmentPopularity';
-import { AGE_BANDS, LOYALTY_TIERS, REGIONS, ageBandOf } from '../../training/data/shop';
-import { inferUserEmbedding, isNewArrival, readNewArrivals, type NewArrivals } from '../../training';
+  AGE_BANDS,
+  LOYALTY_TIERS,
+  REGIONS,
+  ageBandOf,
+  inferUserEmbedding,
+  isNewArrival,
+  readNewArrivals,
+  type NewArrivals,
+} from '../../model';
 import type { Catalog } from '../catalog';
 import type { LoadedModel } from '../model/activeModel';
 import type { Candidate } from './rank';

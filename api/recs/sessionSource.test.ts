@@ -6,14 +6,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
 import type { GraphClient } from '../../graph';
-import { contextFiles } from '../../model/artifacts/contextFiles';
-import { newVersion, writeModelDir } from '../../model/artifacts/modelDir';
-import type { ShopData } from '../../training/data/shop';
-import { buildContextTables } from '../../training/context/tables';
-import { encodeSessionTables, SESSION_BIN, SESSION_JSON } from '../../model/session/files';
-import { defaultSessionParams, sessionModelOf, sessionRequest, sessionTop } from '../../model/session/model';
-import { buildSessionTables } from '../../training/session/tables';
-import { stepsOfRows } from '../../training/session/tune';
+import {
+  contextFiles,
+  newVersion,
+  writeModelDir,
+  encodeSessionTables,
+  SESSION_BIN,
+  SESSION_JSON,
+  defaultSessionParams,
+  sessionModelOf,
+  sessionRequest,
+  sessionTop,
+} from '../../model';
+import { type ShopData, buildContextTables, buildSessionTables, stepsOfRows } from '../../training';
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { Breaker } from '../guard';
 import { loadModel, type LoadedModel } from '../model/activeModel';

@@ -5,7 +5,7 @@
 // brand (or of the leaf category alone).
 // Without a model (or without any embedding for the product), graph neighbours serve.
 import type { GraphClient, NamedQuery } from '../../graph';
-import { inferProductEmbedding } from '../../training';
+import { inferProductEmbedding } from '../../model';
 import type { Catalog } from '../catalog';
 import type { Breaker } from '../guard';
 import type { LoadedModel } from '../model/activeModel';

@@ -10,9 +10,7 @@
 // touch (every other item is 0 there), so a request does O(recent x 50 + candidates) work.
 // Pure: the tables are passed in; loading them is api/model/activeModel.ts's job.
 import { corrupt } from '../../core';
-import type { readContextFiles } from '../../model/artifacts/contextFiles';
-import type { RankerWeights } from '../../model/ranker/ranker';
-import { WEEKS, weekOfYear, type ItemGraph } from '../../training/context/tables';
+import { type readContextFiles, type RankerWeights, WEEKS, weekOfYear, type ItemGraph } from '../../model';
 
 export type ContextFiles = NonNullable<ReturnType<typeof readContextFiles>>;
 

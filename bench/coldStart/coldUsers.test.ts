@@ -8,13 +8,8 @@ import path from 'node:path';
 import { createLogger } from '../../core';
 import { generateShop } from '../../etl/generate';
 import { readShop } from '../../training/data/shop';
-import { topItems } from '../../model/ranker/coldUsers';
-import {
-  buildSegmentTable,
-  readGenders,
-  segmentScores,
-  shopDemographics,
-} from '../../model/ranker/segmentPopularity';
+import { topItems, segmentScores } from '../../model';
+import { buildSegmentTable, readGenders, shopDemographics } from '../../training';
 import { groupAppeal, tasteTruth } from './tasteTruth';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-coldseg-'));

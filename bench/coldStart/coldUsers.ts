@@ -10,7 +10,7 @@
 //                         loyalty tier (age band, gender, region when fewer than MIN_CELL share them), which
 //                         integrates the individual noise out.
 import { evaluateShop } from '../../training/eval/shopEval';
-import { defaultColdUserWeights } from '../../model/ranker/coldUsers';
+import { defaultColdUserWeights } from '../../model';
 import {
   coldScoring,
   contextScorer,

@@ -1,7 +1,7 @@
 // What the cold-start segments share: the shop read and split once (as training splits it), the served version's
 // stored model, and the generator's taste model of the test window. Loaded once per shop directory.
 import path from 'node:path';
-import { readModelDir } from '../../model/artifacts/modelDir';
+import { readModelDir } from '../../model';
 import { readShop, type ShopData } from '../../training/data/shop';
 import { shopSplit, type ShopSplit } from '../../training/context/shopTrain';
 import type { ColdStartContext } from './report';

@@ -11,8 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt, notFound } from '../../core';
 import { newArrivalsOf, newArrivalsOff, type NewArrivals } from '../ranker/ranker';
-import type { ContextTables, ItemGraph } from '../../training/context/tables';
-import { WEEKS } from '../../training/context/tables';
+import { type ContextTables, type ItemGraph, WEEKS } from '../ranker/tables';
 
 const IG = 'GRECIG01';
 const SN = 'GRECSN01';

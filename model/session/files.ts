@@ -10,10 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt } from '../../core';
 import { decodeItemGraph, encodeItemGraph } from '../artifacts/contextFiles';
-import type { ShopData } from '../../training/data/shop';
 import { sessionModelOf, type SessionModel, type SessionParams } from './model';
-import { buildSessionTables, type SessionTables } from '../../training/session/tables';
-import { tuneSessionParams, type SessionTuning } from '../../training/session/tune';
+import type { SessionTables } from './sessionTables';
 
 const MAGIC = 'GRECSS01';
 export const SESSION_FORMAT_VERSION = 1;
@@ -97,32 +95,13 @@ export function decodeSessionTables(buf: Buffer, file: string, cutoff: number): 
   };
 }
 
-export interface SessionJson {
+/** session.json; `validation` is the tuning's report, which serving does not read. */
+export interface SessionJson<V = unknown> {
   formatVersion: number;
   params: SessionParams;
   cutoff: string;
   categoryIds: string[];
-  validation: SessionTuning['validation'];
-}
-
-/**
- * The nightly training's session files: parameters tuned on the validation window, tables from every event of
- * the data (what the API serves with, as the ranker's tables are).
- */
-export function sessionFiles(shop: ShopData): Record<string, Buffer | string> {
-  const tuning = tuneSessionParams(shop);
-  const tables = buildSessionTables(shop, shop.bounds.end + 1);
-  const json: SessionJson = {
-    formatVersion: SESSION_FORMAT_VERSION,
-    params: tuning.params,
-    cutoff: new Date(tables.cutoff).toISOString(),
-    categoryIds: shop.categoryIds,
-    validation: tuning.validation,
-  };
-  return {
-    [SESSION_BIN]: encodeSessionTables(tables),
-    [SESSION_JSON]: `${JSON.stringify(json, null, 2)}\n`,
-  };
+  validation: V;
 }
 
 const PARAM_KEYS = ['decay', 'recent', 'item', 'leaf', 'priceWidth', 'pop'] as const;

@@ -5,16 +5,14 @@ import {
   coldUserScores,
   defaultColdUserWeights,
   topItems,
-  tuneColdUsers,
-} from '../../model/ranker/coldUsers';
-import {
-  buildSegmentTable,
   decodeSegmentTable,
   encodeSegmentTable,
   knownAttributes,
   segmentScores,
   type Demographics,
-} from '../../model/ranker/segmentPopularity';
+} from '../../model';
+import { tuneColdUsers } from './rankerTuning';
+import { buildSegmentTable } from './segmentTable';
 
 // 40 items in two parent categories: items 0-19 under group A (leaf 2, parent 0), 20-39 under B (leaf 3,
 // parent 1). Young women (age band 0, gender F) mostly view A, older men (band 4, M) mostly B; everyone also

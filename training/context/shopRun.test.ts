@@ -3,11 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
-import { decodeItemGraph, encodeItemGraph, readContextFiles } from '../../model/artifacts/contextFiles';
-import { readMetaFiles } from '../../model/artifacts/metaFile';
+import {
+  decodeItemGraph,
+  encodeItemGraph,
+  readContextFiles,
+  readMetaFiles,
+  NEW_ARRIVAL_SLOTS,
+  type NewArrivals,
+} from '../../model';
 import { readShop } from '../data/shop';
 import { evaluateShopVersion, runShop } from './shopRun';
-import { NEW_ARRIVAL_SLOTS, type NewArrivals } from '../../model/ranker/ranker';
 import { newArrivalMask, segmentsOf, shopSplit } from './shopTrain';
 
 const logger = createLogger('silent');

@@ -4,30 +4,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger, Progress } from '../../core';
-import { contextFiles, readContextFiles } from '../../model/artifacts/contextFiles';
-import { encodeHistory, HISTORY_FILE } from '../../model/artifacts/historyFile';
-import { userHistory } from './history';
-import { metaFiles, readMetaFiles } from '../../model/artifacts/metaFile';
-import { newVersion, readModelDir, writeModelDir } from '../../model/artifacts/modelDir';
-import { readShop, type ShopData } from '../data/shop';
-import type { ShopEvalResult } from '../eval/shopEval';
-import { inductiveModelOf, type InductiveModel } from '../../model/inductive';
-import { useBackend, type BackendChoice } from '../kernels/backend';
-import type { TrainerOptions } from '../lightgcn/options';
 import {
+  contextFiles,
+  readContextFiles,
+  encodeHistory,
+  HISTORY_FILE,
+  metaFiles,
+  readMetaFiles,
+  newVersion,
+  readModelDir,
+  writeModelDir,
+  inductiveModelOf,
+  type InductiveModel,
   DEFAULT_NEW_ARRIVALS_BUDGET,
   newArrivalsOf,
   type NewArrivals,
   type RankerWeights,
-} from '../../model/ranker/ranker';
-import { coldUserWeightsOf, type ColdUserWeights } from '../../model/ranker/coldUsers';
-import {
-  buildSegmentTable,
+  coldUserWeightsOf,
+  type ColdUserWeights,
   encodeSegmentTable,
-  readGenders,
-  shopDemographics,
   SEGMENTS_FILE,
-} from '../../model/ranker/segmentPopularity';
+} from '../../model';
+import { userHistory } from './history';
+import { readShop, type ShopData } from '../data/shop';
+import type { ShopEvalResult } from '../eval/shopEval';
+import { useBackend, type BackendChoice } from '../kernels/backend';
+import type { TrainerOptions } from '../lightgcn/options';
+import { buildSegmentTable, readGenders, shopDemographics } from './segmentTable';
 import {
   coldScoring,
   contextScorer,
@@ -44,7 +47,7 @@ import {
   type SplitOptions,
 } from './shopTrain';
 import { buildContextTables } from './tables';
-import { sessionFiles } from '../../model/session/files';
+import { sessionFiles } from '../session/sessionFiles';
 import { shopE0Files, shopWarmStart, type WarmStartRecord, type WarmStartRequest } from '../warmStart';
 
 /** A shop from somewhere other than a directory's files (the Neo4j export); `spec` goes into the model's config. */

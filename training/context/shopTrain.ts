@@ -31,18 +31,11 @@ import {
   inferProductEmbedding,
   inferUserEmbedding,
   type InductiveModel,
-} from '../../model/inductive';
-import { defaultTrainerOptions, type TrainerOptions } from '../lightgcn/options';
-import { trainEmbeddings, type CurvePoint } from '../lightgcn/trainer';
-import type { InitialTable } from '../lightgcn/warmStart';
-import {
   isNewArrival,
   newArrivalQuota,
   newArrivalsOff,
   rankScores,
   reserveNewArrivals,
-  tuneNewArrivals,
-  tuneRanker,
   defaultRankerWeights,
   DEFAULT_NEW_ARRIVALS_BUDGET,
   LIST_SIZE,
@@ -51,22 +44,20 @@ import {
   type NewArrivals,
   type RankerWeights,
   type RankerTables,
-} from '../../model/ranker/ranker';
-import { addFromRecent, buildContextTables, seasonalScores, type ContextTables } from './tables';
-import {
   coldUserScores,
   defaultColdUserWeights,
-  tuneColdUsers,
   userItemDots,
   type ColdUserWeights,
-} from '../../model/ranker/coldUsers';
-import {
-  buildSegmentTable,
-  readGenders,
-  shopDemographics,
   type Demographics,
   type SegmentTable,
-} from '../../model/ranker/segmentPopularity';
+} from '../../model';
+import { defaultTrainerOptions, type TrainerOptions } from '../lightgcn/options';
+import { trainEmbeddings, type CurvePoint } from '../lightgcn/trainer';
+import type { InitialTable } from '../lightgcn/warmStart';
+import { tuneNewArrivals, tuneRanker } from './rankerTuning';
+import { addFromRecent, buildContextTables, seasonalScores, type ContextTables } from './tables';
+import { tuneColdUsers } from './rankerTuning';
+import { buildSegmentTable, readGenders, shopDemographics } from './segmentTable';
 
 export const SHOP_MODELS = ['pop', 'trend', 'covisit', 'mf', 'lightgcn', 'lightgcn-meta', 'ranker'] as const;
 export type ShopModel = (typeof SHOP_MODELS)[number];

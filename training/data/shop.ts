@@ -10,24 +10,16 @@ import { parse } from 'csv-parse';
 import { validationError } from '../../core';
 import { buildSplitManifest, boundariesOf, EVENT_TYPES } from '../../etl/split';
 import type { InteractionColumns, SplitBoundaries, SplitManifest } from '../../etl/split';
-
-export const REGIONS = [
-  'nordics',
-  'benelux',
-  'dach',
-  'france',
-  'iberia',
-  'italy',
-  'uk_ireland',
-  'central_east',
-] as const;
-export const LOYALTY_TIERS = ['none', 'silver', 'gold', 'platinum'] as const;
-/** A region or loyalty tier the user never gave (see ShopData.users). */
-export const UNKNOWN_CODE = 255;
-export const UNKNOWN_BIRTH_YEAR = 0;
-/** Age bands by age at the reference year: [18,25), [25,35), ... , [65, ∞). */
-export const AGE_BAND_EDGES = [25, 35, 45, 55, 65] as const;
-export const AGE_BANDS = ['18-24', '25-34', '35-44', '45-54', '55-64', '65+'] as const;
+import { LOYALTY_TIERS, REGIONS } from '../../model';
+export {
+  AGE_BAND_EDGES,
+  AGE_BANDS,
+  LOYALTY_TIERS,
+  REGIONS,
+  UNKNOWN_BIRTH_YEAR,
+  UNKNOWN_CODE,
+  ageBandOf,
+} from '../../model';
 
 export interface ShopData {
   name: string;
@@ -248,13 +240,6 @@ export async function readShop(dir: string): Promise<ShopData> {
     bounds: boundariesOf(manifest),
     refYear: new Date(Date.parse(m.window.end)).getUTCFullYear(),
   };
-}
-
-export function ageBandOf(birthYear: number, refYear: number): number {
-  const age = refYear - birthYear;
-  let b = 0;
-  while (b < AGE_BAND_EDGES.length && age >= AGE_BAND_EDGES[b]) b++;
-  return b;
 }
 
 async function* csvRows(file: string): AsyncGenerator<Record<string, string>> {
