@@ -1,6 +1,6 @@
 // The public door of model/: the served-model contract between training/ (which writes a version through it)
 // and api/ (which reads and scores with it). Nothing here loads tfjs or trainer code, so the API process can load
-// it whole; test/boundaries/apiLoads.test.ts holds that line.
+// it whole; api/loadsNoTraining.test.ts holds that line.
 
 // The files a model version holds, their writers and readers (training writes, the API reads).
 export { checkVersionName, modelsRoot, newVersion, readModelDir, writeModelDir } from './artifacts/modelDir';
