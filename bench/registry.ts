@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../core';
-import { startScratchNeo4j, scratchEnv } from '../test/support/scratchNeo4j';
+import { startScratchNeo4j, scratchEnv } from '../test/support';
 import { writeModelDir, publishModel, rollbackModel, type ApplySummary } from '../model';
 
 function arg(name: string, fallback: number): number {

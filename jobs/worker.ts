@@ -8,7 +8,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 import type { Config, Logger } from '../core';
 import { consumerMetrics, startEventConsumer, type EventConsumer } from '../events';
-import { runDriftJob } from '../monitoring/job';
+import { runDriftJob } from '../monitoring';
 import { workerMetrics, type WorkerMetrics } from './metrics';
 import { REFRESH_QUEUE, REPORTS_QUEUE, refreshProcessor, type StageJobData } from './pipeline';
 import { defaultStages, type StageImpls } from './stages';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validationError, type Config, type Logger } from '../core';
-import { readSyntheticInteractions, type InteractionColumns } from '../etl/split';
+import { readSyntheticInteractions, type InteractionColumns } from '../etl';
 import { readModelDir, readActiveModel } from '../model';
 import { createGraphClient } from '../graph';
 import {

@@ -77,3 +77,4 @@ export {
 export { redisPaths, renderRedisConf, probeRedis, stopRedis } from './redis';
 export { cancelImport, importIntoLocalNeo4j, isLocalStackNeo4j, stopForImport } from './neo4jImport';
 export type { ImportGroup, ImportInput, ImportTimings } from './neo4jImport';
+export { startNeo4j } from './neo4j';

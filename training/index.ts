@@ -36,3 +36,30 @@ export { buildVsknnIndex, evaluateVsknn, tuneVsknn } from './session/vsknn';
 export { sessionFiles } from './session/sessionFiles';
 export { buildContextTables } from './context/tables';
 export { buildSegmentTable, readGenders, shopDemographics } from './context/segmentTable';
+// The shop pipeline's pieces and the kernels, for the benchmarks (bench/) that measure them one by one.
+export { runShop, versionScorer } from './context/shopRun';
+export type { ShopRunResult } from './context/shopRun';
+export {
+  SHOP_MODELS,
+  coldScoring,
+  contextScorer,
+  evalInput,
+  isNewUser,
+  shopSplit,
+} from './context/shopTrain';
+export type { ShopModel, ShopSplit } from './context/shopTrain';
+export { csrFromTriples } from './data/csr';
+export { evaluateShop } from './eval/shopEval';
+export {
+  Interner,
+  growFloat32,
+  growFloat64,
+  growInt32,
+  growUint8,
+  readShopFromNeo4j,
+  resolveSplit,
+} from './export';
+export { initBackend } from './kernels/backend';
+export { propagateOp } from './kernels/ops';
+export { fullSoftmaxBlock, fullSoftmaxLoss } from './lightgcn/losses';
+export { codeVersion } from './run';

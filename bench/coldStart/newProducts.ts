@@ -11,9 +11,7 @@
 //   oracle, all 20 places the same with every place given to new products (the ceiling of the metric).
 // NDCG@20 of the models is reported beside it: what the places given to new products cost the whole list.
 import { readContextFiles, newArrivalsOf, topItems } from '../../model';
-import { contextScorer, evalInput } from '../../training/context/shopTrain';
-import { versionScorer } from '../../training/context/shopRun';
-import { evaluateShop } from '../../training/eval/shopEval';
+import { contextScorer, evalInput, versionScorer, evaluateShop } from '../../training';
 import { groupAppeal } from './tasteTruth';
 import { loadShop, sampleUsers, storedVersion, type LoadedShop } from './shopContext';
 import { withGapClosed, type ColdStartContext, type MethodFigures, type SegmentReport } from './report';

@@ -2,8 +2,7 @@
 // stored model, and the generator's taste model of the test window. Loaded once per shop directory.
 import path from 'node:path';
 import { readModelDir } from '../../model';
-import { readShop, type ShopData } from '../../training/data/shop';
-import { shopSplit, type ShopSplit } from '../../training/context/shopTrain';
+import { readShop, type ShopData, shopSplit, type ShopSplit } from '../../training';
 import type { ColdStartContext } from './report';
 import { tasteTruth, type TasteTruth } from './tasteTruth';
 

@@ -5,7 +5,7 @@
 //  - popularity: event-type weighted counts (view 1, cart 2, purchase 4), global; trending with a short
 //    recency half-life; seasonal by leaf category x ISO-ish week of year (week = floor(dayOfYear / 7));
 //  - co-purchase: items bought by the same users (the serving API's "bought together" candidates).
-import { EVENT_TYPES } from '../../etl/split';
+import { EVENT_TYPES } from '../../etl';
 import type { ShopData } from '../data/shop';
 import { EVENT_WEIGHTS } from '../graph/metaGraph';
 import { WEEKS, weekOfYear, type ContextTables, type ItemGraph } from '../../model';

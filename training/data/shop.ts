@@ -8,8 +8,14 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parse } from 'csv-parse';
 import { validationError } from '../../core';
-import { buildSplitManifest, boundariesOf, EVENT_TYPES } from '../../etl/split';
-import type { InteractionColumns, SplitBoundaries, SplitManifest } from '../../etl/split';
+import {
+  buildSplitManifest,
+  boundariesOf,
+  EVENT_TYPES,
+  type InteractionColumns,
+  type SplitBoundaries,
+  type SplitManifest,
+} from '../../etl';
 import { LOYALTY_TIERS, REGIONS } from '../../model';
 export {
   AGE_BAND_EDGES,

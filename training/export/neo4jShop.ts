@@ -9,8 +9,7 @@
 import crypto from 'node:crypto';
 import { notFound, validationError } from '../../core';
 import type { Logger, Progress } from '../../core';
-import { buildSplitManifest, boundariesOf } from '../../etl/split';
-import type { InteractionColumns, SplitManifest } from '../../etl/split';
+import { buildSplitManifest, boundariesOf, type InteractionColumns, type SplitManifest } from '../../etl';
 import { toNumber, type GraphClient, type NamedQuery, type StreamedRow } from '../../graph';
 import { LOYALTY_TIERS, REGIONS, UNKNOWN_BIRTH_YEAR, UNKNOWN_CODE, type ShopData } from '../data/shop';
 import { forgottenUsersOf } from './forgotten';
