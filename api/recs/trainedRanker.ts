@@ -1,4 +1,4 @@
-// The trained ranker online (training/context/ranker.ts `rankScores`), computed sparsely for a request's
+// The trained ranker online (model/ranker/ranker.ts `rankScores`), computed sparsely for a request's
 // candidates instead of for every item:
 //   score(i) = w.gnn·gnn(i) + w.session·S(i) + w.covisit·C(i) + w.trend·T(i) + w.season·P(i)
 // gnn is the unit query vector's dot product with the item row (queryDot) plus the offline evaluation's tie-breaker

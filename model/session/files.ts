@@ -2,7 +2,7 @@
 //   session.bin   "GRECSS01", u32 version 1, u32 nItems, u32 nCategories, then Float32 popularity[nItems],
 //                 Float32 itemPrice[nItems], Int32 itemLeaf[nItems], Int32 categoryParent[nCategories], then
 //                 u32 byte length + the transitions item graph, u32 byte length + the leafNext graph (both in
-//                 the GRECIG01 format of training/artifacts/contextFiles.ts), little-endian
+//                 the GRECIG01 format of model/artifacts/contextFiles.ts), little-endian
 //   session.json  { formatVersion: 1, params: SessionParams, cutoff, categoryIds, validation }
 // A version without them (made before the session model) serves sessions through its trained ranker as before.
 // Sizes and the format version are checked on load: anything else is CORRUPT, naming the file.
