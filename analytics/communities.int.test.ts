@@ -2,7 +2,7 @@
 // together by its own shoppers and joined by one shopper, analysed and written back; a re-run leaves the same
 // graph, and the merchandisers' reports read the written properties.
 import { createLogger, GraphrecError } from '../core';
-import { findReport, resolveParams, runReport } from '../graph/reports';
+import { findReport, resolveParams, runReport } from '../graph';
 import { runCli, scratchEnv, startScratchNeo4j, type ScratchNeo4j } from '../test/support';
 import { communitiesOptions, runCoPurchaseCommunities } from './index';
 

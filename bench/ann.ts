@@ -12,14 +12,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, createProgress, loadConfig } from '../core';
-import { loadModel, readActivePointer } from '../api/model/activeModel';
-import { rowNorms, topK, type ItemTable } from '../api/model/embeddingIndex';
-import { buildIvfIndexSync, searchIvf, type IvfIndex } from '../api/model/ivfIndex';
-import { createRng } from '../core';
+import { createLogger, createProgress, loadConfig, createRng } from '../core';
+import {
+  loadModel,
+  readActivePointer,
+  rowNorms,
+  topK,
+  type ItemTable,
+  buildIvfIndexSync,
+  searchIvf,
+  type IvfIndex,
+  VECTOR_QUERY,
+} from '../api';
 import { replaceSection } from './docsSection';
 import { createGraphClient } from '../graph';
-import { VECTOR_QUERY } from '../api/recs/similar';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

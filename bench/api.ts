@@ -40,7 +40,7 @@ import { createLogger, loadConfig } from '../core';
 import type { startApiServer as StartApiServer } from '../api';
 import { runPaced } from './apiLoad/paced';
 import { replaceSection } from './docsSection';
-import type * as EmbeddingIndex from '../api/model/embeddingIndex';
+import type * as Api from '../api';
 
 // The server runs as the Docker image runs it (NODE_ENV=production: graphql-js then skips its development
 // checks, such as the cross-realm instanceof test on every type lookup). Set before the API modules load.
@@ -140,10 +140,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, 'bench-api');
   const dist = flag('dist');
   const root = dist ? distRoot() : '..';
-  const { startApiServer } = (await import(`${root}/api`)) as typeof import('../api');
-  const { nearestItems, startAnnBuild, topK } = (await import(
-    `${root}/api/model/embeddingIndex`
-  )) as typeof EmbeddingIndex;
+  const { startApiServer, nearestItems, startAnnBuild, topK } = (await import(`${root}/api`)) as typeof Api;
   const server = await startApiServer({ config, logger, port: 0 });
   const model = server.services.model.current();
   const catalog = server.services.catalog;
@@ -325,7 +322,7 @@ async function startFloor(sample: Response): Promise<string> {
 /** The in-process top-20, timed on the loaded model: the exact scan and the serving search (median of 50). */
 function indexComparison(
   model: NonNullable<ReturnType<Awaited<ReturnType<typeof StartApiServer>>['services']['model']['current']>>,
-  { topK, nearestItems }: Pick<typeof EmbeddingIndex, 'topK' | 'nearestItems'>,
+  { topK, nearestItems }: Pick<typeof Api, 'topK' | 'nearestItems'>,
 ) {
   const exact: number[] = [];
   const served: number[] = [];

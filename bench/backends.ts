@@ -18,13 +18,18 @@
 //                             [--block 1024] [--json]
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { csrFromTriples, type Csr } from '../training/data/csr';
+import {
+  csrFromTriples,
+  type Csr,
+  userItemGraph,
+  initBackend,
+  type BackendName,
+  propagateOp,
+  fullSoftmaxBlock,
+  fullSoftmaxLoss,
+  defaultTrainerOptions,
+} from '../training';
 import { createRng } from '../core';
-import { userItemGraph } from '../training/graph/propagationGraph';
-import { initBackend, type BackendName } from '../training/kernels/backend';
-import { propagateOp } from '../training/kernels/ops';
-import { fullSoftmaxBlock, fullSoftmaxLoss } from '../training/lightgcn/losses';
-import { defaultTrainerOptions } from '../training/lightgcn/options';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

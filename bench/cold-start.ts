@@ -12,10 +12,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger, loadConfig } from '../core';
-import { generateShop } from '../etl/generate';
-import { runShop } from '../training/context/shopRun';
-import { useBackend } from '../training/kernels/backend';
-import { codeVersion } from '../training/run';
+import { generateShop } from '../etl';
+import { runShop, useBackend, codeVersion } from '../training';
 import { coldUserSegment } from './coldStart/coldUsers';
 import { newProductSegment } from './coldStart/newProducts';
 import { sessionSegment } from './coldStart/sessions';

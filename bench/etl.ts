@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { scratchEnv, startScratchNeo4j } from '../test/support';
-import type { LoadSummary, WriteMode } from '../etl/load';
+import type { LoadSummary, WriteMode } from '../etl';
 
 const SCALES: Record<string, string[]> = {
   small: ['--users', '20000', '--products', '5000', '--interactions', '200000'],

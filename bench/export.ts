@@ -12,8 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger, loadConfig, type Config } from '../core';
 import { createGraphClient } from '../graph';
-import { readShopFromNeo4j, resolveSplit } from '../training/export';
-import { readShop, type ShopData } from '../training/data/shop';
+import { readShopFromNeo4j, resolveSplit, readShop, type ShopData } from '../training';
 import { scratchEnv, startScratchNeo4j } from '../test/support';
 
 const SCALES: Record<string, string[]> = {

@@ -9,9 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../core';
-import { startScratchNeo4j, scratchEnv } from '../test/support/scratchNeo4j';
-import { writeModelDir } from '../training/artifacts/modelDir';
-import { publishModel, rollbackModel, type ApplySummary } from '../training/registry';
+import { startScratchNeo4j, scratchEnv } from '../test/support';
+import { writeModelDir, publishModel, rollbackModel, type ApplySummary } from '../model';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -149,7 +148,7 @@ function writeDocs(
   const section = [
     '## Model registry',
     '',
-    `\`models publish\` / \`models rollback\` (training/registry) at the default shop scale: ${products.toLocaleString('en')} products x ${dims} dims,`,
+    `\`models publish\` / \`models rollback\` (model/registry) at the default shop scale: ${products.toLocaleString('en')} products x ${dims} dims,`,
     `artifact with ${users.toLocaleString('en')} user rows (read and verified, not written to the graph). Measured on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on the`,
     `dev machine (${os.cpus().length} vCPU delivering about one core of throughput, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${load}),`,
     'against a private scratch Neo4j 5.26 (512 MB heap, 256 MB page cache) so the shared graph is untouched.',

@@ -13,10 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger, createProgress, loadConfig } from '../core';
 import { replaceSection } from './docsSection';
-import { DEFAULT_NEW_ARRIVALS_BUDGET } from '../training/context/ranker';
-import { runShop, type ShopRunResult } from '../training/context/shopRun';
-import { SHOP_MODELS, type ShopModel } from '../training/context/shopTrain';
-import { codeVersion } from '../training/run';
+import { DEFAULT_NEW_ARRIVALS_BUDGET } from '../model';
+import { runShop, type ShopRunResult, SHOP_MODELS, type ShopModel, codeVersion } from '../training';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -16,8 +16,8 @@ import path from 'node:path';
 import { createLogger, loadConfig } from '../core';
 import { replaceSection } from './docsSection';
 import { runTorchPeer, type TorchPeerResult } from './torchPeer';
-import type { Csr } from '../training/data/csr';
 import {
+  type Csr,
   layerMean,
   loadDataSource,
   parseDataSource,

@@ -1,7 +1,7 @@
 // The operator's verbs, shared by the CLI and the admin GraphQL mutations: create, canary, stop, promote.
 // A canary is an ordinary experiment: the control pins the model active when it starts (so a nightly publish
 // does not change the control under the experiment's feet) and `canary` pins the new version with a small share.
-import type { RegistryDeps } from '../training/registry';
+import type { RegistryDeps } from '../model';
 import { GraphrecError, validationError } from '../core';
 import { activeVersion, assertModelsExist, publishVariantModel } from './models';
 import type { ExperimentStore } from './store';

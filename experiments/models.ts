@@ -1,13 +1,7 @@
 // What experiments need from the model registry: does a version exist, which one is active, and publishing
-// the winner of a canary. Through the registry's door only (training/registry).
+// the winner of a canary. Through model/'s door only (the registry is model/registry).
 import { GraphrecError, validationError } from '../core';
-import {
-  listModels,
-  publishModel,
-  readActiveModel,
-  type PublishSummary,
-  type RegistryDeps,
-} from '../training/registry';
+import { listModels, publishModel, readActiveModel, type PublishSummary, type RegistryDeps } from '../model';
 import type { Experiment } from './types';
 
 /** Refuse a definition whose variants pin versions that are not in the registry (a typo would serve nothing). */

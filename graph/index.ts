@@ -4,3 +4,5 @@ export { runReadOnlyCypher } from './adhoc';
 export type { AdhocResult } from './adhoc';
 export { translateNeo4jError } from './errors';
 export { toPlain, toNumber } from './values';
+export { FORMATS, findReport, formatReport, listReports, resolveParams, runReport } from './reports';
+export type { ReportFormat, ReportResult } from './reports';

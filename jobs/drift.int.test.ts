@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Job } from 'bullmq';
 import { createLogger, type Config } from '../core';
-import { generateShop, GENERATE_DEFAULTS } from '../etl/generate';
+import { generateShop, GENERATE_DEFAULTS } from '../etl';
 import { deadLetterStream } from '../events';
 import { testConfig, testRedis, uniqueNamespace } from '../test/support';
 import { DRIFT_SCHEDULER, startWorker, type RunningWorker } from '.';

@@ -20,7 +20,7 @@ import {
   type ScratchNeo4j,
 } from '../test/support';
 import { trainModel } from '../training';
-import { publishModel, readActiveModel } from '../training/registry';
+import { publishModel, readActiveModel } from '../model';
 import { bullConnection, readRun, REFRESH_QUEUE, STAGES, type RunState, type StageName } from '.';
 import { writeClusteredData } from './testing/clusteredData';
 

@@ -11,9 +11,13 @@ import { Queue } from 'bullmq';
 import { createLogger, type Config } from '../core';
 import { startScratchNeo4j, testConfig, uniqueNamespace, type ScratchNeo4j } from '../test/support';
 import { trainModel } from '../training';
-import { readE0Files } from '../training/artifacts/e0File';
-import { publishModel, readActiveModel } from '../training/registry';
-import { pointerAfterPublish, writeActivePointer } from '../training/registry/pointer';
+import {
+  readE0Files,
+  publishModel,
+  readActiveModel,
+  pointerAfterPublish,
+  writeActivePointer,
+} from '../model';
 import {
   bullConnection,
   readRun,

@@ -6,7 +6,7 @@ import { Queue, UnrecoverableError, type Job, type JobsOptions } from 'bullmq';
 import type Redis from 'ioredis';
 import { GraphrecError, type Config, type Logger } from '../core';
 import { createGraphClient, type GraphClient } from '../graph';
-import { readActiveModel } from '../training/registry';
+import { readActiveModel } from '../model';
 import type { GateDecision } from './gate';
 import { refreshLock } from './lock';
 import { writeRefreshReport } from './report';

@@ -9,7 +9,7 @@ import Redis from 'ioredis';
 import type { Config, Logger } from '../core';
 import { consumerMetrics, migrateLegacyKeys, startEventConsumer, type EventConsumer } from '../events';
 import { connectRedis } from '../stack';
-import { runDriftJob } from '../monitoring/job';
+import { runDriftJob } from '../monitoring';
 import { workerMetrics, type WorkerMetrics } from './metrics';
 import { REFRESH_QUEUE, REPORTS_QUEUE, refreshProcessor, type StageJobData } from './pipeline';
 import { defaultStages, type StageImpls } from './stages';

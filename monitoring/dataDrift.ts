@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { EVENT_TYPES, validationError } from '../core';
-import type { InteractionColumns } from '../etl/split';
+import type { InteractionColumns } from '../etl';
 import { edgeLabels, histogram, psi, psiLevel, quantileEdges, type DriftLevel, type PsiResult } from './psi';
 
 export interface Window {

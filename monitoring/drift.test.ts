@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../core';
-import { generateShop } from '../etl/generate';
-import { readSyntheticInteractions } from '../etl/split';
+import { generateShop, readSyntheticInteractions } from '../etl';
 import { dataDrift, readCategories } from './dataDrift';
 import { writeDriftReport } from './report';
 

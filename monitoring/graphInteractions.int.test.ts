@@ -5,8 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, type Config } from '../core';
-import { generateShop, GENERATE_DEFAULTS } from '../etl/generate';
-import { loadSource } from '../etl/load';
+import { generateShop, GENERATE_DEFAULTS, loadSource } from '../etl';
 import { startScratchNeo4j, type ScratchNeo4j } from '../test/support';
 import { runDriftJob } from './job';
 

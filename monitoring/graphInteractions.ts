@@ -5,8 +5,8 @@
 // object.
 import { EVENT_RELS, notFound, type Logger } from '../core';
 import { toNumber, type GraphClient, type NamedQuery, type StreamedRow } from '../graph';
-import { growFloat32, growFloat64, growInt32, growUint8, Interner } from '../training/export';
-import type { InteractionColumns } from '../etl/split';
+import { growFloat32, growFloat64, growInt32, growUint8, Interner } from '../training';
+import type { InteractionColumns } from '../etl';
 import { categoryInfo, type CategoryInfo, type CategoryRow } from './dataDrift';
 
 /** Products of the synthetic shop: ids without ':' (other data sets are namespaced `<name>:`). */

@@ -3,9 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validationError, type Config, type Logger } from '../core';
-import { readSyntheticInteractions, type InteractionColumns } from '../etl/split';
-import { readModelDir } from '../training';
-import { readActiveModel } from '../training/registry';
+import { readSyntheticInteractions, type InteractionColumns } from '../etl';
+import { readModelDir, readActiveModel } from '../model';
 import { createGraphClient } from '../graph';
 import {
   DEFAULT_PSI_THRESHOLD,

@@ -2,7 +2,7 @@
 // when the new version was warm-started from the old one, since independent trainings are free to rotate the
 // space), the overlap of their 20 nearest neighbours (rotation-invariant), and recommendation drift: the
 // catalogue coverage of top-20 lists for a sample of users and their popularity bias.
-import type { StoredModel } from '../training/artifacts/modelDir';
+import type { StoredModel } from '../model';
 
 export interface EmbeddingDrift {
   from: string;

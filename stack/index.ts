@@ -115,3 +115,4 @@ export type { RedisClusterStatus, ClusterNodeStatus } from './redisCluster';
 export { connectRedis, isRedisCluster, redisMasters } from './redisClient';
 export { cancelImport, importIntoLocalNeo4j, isLocalStackNeo4j, stopForImport } from './neo4jImport';
 export type { ImportGroup, ImportInput, ImportTimings } from './neo4jImport';
+export { startNeo4j } from './neo4j';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { startScratchNeo4j, type ScratchNeo4j } from '../test/support/scratchNeo4j';
+import { startScratchNeo4j, type ScratchNeo4j } from '../test/support';
 import { neo4jPaths } from './neo4j';
 
 describe('the stack-written neo4j.conf confines LOAD CSV', () => {

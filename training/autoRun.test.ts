@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../core';
-import { readModelDir } from './artifacts/modelDir';
+import { readModelDir } from '../model';
 import { storedAutoScorer, writeAutoVersion } from './autoRun';
 import { partsScorer, type AutoParts } from './cf/auto';
 import { defaultIalsOptions, trainIals } from './cf/ials';

@@ -7,9 +7,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { validationError, type Logger } from '../core';
-import { writeModelDir, newVersion, type StoredModel } from './artifacts/modelDir';
-import { decodeItemItem, encodeItemItem } from './artifacts/itemItemFile';
-import { decodeEmbeddings, encodeEmbeddings } from './artifacts/embeddingsFile';
+import {
+  writeModelDir,
+  newVersion,
+  type StoredModel,
+  decodeItemItem,
+  encodeItemItem,
+  decodeEmbeddings,
+  encodeEmbeddings,
+} from '../model';
 import { renderReport } from './artifacts/report';
 import { trainAuto, defaultAutoOptions, partsScorer, type AutoModel, type AutoParts } from './cf/auto';
 import { defaultItemItemOptions } from './cf/itemItem';

@@ -1,4 +1,5 @@
-// The public door of training/: what the CLI, the benchmark and (later) the API may use.
+// The public door of training/: what the CLI, the worker and the benchmarks may use. The served model's files,
+// registry and scorers are model/'s; training writes them through model/'s door.
 export { trainModel, evaluateVersion, evaluateOnTest, peakRssMb, MODEL_KINDS } from './run';
 export type {
   ModelKind,
@@ -15,8 +16,6 @@ export type { TrainFlags } from './flags';
 export { defaultTrainerOptions } from './lightgcn/options';
 export type { TrainerOptions } from './lightgcn/options';
 export type { CurvePoint } from './lightgcn/trainer';
-export { readModelDir, modelsRoot } from './artifacts/modelDir';
-export { readEmbeddingsFile, decodeEmbeddings } from './artifacts/embeddingsFile';
 export { parseDataSource, loadDataSource } from './source';
 export type { Dataset } from './data/dataset';
 export { userItemGraph, buildPropagationGraph } from './graph/propagationGraph';
@@ -24,37 +23,47 @@ export type { PropagationGraph, EdgeSet, NodeRange } from './graph/propagationGr
 export { spmmChunk8, spmmNaive, layerMean } from './kernels/spmm';
 export { useBackend } from './kernels/backend';
 export type { BackendChoice, BackendName } from './kernels/backend';
-export {
-  loadInductiveModel,
-  inductiveModelOf,
-  inferProductEmbedding,
-  inferUserEmbedding,
-  scoreItems,
-} from './inductive';
-export type { InductiveModel, NewProduct, NewUser } from './inductive';
-export { readNewArrivals } from './artifacts/contextFiles';
-export { isNewArrival, newArrivalQuota, newArrivalsOff, LIST_SIZE } from './context/ranker';
-export type { NewArrivals } from './context/ranker';
 export { readShop } from './data/shop';
 export type { ShopData } from './data/shop';
 export { tuningSplit } from './data/tuningSplit';
 export type { TuningSplit } from './data/tuningSplit';
 export type { Csr } from './data/csr';
-export { buildSessionTables, type SessionTables } from './session/tables';
-export {
-  defaultSessionParams,
-  sessionModelOf,
-  sessionRank,
-  sessionRequest,
-  sessionScore,
-  sessionTop,
-} from './session/model';
-export type { SessionModel, SessionParams, SessionRequest, SessionStep } from './session/model';
+export { buildSessionTables } from './session/tables';
 export { nextStepMetrics, sessionCases } from './session/cases';
 export type { NextStepMetrics, SessionCase } from './session/cases';
 export { evaluateSessionModel, stepsOfRows, tuneSessionParams, validationCases } from './session/tune';
 export { buildVsknnIndex, evaluateVsknn, tuneVsknn } from './session/vsknn';
-export { popularityOrder, sparseRank } from './session/rankSparse';
-export { readSessionModel, sessionFiles } from './session/files';
+export { sessionFiles } from './session/sessionFiles';
 export { buildContextTables } from './context/tables';
-export { rankScores, type RankerWeights } from './context/ranker';
+export { buildSegmentTable, readGenders, shopDemographics } from './context/segmentTable';
+// The shop pipeline's pieces and the kernels, for the benchmarks (bench/) that measure them one by one.
+export { runShop, versionScorer } from './context/shopRun';
+export type { ShopRunResult } from './context/shopRun';
+export {
+  SHOP_MODELS,
+  coldScoring,
+  contextScorer,
+  evalInput,
+  isNewUser,
+  placedItems,
+  placementPick,
+  segmentsOf,
+  shopSplit,
+} from './context/shopTrain';
+export type { Phase, ShopModel, ShopSplit } from './context/shopTrain';
+export { buildPlacementTable, tunePlacement } from './context/placementTuning';
+export { csrFromTriples } from './data/csr';
+export { evaluateShop } from './eval/shopEval';
+export {
+  Interner,
+  growFloat32,
+  growFloat64,
+  growInt32,
+  growUint8,
+  readShopFromNeo4j,
+  resolveSplit,
+} from './export';
+export { initBackend } from './kernels/backend';
+export { propagateOp } from './kernels/ops';
+export { fullSoftmaxBlock, fullSoftmaxLoss } from './lightgcn/losses';
+export { codeVersion } from './run';

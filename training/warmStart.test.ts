@@ -2,10 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../core';
-import { e0Files } from './artifacts/e0File';
-import { writeModelDir } from './artifacts/modelDir';
+import { e0Files, writeModelDir, pointerAfterPublish, writeActivePointer } from '../model';
 import { parseTrainFlags } from './flags';
-import { pointerAfterPublish, writeActivePointer } from './registry/pointer';
 import { prepareWarmStart } from './warmStart';
 
 const V = 'lightgcn-20261129-120000-abc123';

@@ -10,13 +10,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { GraphrecError, notFound, validationError, type Logger } from '../core';
-import { e0Files, readE0Files, type E0Table, type NodeTypeIds } from './artifacts/e0File';
-import { checkVersionName, modelsRoot } from './artifacts/modelDir';
+import {
+  e0Files,
+  readE0Files,
+  type E0Table,
+  type NodeTypeIds,
+  checkVersionName,
+  modelsRoot,
+  readActiveModel,
+} from '../model';
 import type { ShopData } from './data/shop';
 import { metaLayoutOf, type MetaLayout } from './graph/metaGraph';
 import { defaultTrainerOptions, type TrainerOptions } from './lightgcn/options';
 import { remapRows, type InitialTable } from './lightgcn/warmStart';
-import { readActiveModel } from './registry/pointer';
 
 export interface WarmStartRequest {
   /** A version, a model directory, or `active` (the registry's active pointer). */

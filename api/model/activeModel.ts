@@ -5,10 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core';
-import { loadInductiveModel, modelsRoot, type InductiveModel } from '../../training';
-import { readContextFiles } from '../../training/artifacts/contextFiles';
-import { checkHistory, readHistoryFile } from '../../training/artifacts/historyFile';
-import type { UserHistory } from '../../training/context/history';
+import {
+  loadInductiveModel,
+  modelsRoot,
+  type InductiveModel,
+  readContextFiles,
+  checkHistory,
+  readHistoryFile,
+  type UserHistory,
+} from '../../model';
 import { trainedRankerOf, type TrainedRanker } from '../recs/trainedRanker';
 import { rowNorms, startAnnBuild, type ItemTable } from './embeddingIndex';
 

@@ -3,19 +3,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
 import type { GraphClient } from '../../graph';
-import { contextFiles } from '../../training/artifacts/contextFiles';
-import { newVersion, writeModelDir } from '../../training/artifacts/modelDir';
-import { coldUserScores, topItems, type ColdUserWeights } from '../../training/context/coldUsers';
-import { reserveNewArrivals, newArrivalQuota } from '../../training/context/ranker';
 import {
-  buildSegmentTable,
+  contextFiles,
+  newVersion,
+  writeModelDir,
+  coldUserScores,
+  topItems,
+  type ColdUserWeights,
+  reserveNewArrivals,
+  newArrivalQuota,
   encodeSegmentTable,
   SEGMENTS_FILE,
   type Demographics,
-} from '../../training/context/segmentPopularity';
-import { WEEKS, type ContextTables, type ItemGraph } from '../../training/context/tables';
+  WEEKS,
+  type ContextTables,
+  type ItemGraph,
+} from '../../model';
+import { buildSegmentTable, type ShopData } from '../../training';
 import { eventShop, type EventRow } from '../../training/testing/eventShop';
-import type { ShopData } from '../../training/data/shop';
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { Breaker } from '../guard';
 import { loadModel, type LoadedModel } from '../model/activeModel';

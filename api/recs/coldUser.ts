@@ -1,6 +1,6 @@
 // A cold user online: a known account with no event at all (no history in the graph or the model, nothing in
 // Redis) and no product in view. Such a request is ranked by exactly the scorer the offline evaluation and
-// `bench cold-start` measure (training/context/coldUsers.ts `coldUserScores`) over the model's stored tables
+// `bench cold-start` measure (model/ranker/coldUsers.ts `coldUserScores`) over the model's stored tables
 // (segments.bin, the ranker's trending/seasonal/popularity, its ranker.json `coldUsers` weights): the whole
 // catalogue the model knows is scored, its best items become the candidates (source `segment`), and that score
 // orders them, so the API's list is the offline list (then the filters and the per-category cap apply).
@@ -15,16 +15,20 @@ import {
   userItemDots,
   type ColdTables,
   type ColdUserWeights,
-} from '../../training/context/coldUsers';
-import {
   GENDERS,
   knownAttributes,
   readSegmentTable,
   type Demographics,
   type SegmentTable,
-} from '../../training/context/segmentPopularity';
-import { AGE_BANDS, LOYALTY_TIERS, REGIONS, ageBandOf } from '../../training/data/shop';
-import { inferUserEmbedding, isNewArrival, readNewArrivals, type NewArrivals } from '../../training';
+  AGE_BANDS,
+  LOYALTY_TIERS,
+  REGIONS,
+  ageBandOf,
+  inferUserEmbedding,
+  isNewArrival,
+  readNewArrivals,
+  type NewArrivals,
+} from '../../model';
 import type { Catalog } from '../catalog';
 import type { LoadedModel } from '../model/activeModel';
 import type { Candidate } from './rank';

@@ -4,15 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ShopData } from '../../training/data/shop';
-import {
-  buildPlacementTable,
-  encodePlacement,
-  placementOf,
-  type PlacementWeights,
-} from '../../training/context/newArrivalPlacement';
-import { reserveNewArrivals } from '../../training/context/ranker';
-import { placedItems, placementPick, type Phase } from '../../training/context/shopTrain';
+import { encodePlacement, placementOf, reserveNewArrivals, type PlacementWeights } from '../../model';
+import { buildPlacementTable, placedItems, placementPick, type Phase, type ShopData } from '../../training';
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { LoadedModel } from '../model/activeModel';
 import { parseFilter } from '../validate';

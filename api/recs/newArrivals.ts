@@ -1,5 +1,5 @@
 // Which new arrivals fill the trained ranker's quota online: exactly the placement the offline evaluation and
-// `bench cold-start` measure (training/context/newArrivalPlacement.ts), over the table the model stores in its
+// `bench cold-start` measure (model/ranker/newArrivalPlacement.ts), over the table the model stores in its
 // ranker.json (`newArrivalPlacement`) and the shopper's past products (their history and recent events). Cost
 // per request: the user's past products plus the catalogue's new arrivals, never the catalogue.
 import fs from 'node:fs';
@@ -12,7 +12,7 @@ import {
   type PlacementProfile,
   type PlacementTable,
   type PlacementWeights,
-} from '../../training/context/newArrivalPlacement';
+} from '../../model';
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { LoadedModel } from '../model/activeModel';
 

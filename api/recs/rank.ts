@@ -50,7 +50,7 @@ export interface RankInput {
   /** Source weights that replace SOURCE_WEIGHTS (an experiment variant's ranker settings). */
   sourceWeights?: Partial<Record<Source, number>>;
   /**
-   * The trained ranker's new-arrivals quota (training/context/ranker.ts, `reserveNewArrivals`): at least
+   * The trained ranker's new-arrivals quota (model/ranker/ranker.ts, `reserveNewArrivals`): at least
    * `quota` of the list are products for which `isNew` holds, the best-scoring ones, placed at the end of the
    * list where they displace the lowest-ranked other items. 0 or absent: off. With `pick` the quota's new
    * arrivals are the best by it (the trained metadata placement, api/recs/newArrivals.ts), else by score.

@@ -12,14 +12,14 @@ import {
   newArrivalsOff,
   readNewArrivals,
   type NewArrivals,
-} from '../../training';
+  HISTORY_PER_USER,
+} from '../../model';
 import { recentKey, sessionSubject, userSubject, type RecentEvent } from '../../events';
 import type { Catalog, CatalogProduct } from '../catalog';
 import { withTimeout, type Breaker } from '../guard';
 import type { ActiveModel, LoadedModel } from '../model/activeModel';
 import { meanDirection, nearestItems, rowOf } from '../model/embeddingIndex';
 import type { Context, RecFilter } from '../validate';
-import { HISTORY_PER_USER } from '../../training/context/history';
 import { snapshotHistory, type HistoryRow } from './history';
 import type { Popularity } from './popularity';
 import { productVector } from './similar';

@@ -6,19 +6,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
 import type { GraphClient } from '../../graph';
-import { contextFiles } from '../../training/artifacts/contextFiles';
-import { newVersion, writeModelDir } from '../../training/artifacts/modelDir';
-import type { ShopData } from '../../training/data/shop';
-import { buildContextTables } from '../../training/context/tables';
-import { encodeSessionTables, SESSION_BIN, SESSION_JSON } from '../../training/session/files';
 import {
+  contextFiles,
+  newVersion,
+  writeModelDir,
+  encodeSessionTables,
+  SESSION_BIN,
+  SESSION_JSON,
   defaultSessionParams,
   sessionModelOf,
   sessionRequest,
   sessionTop,
-} from '../../training/session/model';
-import { buildSessionTables } from '../../training/session/tables';
-import { stepsOfRows } from '../../training/session/tune';
+} from '../../model';
+import { type ShopData, buildContextTables, buildSessionTables, stepsOfRows } from '../../training';
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { Breaker } from '../guard';
 import { loadModel, type LoadedModel } from '../model/activeModel';

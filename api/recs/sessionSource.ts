@@ -17,7 +17,7 @@ import {
   sessionTop,
   type SessionModel,
   type SessionStep,
-} from '../../training';
+} from '../../model';
 import type { Catalog } from '../catalog';
 import type { LoadedModel } from '../model/activeModel';
 import type { Candidate } from './rank';

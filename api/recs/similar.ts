@@ -1,11 +1,11 @@
 // Products similar to one product: cosine nearest neighbours in the active model's item table, from the
 // in-process index (default) or Neo4j's vector index `product_embedding` (API_VECTOR_INDEX=neo4j). A product
-// added after training has no row: its embedding comes from training/inductive (inferProductEmbedding) when the
+// added after training has no row: its embedding comes from model/inductive (inferProductEmbedding) when the
 // model carries metadata rows, otherwise it is the mean of the trained products of the same leaf category and
 // brand (or of the leaf category alone).
 // Without a model (or without any embedding for the product), graph neighbours serve.
 import type { GraphClient, NamedQuery } from '../../graph';
-import { inferProductEmbedding } from '../../training';
+import { inferProductEmbedding } from '../../model';
 import type { Catalog } from '../catalog';
 import type { Breaker } from '../guard';
 import type { LoadedModel } from '../model/activeModel';
@@ -37,7 +37,7 @@ export function productVector(
   const p = catalog.get(productId);
   if (!p?.categoryId) return undefined;
   if (model.inductive.meta) {
-    // The trained inductive step (training/inductive): one propagation from its category, brand and price band.
+    // The trained inductive step (model/inductive): one propagation from its category, brand and price band.
     try {
       const vector = inferProductEmbedding(model.inductive, {
         categoryId: p.categoryId,

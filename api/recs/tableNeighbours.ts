@@ -8,7 +8,7 @@
 // have no table row: their whole neighbourhood comes from the live graph (queries.ts SEED_NEIGHBOURS).
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { LoadedModel } from '../model/activeModel';
-import type { ItemGraph } from '../../training/context/tables';
+import type { ItemGraph } from '../../model';
 import type { NeighbourRow } from './seedNeighbours';
 
 /** As many neighbours per seed and source as the Cypher traversal returns (its LIMIT 25). */

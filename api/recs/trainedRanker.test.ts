@@ -3,11 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
 import type { GraphClient } from '../../graph';
-import { newVersion, writeModelDir } from '../../training/artifacts/modelDir';
-import { contextFiles, readContextFiles } from '../../training/artifacts/contextFiles';
-import { encodeHistory } from '../../training/artifacts/historyFile';
-import { rankScores, type RankerWeights } from '../../training/context/ranker';
-import { WEEKS, type ContextTables, type ItemGraph } from '../../training/context/tables';
+import {
+  newVersion,
+  writeModelDir,
+  contextFiles,
+  readContextFiles,
+  encodeHistory,
+  rankScores,
+  type RankerWeights,
+  WEEKS,
+  type ContextTables,
+  type ItemGraph,
+} from '../../model';
 import type { Catalog, CatalogProduct } from '../catalog';
 import type { Breaker } from '../guard';
 import { loadModel, type LoadedModel } from '../model/activeModel';

@@ -1,4 +1,4 @@
-// The trained ranker online (training/context/ranker.ts `rankScores`), computed sparsely for a request's
+// The trained ranker online (model/ranker/ranker.ts `rankScores`), computed sparsely for a request's
 // candidates instead of for every item:
 //   score(i) = w.gnn·gnn(i) + w.session·S(i) + w.covisit·C(i) + w.trend·T(i) + w.season·P(i)
 // gnn is the unit query vector's dot product with the item row (queryDot) plus the offline evaluation's tie-breaker
@@ -10,9 +10,7 @@
 // touch (every other item is 0 there), so a request does O(recent x 50 + candidates) work.
 // Pure: the tables are passed in; loading them is api/model/activeModel.ts's job.
 import { corrupt } from '../../core';
-import type { readContextFiles } from '../../training/artifacts/contextFiles';
-import type { RankerWeights } from '../../training/context/ranker';
-import { WEEKS, weekOfYear, type ItemGraph } from '../../training/context/tables';
+import { type readContextFiles, type RankerWeights, WEEKS, weekOfYear, type ItemGraph } from '../../model';
 
 export type ContextFiles = NonNullable<ReturnType<typeof readContextFiles>>;
 

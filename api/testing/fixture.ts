@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GraphClient } from '../../graph';
-import { newVersion, writeModelDir } from '../../training/artifacts/modelDir';
+import { newVersion, writeModelDir } from '../../model';
 
 export interface Fixture {
   ns: string;

@@ -6,15 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
-import { generateShop } from '../../etl/generate';
-import { readShop } from '../../training/data/shop';
-import { topItems } from '../../training/context/coldUsers';
-import {
-  buildSegmentTable,
-  readGenders,
-  segmentScores,
-  shopDemographics,
-} from '../../training/context/segmentPopularity';
+import { generateShop } from '../../etl';
+import { readShop, buildSegmentTable, readGenders, shopDemographics } from '../../training';
+import { topItems, segmentScores } from '../../model';
 import { groupAppeal, tasteTruth } from './tasteTruth';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graphrec-coldseg-'));

@@ -9,17 +9,17 @@
 //                         (tasteTruth.ts) averaged over every user of the same age band, gender, region and
 //                         loyalty tier (age band, gender, region when fewer than MIN_CELL share them), which
 //                         integrates the individual noise out.
-import { evaluateShop } from '../../training/eval/shopEval';
-import { defaultColdUserWeights } from '../../training/context/coldUsers';
 import {
+  evaluateShop,
   coldScoring,
   contextScorer,
   evalInput,
   isNewUser,
   type ShopSplit,
-} from '../../training/context/shopTrain';
-import { versionScorer } from '../../training/context/shopRun';
-import type { ShopData } from '../../training/data/shop';
+  versionScorer,
+  type ShopData,
+} from '../../training';
+import { defaultColdUserWeights } from '../../model';
 import { groupAppeal } from './tasteTruth';
 import { loadShop, sampleUsers, storedVersion, type LoadedShop } from './shopContext';
 import { withGapClosed, type ColdStartContext, type MethodFigures, type SegmentReport } from './report';

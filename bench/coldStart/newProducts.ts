@@ -16,12 +16,8 @@
 // `warm ndcg@20`, NDCG@20 of the test evaluation's warm users (up to --max-cases of them), for the served
 // ranker, the same quota by its own score, and the ranker with no new-arrival place: what the quota costs the
 // users with history (the target: at most 1% below what they got before).
-import { readContextFiles } from '../../training/artifacts/contextFiles';
-import { newArrivalsOf } from '../../training/context/ranker';
-import { contextScorer, evalInput, segmentsOf } from '../../training/context/shopTrain';
-import { versionScorer } from '../../training/context/shopRun';
-import { evaluateShop } from '../../training/eval/shopEval';
-import { topItems } from '../../training/context/coldUsers';
+import { readContextFiles, newArrivalsOf, topItems } from '../../model';
+import { contextScorer, evalInput, segmentsOf, versionScorer, evaluateShop } from '../../training';
 import { groupAppeal } from './tasteTruth';
 import { loadShop, sampleUsers, storedVersion, type LoadedShop } from './shopContext';
 import { withGapClosed, type ColdStartContext, type MethodFigures, type SegmentReport } from './report';

@@ -19,7 +19,7 @@ import {
   SessionSimulator,
   type Catalog,
   type Population,
-} from '../../etl/generate';
+} from '../../etl';
 
 const DAY_MS = 86_400_000;
 /** Shoppers the fit and tastes are averaged over. */

@@ -7,14 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../core';
-import {
-  buildContextTables,
-  rankScores,
-  readEmbeddingsFile,
-  type RankerWeights,
-  type SessionCase,
-  type ShopData,
-} from '../../training';
+import { rankScores, readEmbeddingsFile, type RankerWeights } from '../../model';
+import { buildContextTables, type SessionCase, type ShopData } from '../../training';
 
 /** How many of the latest products make the API's query vector (recommend.ts: seedList.slice(0, 10)). */
 const QUERY_ITEMS = 10;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
-import { generateShop } from '../../etl/generate';
+import { generateShop } from '../../etl';
 import { readShop, sessionCases, type ShopData } from '../../training';
 import { sessionSegmentOf } from './sessions';
 

@@ -10,17 +10,15 @@
 //   oracle          the generator's expected next step given the session so far (sessionOracle.ts).
 // Tables for the test are built from every event before the test window; validation tunes on tables from the
 // events before the validation window. HR@20, MRR@20, NDCG@20.
+import { popularityOrder, sessionModelOf, sparseRank } from '../../model';
 import {
   buildSessionTables,
   buildVsknnIndex,
   evaluateSessionModel,
   evaluateVsknn,
   nextStepMetrics,
-  popularityOrder,
   readShop,
   sessionCases,
-  sessionModelOf,
-  sparseRank,
   tuneSessionParams,
   tuneVsknn,
   validationCases,

@@ -1,9 +1,8 @@
 // What the cold-start segments share: the shop read and split once (as training splits it), the served version's
 // stored model, and the generator's taste model of the test window. Loaded once per shop directory.
 import path from 'node:path';
-import { readModelDir } from '../../training/artifacts/modelDir';
-import { readShop, type ShopData } from '../../training/data/shop';
-import { shopSplit, type ShopSplit } from '../../training/context/shopTrain';
+import { readModelDir } from '../../model';
+import { readShop, type ShopData, shopSplit, type ShopSplit } from '../../training';
 import type { ColdStartContext } from './report';
 import { tasteTruth, type TasteTruth } from './tasteTruth';
 

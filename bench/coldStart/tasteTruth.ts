@@ -26,7 +26,7 @@ import {
   productFit,
   type Catalog,
   type Population,
-} from '../../etl/generate';
+} from '../../etl';
 
 export interface TasteTruth {
   catalog: Catalog;

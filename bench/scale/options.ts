@@ -2,7 +2,7 @@
 // `0.05x`, `10x` or a plain number. Users, products and events all grow by the factor, so the shop keeps the
 // default's shape and only its size changes.
 import { validationError } from '../../core';
-import { GENERATE_DEFAULTS } from '../../etl/generate';
+import { GENERATE_DEFAULTS } from '../../etl';
 
 export interface ShopSize {
   users: number;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { createGraphClient, type NamedQuery } from '../../graph';
 import type { RunState } from '../../jobs';
-import { VECTOR_INDEX } from '../../training/registry';
+import { VECTOR_INDEX } from '../../model';
 import type { Child } from './child';
 import { generateFlags, type Scale } from './options';
 import type { Servers } from './servers';

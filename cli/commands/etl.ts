@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createGraphClient } from '../../graph';
-import { loadSource, LoadSummary, parseLoadOptions } from '../../etl/load';
+import { loadSource, LoadSummary, parseLoadOptions } from '../../etl';
 import { action } from '../runtime';
 import { registerEtlDataCommands } from './etlData';
 

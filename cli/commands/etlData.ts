@@ -3,13 +3,14 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { validationError } from '../../core';
 import { createGraphClient } from '../../graph';
-import { refreshFeatures, FeatureRefreshSummary } from '../../etl/features';
 import {
+  refreshFeatures,
+  FeatureRefreshSummary,
   buildSplitManifest,
   readSyntheticInteractions,
   writeSplitManifest,
   type SplitManifest,
-} from '../../etl/split';
+} from '../../etl';
 import { action } from '../runtime';
 
 function parseDays(value: unknown, flag: string, fallback: number): number {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { generateShop, GENERATE_DEFAULTS, GenerateSummary, parseGenerateOptions } from '../../etl/generate';
+import { generateShop, GENERATE_DEFAULTS, GenerateSummary, parseGenerateOptions } from '../../etl';
 import { action } from '../runtime';
 
 const render = (s: GenerateSummary) =>

@@ -12,7 +12,7 @@ import {
   type PublishSummary,
   type RegistryDeps,
   type RollbackSummary,
-} from '../../training/registry';
+} from '../../model';
 import { action } from '../runtime';
 
 const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(4));

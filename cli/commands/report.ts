@@ -2,8 +2,8 @@
 // from cypher/*.cypher, run read-only against the configured Neo4j.
 import { Command } from 'commander';
 import { validationError } from '../../core';
-import { createGraphClient } from '../../graph';
 import {
+  createGraphClient,
   findReport,
   FORMATS,
   formatReport,
@@ -12,7 +12,7 @@ import {
   ReportResult,
   resolveParams,
   runReport,
-} from '../../graph/reports';
+} from '../../graph';
 import { action, collect } from '../runtime';
 
 function rawParams(pairs: string[]): Record<string, string> {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { createLogger } from '../../core';
-import { loadSource } from '../../etl/load';
+import { loadSource } from '../../etl';
 import { runCli, scratchEnv, startScratchNeo4j, ScratchNeo4j } from '../../test/support';
 import { findReport, listReports, resolveParams, runReport, ReportResult } from './index';
 

@@ -1,7 +1,7 @@
 // Shared by the deployment tests: repo files, the config contract (envSchema), and compose-style interpolation.
 import fs from 'node:fs';
 import path from 'node:path';
-import { envSchema } from '../../core/config';
+import { envSchema } from '../../core';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 

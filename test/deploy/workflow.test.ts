@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { registerCommands } from '../../cli/commands';
+import { registerCommands } from '../../cli';
 import { readRepoFile, repoRoot, unknownEnvNames } from './repo';
 
 const step = z.object({

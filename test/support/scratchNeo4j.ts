@@ -7,8 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Config, createLogger, loadConfig } from '../../core';
 import { createGraphClient, GraphClient } from '../../graph';
-import { managedNeo4jPid, stopNeo4j } from '../../stack';
-import { startNeo4j } from '../../stack/neo4j';
+import { managedNeo4jPid, stopNeo4j, startNeo4j } from '../../stack';
 
 export interface ScratchNeo4j {
   config: Config;

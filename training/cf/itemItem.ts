@@ -9,7 +9,7 @@
 // Building it costs Σ_v d_v² additions (each user's item pairs), with one dense accumulator row reused.
 import type { Csr } from '../data/csr';
 import { transpose } from '../data/csr';
-import { kthLargest } from '../eval/topk';
+import { kthLargest } from '../../model';
 import type { BlockScorer } from '../eval/evaluate';
 
 export interface ItemItemOptions {

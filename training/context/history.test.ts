@@ -1,4 +1,4 @@
-import { decodeHistory, encodeHistory } from '../artifacts/historyFile';
+import { decodeHistory, encodeHistory } from '../../model';
 import { eventShop } from '../testing/eventShop';
 import { userHistory } from './history';
 

@@ -3,21 +3,9 @@
 // Per user (in the shop's user order, which is the model's user row order), newest first, at most `perUser`
 // events, as CSR typed arrays.
 import type { ShopData } from '../data/shop';
-
-export interface UserHistory {
-  /** When the export that this snapshot holds began (ms): events that reached the graph later are not in it. */
-  snapshotAt: number;
-  nUsers: number;
-  /** Row u's events are [ptr[u], ptr[u + 1]). */
-  ptr: Int32Array;
-  item: Int32Array;
-  /** 0 view, 1 cart, 2 purchase (ShopData's codes). */
-  type: Uint8Array;
-  ts: Float64Array;
-}
-
-/** The same bound as the API's Neo4j history query (USER_HISTORY's limit). */
-export const HISTORY_PER_USER = 200;
+import { HISTORY_PER_USER, type UserHistory } from '../../model';
+export { HISTORY_PER_USER } from '../../model';
+export type { UserHistory } from '../../model';
 
 export function userHistory(shop: ShopData, snapshotAt: number, perUser = HISTORY_PER_USER): UserHistory {
   const ev = shop.events;

@@ -6,12 +6,12 @@ import {
   placementOf,
   placementProfile,
   placementScore,
-  tunePlacement,
+  reserveNewArrivals,
   type PlacedProduct,
   type PlacementTable,
   type PlacementWeights,
-} from './newArrivalPlacement';
-import { reserveNewArrivals } from './ranker';
+} from '../../model';
+import { tunePlacement } from './placementTuning';
 
 const DAY = 86_400_000;
 const AT = Date.parse('2026-06-01T00:00:00.000Z');

@@ -1,15 +1,18 @@
 import { GraphrecError } from '../../core';
 import type { ShopData } from '../data/shop';
 import { eventShop, type EventRow } from '../testing/eventShop';
-import { coldUserScores, defaultColdUserWeights, topItems, tuneColdUsers } from './coldUsers';
 import {
-  buildSegmentTable,
+  coldUserScores,
+  defaultColdUserWeights,
+  topItems,
   decodeSegmentTable,
   encodeSegmentTable,
   knownAttributes,
   segmentScores,
   type Demographics,
-} from './segmentPopularity';
+} from '../../model';
+import { tuneColdUsers } from './rankerTuning';
+import { buildSegmentTable } from './segmentTable';
 
 // 40 items in two parent categories: items 0-19 under group A (leaf 2, parent 0), 20-39 under B (leaf 3,
 // parent 1). Young women (age band 0, gender F) mostly view A, older men (band 4, M) mostly B; everyone also

@@ -3,13 +3,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../core';
-import { decodeItemGraph, encodeItemGraph, readContextFiles } from '../artifacts/contextFiles';
-import { readMetaFiles } from '../artifacts/metaFile';
+import {
+  decodeItemGraph,
+  encodeItemGraph,
+  readContextFiles,
+  readMetaFiles,
+  NEW_ARRIVAL_SLOTS,
+  type NewArrivals,
+} from '../../model';
 import { readShop } from '../data/shop';
 import { evaluateShopVersion, runShop } from './shopRun';
-import { NEW_ARRIVAL_SLOTS, type NewArrivals } from './ranker';
 import { newArrivalMask, placementRecall, segmentsOf, shopSplit } from './shopTrain';
-import { buildPlacementTable, defaultPlacementWeights, placementOf } from './newArrivalPlacement';
+import { buildPlacementTable } from './placementTuning';
+import { defaultPlacementWeights, placementOf } from '../../model';
 
 const logger = createLogger('silent');
 const DAY = 86_400_000;

@@ -4,31 +4,35 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger, Progress } from '../../core';
-import { contextFiles, readContextFiles } from '../artifacts/contextFiles';
-import { encodeHistory, HISTORY_FILE } from '../artifacts/historyFile';
+import {
+  contextFiles,
+  readContextFiles,
+  encodeHistory,
+  HISTORY_FILE,
+  metaFiles,
+  readMetaFiles,
+  newVersion,
+  readModelDir,
+  writeModelDir,
+  inductiveModelOf,
+  type InductiveModel,
+  DEFAULT_NEW_ARRIVALS_BUDGET,
+  newArrivalsOf,
+  type NewArrivals,
+  type RankerWeights,
+  coldUserWeightsOf,
+  type ColdUserWeights,
+  encodeSegmentTable,
+  SEGMENTS_FILE,
+} from '../../model';
 import { userHistory } from './history';
-import { metaFiles, readMetaFiles } from '../artifacts/metaFile';
-import { newVersion, readModelDir, writeModelDir } from '../artifacts/modelDir';
 import { readShop, type ShopData } from '../data/shop';
 import type { ShopEvalResult } from '../eval/shopEval';
-import { inductiveModelOf, type InductiveModel } from '../inductive';
 import { useBackend, type BackendChoice } from '../kernels/backend';
 import type { TrainerOptions } from '../lightgcn/options';
-import { DEFAULT_NEW_ARRIVALS_BUDGET, newArrivalsOf, type NewArrivals, type RankerWeights } from './ranker';
-import { coldUserWeightsOf, type ColdUserWeights } from './coldUsers';
-import {
-  buildPlacementTable,
-  encodePlacement,
-  placementOf,
-  type PlacementWeights,
-} from './newArrivalPlacement';
-import {
-  buildSegmentTable,
-  encodeSegmentTable,
-  readGenders,
-  shopDemographics,
-  SEGMENTS_FILE,
-} from './segmentPopularity';
+import { buildPlacementTable } from './placementTuning';
+import { encodePlacement, placementOf, type PlacementWeights } from '../../model';
+import { buildSegmentTable, readGenders, shopDemographics } from './segmentTable';
 import {
   coldScoring,
   contextScorer,
@@ -45,7 +49,7 @@ import {
   type SplitOptions,
 } from './shopTrain';
 import { buildContextTables } from './tables';
-import { sessionFiles } from '../session/files';
+import { sessionFiles } from '../session/sessionFiles';
 import { shopE0Files, shopWarmStart, type WarmStartRecord, type WarmStartRequest } from '../warmStart';
 
 /** A shop from somewhere other than a directory's files (the Neo4j export); `spec` goes into the model's config. */

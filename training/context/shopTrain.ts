@@ -19,7 +19,6 @@ import {
   type ShopData,
 } from '../data/shop';
 import { evaluateShop, type ShopEvalInput, type ShopEvalResult } from '../eval/shopEval';
-import { topK } from '../eval/topk';
 import {
   metaLayoutOf,
   metaCount,
@@ -32,18 +31,11 @@ import {
   inferProductEmbedding,
   inferUserEmbedding,
   type InductiveModel,
-} from '../inductive';
-import { defaultTrainerOptions, type TrainerOptions } from '../lightgcn/options';
-import { trainEmbeddings, type CurvePoint } from '../lightgcn/trainer';
-import type { InitialTable } from '../lightgcn/warmStart';
-import {
   isNewArrival,
   newArrivalQuota,
   newArrivalsOff,
   rankScores,
   reserveNewArrivals,
-  tuneNewArrivals,
-  tuneRanker,
   defaultRankerWeights,
   DEFAULT_NEW_ARRIVALS_BUDGET,
   LIST_SIZE,
@@ -52,31 +44,27 @@ import {
   type NewArrivals,
   type RankerWeights,
   type RankerTables,
-} from './ranker';
-import { addFromRecent, buildContextTables, seasonalScores, type ContextTables } from './tables';
-import {
   coldUserScores,
   defaultColdUserWeights,
-  tuneColdUsers,
   userItemDots,
   type ColdUserWeights,
-} from './coldUsers';
-import {
-  buildPlacementTable,
   categoryPath,
   placementProfile,
   placementScore,
-  tunePlacement,
   type PlacementTable,
   type PlacementWeights,
-} from './newArrivalPlacement';
-import {
-  buildSegmentTable,
-  readGenders,
-  shopDemographics,
   type Demographics,
   type SegmentTable,
-} from './segmentPopularity';
+  topK,
+} from '../../model';
+import { buildPlacementTable, tunePlacement } from './placementTuning';
+import { defaultTrainerOptions, type TrainerOptions } from '../lightgcn/options';
+import { trainEmbeddings, type CurvePoint } from '../lightgcn/trainer';
+import type { InitialTable } from '../lightgcn/warmStart';
+import { tuneNewArrivals, tuneRanker } from './rankerTuning';
+import { addFromRecent, buildContextTables, seasonalScores, type ContextTables } from './tables';
+import { tuneColdUsers } from './rankerTuning';
+import { buildSegmentTable, readGenders, shopDemographics } from './segmentTable';
 
 export const SHOP_MODELS = ['pop', 'trend', 'covisit', 'mf', 'lightgcn', 'lightgcn-meta', 'ranker'] as const;
 export type ShopModel = (typeof SHOP_MODELS)[number];

@@ -1,16 +1,15 @@
 import { eventShop, type EventRow } from '../testing/eventShop';
 import { addFromRecent, copurchaseGraph, topPairs, weekOfYear } from './tables';
-import { topK } from '../eval/topk';
 import {
+  topK,
   isNewArrival,
   newArrivalQuota,
   newArrivalsOf,
   rankScores,
   reserveNewArrivals,
-  tuneNewArrivals,
-  tuneRanker,
   DEFAULT_NEW_ARRIVALS_BUDGET,
-} from './ranker';
+} from '../../model';
+import { tuneNewArrivals, tuneRanker } from './rankerTuning';
 
 describe('context tables', () => {
   it('aggregates pairs, keeps the heaviest per row and scales rows to max 1', () => {

@@ -5,34 +5,12 @@
 //  - popularity: event-type weighted counts (view 1, cart 2, purchase 4), global; trending with a short
 //    recency half-life; seasonal by leaf category x ISO-ish week of year (week = floor(dayOfYear / 7));
 //  - co-purchase: items bought by the same users (the serving API's "bought together" candidates).
-import { EVENT_TYPES } from '../../etl/split';
-import type { Csr } from '../data/csr';
+import { EVENT_TYPES } from '../../etl';
 import type { ShopData } from '../data/shop';
 import { EVENT_WEIGHTS } from '../graph/metaGraph';
-
-export type ItemGraph = Csr & { val: Float32Array };
-
-export interface ContextTables {
-  cutoff: number;
-  transitions: ItemGraph;
-  covisit: ItemGraph;
-  /** Items bought by the same users, weighted by how many users bought both. */
-  copurchase: ItemGraph;
-  /** Event-weighted counts before the cutoff. */
-  popularity: Float32Array;
-  /** Recency-decayed counts as of the cutoff (half-life `trendHalfLifeDays`). */
-  trending: Float32Array;
-  /** [nCategories x 53] event-weighted counts by week of year, and each item's share within its category. */
-  seasonal: Float32Array;
-  itemShare: Float32Array;
-}
-
-export const WEEKS = 53;
-export const weekOfYear = (ms: number) => {
-  const d = new Date(ms);
-  const start = Date.UTC(d.getUTCFullYear(), 0, 1);
-  return Math.min(WEEKS - 1, Math.floor((ms - start) / (7 * 86_400_000)));
-};
+import { WEEKS, weekOfYear, type ContextTables, type ItemGraph } from '../../model';
+export { WEEKS, weekOfYear, seasonalScores, addFromRecent } from '../../model';
+export type { ContextTables, ItemGraph } from '../../model';
 
 /** Aggregate (from, to, w) triples into a CSR keeping each row's `keep` heaviest entries, rows scaled to max 1. */
 export function topPairs(
@@ -196,30 +174,4 @@ export function copurchaseGraph(shop: ShopData, cutoff: number, keep: number, pe
     n,
     keep,
   );
-}
-
-/** Seasonal score of every item at time `at`: its category's weight in weeks w-1..w+1, times its share there. */
-export function seasonalScores(
-  t: ContextTables,
-  itemCategory: Int32Array,
-  at: number,
-  out: Float32Array,
-): Float32Array {
-  const w = weekOfYear(at);
-  const nCat = t.seasonal.length / WEEKS;
-  const catW = new Float32Array(nCat);
-  for (let c = 0; c < nCat; c++)
-    for (const dw of [-1, 0, 1]) catW[c] += t.seasonal[c * WEEKS + ((w + dw + WEEKS) % WEEKS)];
-  for (let i = 0; i < out.length; i++) out[i] = catW[itemCategory[i]] * t.itemShare[i];
-  return out;
-}
-
-/** out[j] += Σ_r weight(r) · G[items[r], j] over the recent items, most recent weighted most (0.7^age). */
-export function addFromRecent(g: ItemGraph, recent: ArrayLike<number>, out: Float32Array, scale = 1): void {
-  const n = recent.length;
-  for (let r = 0; r < n; r++) {
-    const i = recent[n - 1 - r];
-    const w = scale * 0.7 ** r;
-    for (let k = g.ptr[i]; k < g.ptr[i + 1]; k++) out[g.idx[k]] += w * g.val[k];
-  }
 }

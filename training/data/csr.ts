@@ -1,14 +1,8 @@
 // Compressed sparse rows on typed arrays: row r's entries are idx[ptr[r] .. ptr[r+1]) (and val[] when weighted).
 // Every interaction structure in training/ is one of these, never an array of objects.
 
-export interface Csr {
-  nRows: number;
-  nCols: number;
-  ptr: Int32Array;
-  idx: Int32Array;
-  /** Optional per-entry weight; absent means 1. */
-  val?: Float32Array;
-}
+import type { Csr } from '../../model';
+export type { Csr } from '../../model';
 
 export const nnz = (m: Csr): number => m.ptr[m.nRows];
 

@@ -7,15 +7,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parse } from 'csv-parse';
-import { AGE_BAND_EDGES, AGE_BANDS, LOYALTY_TIERS, REGIONS, validationError } from '../../core';
-import { buildSplitManifest, boundariesOf, EVENT_TYPES } from '../../etl/split';
-import type { InteractionColumns, SplitBoundaries, SplitManifest } from '../../etl/split';
-
-// The segments ShopData codes index into are the graph's vocabulary (core/vocabulary.ts).
-export { REGIONS, LOYALTY_TIERS, AGE_BAND_EDGES, AGE_BANDS };
-/** A region or loyalty tier the user never gave (see ShopData.users). */
-export const UNKNOWN_CODE = 255;
-export const UNKNOWN_BIRTH_YEAR = 0;
+import { validationError } from '../../core';
+import {
+  buildSplitManifest,
+  boundariesOf,
+  EVENT_TYPES,
+  type InteractionColumns,
+  type SplitBoundaries,
+  type SplitManifest,
+} from '../../etl';
+import { LOYALTY_TIERS, REGIONS } from '../../model';
+// The segments ShopData codes index into are the graph's vocabulary (core/vocabulary.ts), with the codes a
+// model uses for "not given" (model/demographics.ts).
+export {
+  AGE_BAND_EDGES,
+  AGE_BANDS,
+  LOYALTY_TIERS,
+  REGIONS,
+  UNKNOWN_BIRTH_YEAR,
+  UNKNOWN_CODE,
+  ageBandOf,
+} from '../../model';
 
 export interface ShopData {
   name: string;
@@ -236,13 +248,6 @@ export async function readShop(dir: string): Promise<ShopData> {
     bounds: boundariesOf(manifest),
     refYear: new Date(Date.parse(m.window.end)).getUTCFullYear(),
   };
-}
-
-export function ageBandOf(birthYear: number, refYear: number): number {
-  const age = refYear - birthYear;
-  let b = 0;
-  while (b < AGE_BAND_EDGES.length && age >= AGE_BAND_EDGES[b]) b++;
-  return b;
 }
 
 async function* csvRows(file: string): AsyncGenerator<Record<string, string>> {

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Csr } from '../data/csr';
 import { addUser, averages, emptySums, METRIC_KS } from './metrics';
-import { topK } from './topk';
+import { topK } from '../../model';
 
 /** Row-major embedding tables; score(u, i) = <users[u], items[i]> (+ itemBias[i] when given). */
 export interface Scorer {

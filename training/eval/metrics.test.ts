@@ -1,5 +1,5 @@
 import { addUser, averages, emptySums } from './metrics';
-import { kthLargest, topK } from './topk';
+import { kthLargest, topK } from '../../model';
 
 describe('ranking metrics', () => {
   it('match hand-computed values for one user', () => {

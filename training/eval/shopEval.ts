@@ -6,7 +6,7 @@
 //   (share of top-20 pairs in different leaf categories), novelty@20 (mean -log2 of the item's popularity share)
 //   business: purchase recall@20 (held-out purchases found), revenue@20 (list price of purchased items found)
 import type { Csr } from '../data/csr';
-import { topK } from './topk';
+import { topK } from '../../model';
 
 export const SHOP_KS = [10, 20, 50] as const;
 

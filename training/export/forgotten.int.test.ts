@@ -2,7 +2,7 @@
 // User node and its events from the shop's own files, and the export still leaves them out. Namespaced ids
 // (`<ns>:...`) on the shared graph; the test deletes what it created.
 import { createLogger } from '../../core';
-import { buildSplitManifest } from '../../etl/split';
+import { buildSplitManifest } from '../../etl';
 import type { GraphClient } from '../../graph';
 import { forgetUser, subjectHash } from '../../privacy';
 import { deleteLabel, testGraph, testRedis, uniqueNamespace } from '../../test/support';

@@ -5,13 +5,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, GraphrecError } from '../../core';
-import { generateShop, GENERATE_DEFAULTS } from '../../etl/generate';
-import { loadSource } from '../../etl/load';
-import { buildSplitManifest, readSyntheticInteractions, writeSplitManifest } from '../../etl/split';
-import type { SplitManifest } from '../../etl/split';
+import {
+  generateShop,
+  GENERATE_DEFAULTS,
+  loadSource,
+  buildSplitManifest,
+  readSyntheticInteractions,
+  writeSplitManifest,
+  type SplitManifest,
+} from '../../etl';
 import { runCli, scratchEnv, startScratchNeo4j, type ScratchNeo4j } from '../../test/support';
-import { readHistoryFile } from '../artifacts/historyFile';
-import { modelsRoot } from '../artifacts/modelDir';
+import { readHistoryFile, modelsRoot } from '../../model';
 import { trainModel } from '../run';
 import { readShop, UNKNOWN_BIRTH_YEAR, UNKNOWN_CODE, type ShopData } from '../data/shop';
 import { parseDataSource, shopSource } from '../source';

@@ -8,8 +8,7 @@
 // loaded from a shop gives exactly what readShop gives for that shop's files (the integration test proves it).
 import crypto from 'node:crypto';
 import type { Logger, Progress } from '../../core';
-import { buildSplitManifest, boundariesOf } from '../../etl/split';
-import type { InteractionColumns, SplitManifest } from '../../etl/split';
+import { buildSplitManifest, boundariesOf, type InteractionColumns, type SplitManifest } from '../../etl';
 import type { GraphClient, NamedQuery, StreamedRow } from '../../graph';
 import type { ShopData } from '../data/shop';
 import { forgottenUsersOf } from './forgotten';

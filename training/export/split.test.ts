@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GraphrecError } from '../../core';
-import { buildSplitManifest, writeSplitManifest } from '../../etl/split';
+import { buildSplitManifest, writeSplitManifest } from '../../etl';
 import { resolveSplit } from './split';
 
 const DAY = 86_400_000;

@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { notFound } from '../../core';
-import { readSplitManifest, readSplitManifestFile, splitsDir } from '../../etl/split';
-import type { SplitManifest } from '../../etl/split';
+import { readSplitManifest, readSplitManifestFile, splitsDir, type SplitManifest } from '../../etl';
 
 export interface ResolvedSplit {
   manifest: SplitManifest;

@@ -5,7 +5,7 @@
 // rows (a new user next to the items it touched, a new product next to its category and brand), or, with no
 // reused neighbour, from the usual N(0, initScale²). Adam's state is not stored, so it starts fresh.
 import { validationError } from '../../core';
-import type { NodeTypeIds } from '../artifacts/e0File';
+import type { NodeTypeIds } from '../../model';
 import type { Csr } from '../data/csr';
 import type { Rng } from '../../core';
 

@@ -7,20 +7,10 @@
 // A session step is a product touched in the session; consecutive repeats of one product are one step.
 import type { ShopData } from '../data/shop';
 import { EVENT_WEIGHTS } from '../graph/metaGraph';
-import { topPairs, type ItemGraph } from '../context/tables';
+import { topPairs } from '../context/tables';
 
-export interface SessionTables {
-  cutoff: number;
-  nItems: number;
-  nCategories: number;
-  itemLeaf: Int32Array;
-  itemPrice: Float32Array;
-  /** Parent category index per category, -1 for a root. */
-  categoryParent: Int32Array;
-  popularity: Float32Array;
-  transitions: ItemGraph;
-  leafNext: ItemGraph;
-}
+import type { SessionTables } from '../../model';
+export type { SessionTables } from '../../model';
 
 export const SESSION_WINDOW = 3;
 export const SESSION_KEEP = 50;

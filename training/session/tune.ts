@@ -11,7 +11,7 @@ import {
   type SessionModel,
   type SessionParams,
   type SessionStep,
-} from './model';
+} from '../../model';
 import { buildSessionTables, type SessionTables } from './tables';
 
 export const SESSION_GRID: { [K in keyof SessionParams]: number[] } = {

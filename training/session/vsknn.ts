@@ -7,7 +7,7 @@
 // Beyond the neighbours' items the ranking falls back to popularity (rankSparse.ts).
 import type { ShopData } from '../data/shop';
 import { nextStepMetrics, type NextStepMetrics, type SessionCase } from './cases';
-import { popularityOrder, sparseRank, type PopularityOrder } from './rankSparse';
+import { popularityOrder, sparseRank, type PopularityOrder } from '../../model';
 import { sessionSteps } from './tables';
 
 export type VsknnDecay = 'linear' | 'harmonic' | 'none';

@@ -2,7 +2,7 @@
 //   "GRECIIS1" (8 bytes), nItems, nnz (uint32 each), then ptr (int32 x nItems+1), idx (int32 x nnz),
 //   val (float32 x nnz). Rows are the model's item rows (ids.json), each row's neighbours strongest first.
 import { corrupt } from '../../core';
-import type { Csr } from '../data/csr';
+import type { Csr } from '../csr';
 
 const MAGIC = 'GRECIIS1';
 

@@ -13,8 +13,8 @@
 import { validationError } from '../../core';
 import { readModelDir } from '../artifacts/modelDir';
 import { readMetaFiles, type MetaTables } from '../artifacts/metaFile';
-import { AGE_BANDS, ageBandOf } from '../data/shop';
-import { CATEGORY_LEVEL_WEIGHTS, metaRow, priceBandOf, type MetaType } from '../graph/metaGraph';
+import { AGE_BANDS, ageBandOf } from '../demographics';
+import { CATEGORY_LEVEL_WEIGHTS, metaRow, priceBandOf, type MetaType } from '../metaLayout';
 
 export interface InductiveModel {
   version: string;

@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt } from '../../core';
-import type { MetaLayout } from '../graph/metaGraph';
-import { metaCount } from '../graph/metaGraph';
+import { type MetaLayout, metaCount } from '../metaLayout';
 import { encodeEmbeddings, readEmbeddingsFile } from './embeddingsFile';
 
 export interface MetaTables {

@@ -9,7 +9,7 @@ import {
   SESSION_JSON,
 } from './files';
 import { defaultSessionParams, sessionModelOf, sessionRequest, sessionTop } from './model';
-import type { SessionTables } from './tables';
+import type { SessionTables } from './sessionTables';
 
 const tables: SessionTables = {
   cutoff: Date.parse('2026-10-01T00:00:00Z'),

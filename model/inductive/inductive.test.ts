@@ -1,5 +1,5 @@
 import { inductiveModelOf, inferProductEmbedding, inferUserEmbedding, scoreItems } from '.';
-import type { MetaLayout } from '../graph/metaGraph';
+import type { MetaLayout } from '../metaLayout';
 
 const layout: MetaLayout = {
   formatVersion: 1,

@@ -10,9 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt, notFound } from '../../core';
-import { newArrivalsOf, newArrivalsOff, type NewArrivals } from '../context/ranker';
-import type { ContextTables, ItemGraph } from '../context/tables';
-import { WEEKS } from '../context/tables';
+import { newArrivalsOf, newArrivalsOff, type NewArrivals } from '../ranker/ranker';
+import { type ContextTables, type ItemGraph, WEEKS } from '../ranker/tables';
 
 const IG = 'GRECIG01';
 const SN = 'GRECSN01';

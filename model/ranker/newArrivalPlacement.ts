@@ -14,8 +14,7 @@
 // (a product out for a day has had little chance yet; offline one list stands for a window, and one launched at
 // its end is on sale for little of it). One pure function for the offline evaluation, `bench cold-start`
 // and the API (api/recs/newArrivals.ts); O(history + new arrivals) per request. Tuned on validation's own new
-// arrivals (tunePlacement), never on test.
-import type { ShopData } from '../data/shop';
+// arrivals (training/context/placementTuning.ts), never on test.
 
 export interface PlacementWeights {
   /** Pseudo-products of smoothing per category level. */
@@ -31,13 +30,14 @@ export interface PlacementWeights {
 }
 
 export const defaultPlacementWeights: PlacementWeights = { alpha: 5, share: 1, brand: 1, price: 0.5, age: 1 };
-const GRIDS: Record<keyof PlacementWeights, readonly number[]> = {
-  alpha: [0.5, 2, 5, 20],
-  share: [0, 0.5, 1],
-  brand: [0, 0.5, 1, 3],
-  price: [0, 0.5, 1, 2],
-  age: [0, 0.5, 1, 2, 4],
-};
+/** The weights' names, in the order tuning visits them (training/context/placementTuning.ts). */
+export const PLACEMENT_KEYS: ReadonlyArray<keyof PlacementWeights> = [
+  'alpha',
+  'share',
+  'brand',
+  'price',
+  'age',
+];
 /** A leaf's mass gets this many mean products more, so that a near-empty leaf does not hand out whole shares. */
 export const LEAF_PRIOR = 2;
 const FLOOR = 1e-9;
@@ -174,48 +174,6 @@ function leafLogProb(
   return v;
 }
 
-/** The placement table of a shop from event weights per item (the ranker's popularity table). */
-export function buildPlacementTable(shop: ShopData, popularity: Float32Array): PlacementTable {
-  const nC = shop.categoryIds.length;
-  const nB = shop.brandIds.length;
-  const share = new Float64Array(nC);
-  const leafItems = new Float64Array(nC);
-  const logSum = new Float64Array(nC);
-  const logN = new Float64Array(nC);
-  const bSum = new Float64Array(nB);
-  const bN = new Float64Array(nB);
-  let total = 0;
-  for (let i = 0; i < shop.nItems; i++) {
-    const x = popularity[i];
-    total += x;
-    const leaf = shop.items.category[i];
-    for (let c = leaf, guard = 0; c >= 0 && guard < nC; c = shop.categoryParent[c], guard++) share[c] += x;
-    leafItems[leaf]++;
-    const price = shop.items.price[i];
-    if (price > 0) {
-      logSum[leaf] += Math.log(price);
-      logN[leaf]++;
-    }
-    bSum[shop.items.brand[i]] += x;
-    bN[shop.items.brand[i]]++;
-  }
-  const mean = total / Math.max(1, shop.nItems);
-  const mass = new Float64Array(nC);
-  for (let c = 0; c < nC; c++) {
-    mass[c] = leafItems[c] > 0 && mean > 0 ? share[c] / mean : 0;
-    share[c] = total > 0 ? share[c] / total : 0;
-  }
-  return {
-    categoryIds: shop.categoryIds,
-    parent: shop.categoryParent,
-    share,
-    mass,
-    logPrice: Float64Array.from(logSum, (s, c) => (logN[c] > 0 ? s / logN[c] : NaN)),
-    brandIds: shop.brandIds,
-    strength: Float64Array.from(bSum, (s, b) => (bN[b] > 0 && mean > 0 ? s / bN[b] / mean : 0)),
-  };
-}
-
 /** A catalogue product's path of known category indices, leaf first (up the table's parents). */
 export function categoryPath(t: PlacementTable, leaf: number): number[] {
   const out: number[] = [];
@@ -249,7 +207,7 @@ export function placementOf(
   const p = (ranker as { newArrivalPlacement?: Record<string, unknown> } | null)?.newArrivalPlacement;
   if (!p || typeof p !== 'object') return undefined;
   const w = p.weights as Record<string, unknown> | undefined;
-  const keys = Object.keys(GRIDS) as Array<keyof PlacementWeights>;
+  const keys = PLACEMENT_KEYS;
   if (!w || !keys.every((k) => typeof w[k] === 'number' && Number.isFinite(w[k]))) return undefined;
   const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
   const nums = (x: unknown, n: number) =>
@@ -274,30 +232,4 @@ export function placementOf(
       strength: f64(p.strength).map((v) => (Number.isFinite(v) ? v : 0)),
     },
   };
-}
-
-/** Coordinate search over the grids (`passes` rounds) for the best validation objective; ties keep the current value. */
-export function tunePlacement(
-  objective: (w: PlacementWeights) => number,
-  log?: (w: PlacementWeights, v: number) => void,
-  passes = 2,
-): { weights: PlacementWeights; value: number; tried: number } {
-  let best = { ...defaultPlacementWeights };
-  let bestV = objective(best);
-  log?.(best, bestV);
-  let tried = 1;
-  for (let pass = 0; pass < passes; pass++)
-    for (const key of Object.keys(GRIDS) as Array<keyof PlacementWeights>)
-      for (const v of GRIDS[key]) {
-        if (v === best[key]) continue;
-        const cand = { ...best, [key]: v };
-        const value = objective(cand);
-        tried++;
-        log?.(cand, value);
-        if (value > bestV) {
-          bestV = value;
-          best = cand;
-        }
-      }
-  return { weights: best, value: bestV, tried };
 }

@@ -13,9 +13,8 @@
 // list, where they displace the warm items ranked last.
 // The quota is tuned on validation after the weights (tuneNewArrivals): by default it may cost up to
 // DEFAULT_NEW_ARRIVALS_BUDGET (2%) of validation NDCG@20, the price chosen for showing new arrivals at all.
-import { topK } from '../eval/topk';
-import type { ContextTables, ItemGraph } from './tables';
-import { addFromRecent, seasonalScores } from './tables';
+import { topK } from './topk';
+import { type ContextTables, type ItemGraph, addFromRecent, seasonalScores } from './tables';
 
 export interface RankerWeights {
   gnn: number;
@@ -178,75 +177,4 @@ export function reserveNewArrivals(
   for (let i = 0; i < n; i++) if (scores[i] > hi) hi = scores[i];
   for (let p = 0; p < list.length; p++) scores[list[p]] = hi + (list.length - p);
   return nAdd;
-}
-
-/**
- * Tune the quota on validation. Every slot count of the grid is scored; those within `ndcgBudget` (relative)
- * of the best NDCG@20 qualify, and of them the one with the highest cold-item recall@20 wins (ties: fewer
- * slots). The default, DEFAULT_NEW_ARRIVALS_BUDGET, is an explicit price in validation NDCG@20 for showing new
- * arrivals; budget 0 is plain NDCG@20 tuning, like the weights: the quota stays 0 unless it pays for itself.
- */
-export function tuneNewArrivals(
-  objective: (na: NewArrivals) => { ndcg: number; coldRecall: number },
-  ndcgBudget = DEFAULT_NEW_ARRIVALS_BUDGET,
-  days: number = NEW_ARRIVAL_DAYS,
-  log?: (na: NewArrivals, value: { ndcg: number; coldRecall: number }) => void,
-): {
-  newArrivals: NewArrivals;
-  value: number;
-  coldRecall: number;
-  /** Every slot count's validation figures, for reports. */
-  sweep: Array<{ slots: number; ndcg: number; coldRecall: number }>;
-} {
-  const scored = NEW_ARRIVAL_SLOTS.map((slots) => {
-    const na = { slots, days };
-    const v = objective(na);
-    log?.(na, v);
-    return { na, ...v };
-  });
-  const top = Math.max(...scored.map((c) => c.ndcg));
-  let best = scored[0];
-  let first = true;
-  for (const c of scored) {
-    if (!(c.ndcg >= top * (1 - ndcgBudget))) continue;
-    if (first || c.coldRecall > best.coldRecall) best = c;
-    first = false;
-  }
-  return {
-    newArrivals: best.na,
-    value: best.ndcg,
-    coldRecall: best.coldRecall,
-    sweep: scored.map((c) => ({ slots: c.na.slots, ndcg: c.ndcg, coldRecall: c.coldRecall })),
-  };
-}
-
-export const RANKER_GRID = [0, 0.05, 0.1, 0.2, 0.5, 1] as const;
-
-/** Coordinate search: one signal at a time over the grid, keeping the best validation objective; `passes` rounds. */
-export function tuneRanker(
-  objective: (w: RankerWeights) => number,
-  start: RankerWeights = defaultRankerWeights,
-  passes = 1,
-  log?: (w: RankerWeights, value: number) => void,
-): { weights: RankerWeights; value: number; tried: number } {
-  let best = { ...start };
-  let bestV = objective(best);
-  log?.(best, bestV);
-  let tried = 1;
-  for (let p = 0; p < passes; p++) {
-    for (const sig of RANKER_SIGNALS) {
-      for (const v of RANKER_GRID) {
-        if (v === best[sig]) continue;
-        const cand = { ...best, [sig]: v };
-        const value = objective(cand);
-        tried++;
-        log?.(cand, value);
-        if (value > bestV) {
-          bestV = value;
-          best = cand;
-        }
-      }
-    }
-  }
-  return { weights: best, value: bestV, tried };
 }

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt } from '../../core';
-import type { UserHistory } from '../context/history';
+import type { UserHistory } from '../ranker/history';
 
 const MAGIC = 'GRECUH01';
 const HEAD = 32;

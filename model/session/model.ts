@@ -11,7 +11,7 @@
 // session (its step has no item row but a leaf). Parameters are tuned on the validation window (tune.ts).
 // Pure, and the one scorer both `bench cold-start` and the API use.
 import { popularityOrder, sparseRank, sparseTop, type PopularityOrder } from './rankSparse';
-import type { SessionTables } from './tables';
+import type { SessionTables } from './sessionTables';
 
 export interface SessionParams {
   /** Weight of the step r places before the latest: decay^r. */

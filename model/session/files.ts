@@ -2,7 +2,7 @@
 //   session.bin   "GRECSS01", u32 version 1, u32 nItems, u32 nCategories, then Float32 popularity[nItems],
 //                 Float32 itemPrice[nItems], Int32 itemLeaf[nItems], Int32 categoryParent[nCategories], then
 //                 u32 byte length + the transitions item graph, u32 byte length + the leafNext graph (both in
-//                 the GRECIG01 format of training/artifacts/contextFiles.ts), little-endian
+//                 the GRECIG01 format of model/artifacts/contextFiles.ts), little-endian
 //   session.json  { formatVersion: 1, params: SessionParams, cutoff, categoryIds, validation }
 // A version without them (made before the session model) serves sessions through its trained ranker as before.
 // Sizes and the format version are checked on load: anything else is CORRUPT, naming the file.
@@ -10,10 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { corrupt } from '../../core';
 import { decodeItemGraph, encodeItemGraph } from '../artifacts/contextFiles';
-import type { ShopData } from '../data/shop';
 import { sessionModelOf, type SessionModel, type SessionParams } from './model';
-import { buildSessionTables, type SessionTables } from './tables';
-import { tuneSessionParams, type SessionTuning } from './tune';
+import type { SessionTables } from './sessionTables';
 
 const MAGIC = 'GRECSS01';
 export const SESSION_FORMAT_VERSION = 1;
@@ -97,32 +95,13 @@ export function decodeSessionTables(buf: Buffer, file: string, cutoff: number): 
   };
 }
 
-export interface SessionJson {
+/** session.json; `validation` is the tuning's report, which serving does not read. */
+export interface SessionJson<V = unknown> {
   formatVersion: number;
   params: SessionParams;
   cutoff: string;
   categoryIds: string[];
-  validation: SessionTuning['validation'];
-}
-
-/**
- * The nightly training's session files: parameters tuned on the validation window, tables from every event of
- * the data (what the API serves with, as the ranker's tables are).
- */
-export function sessionFiles(shop: ShopData): Record<string, Buffer | string> {
-  const tuning = tuneSessionParams(shop);
-  const tables = buildSessionTables(shop, shop.bounds.end + 1);
-  const json: SessionJson = {
-    formatVersion: SESSION_FORMAT_VERSION,
-    params: tuning.params,
-    cutoff: new Date(tables.cutoff).toISOString(),
-    categoryIds: shop.categoryIds,
-    validation: tuning.validation,
-  };
-  return {
-    [SESSION_BIN]: encodeSessionTables(tables),
-    [SESSION_JSON]: `${JSON.stringify(json, null, 2)}\n`,
-  };
+  validation: V;
 }
 
 const PARAM_KEYS = ['decay', 'recent', 'item', 'leaf', 'priceWidth', 'pop'] as const;

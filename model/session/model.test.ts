@@ -1,5 +1,5 @@
-import type { ItemGraph } from '../context/tables';
-import { nextStepMetrics } from './cases';
+import type { ItemGraph } from '../ranker/tables';
+import { nextStepMetrics } from '../../training';
 import {
   defaultSessionParams,
   sessionModelOf,
@@ -9,7 +9,7 @@ import {
   sessionTop,
 } from './model';
 import { popularityOrder, sparseRank } from './rankSparse';
-import type { SessionTables } from './tables';
+import type { SessionTables } from './sessionTables';
 
 const graph = (rows: number[][], vals?: number[][]): ItemGraph => {
   const ptr = [0];

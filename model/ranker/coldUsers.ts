@@ -7,7 +7,7 @@
 // seasonal popularity of the item's category at the request's week. Seg, T, P are scaled to max 1 per request,
 // as in rankScores; the popularity term is the evaluation's tie-breaker. Weights are tuned on the validation
 // window's cold users (tuneColdUsers), never on test.
-import { topK } from '../eval/topk';
+import { topK } from './topk';
 import type { RankerTables } from './ranker';
 import { segmentScores, type Demographics, type SegmentTable } from './segmentPopularity';
 import { seasonalScores, type ContextTables } from './tables';
@@ -29,8 +29,6 @@ export const defaultColdUserWeights: ColdUserWeights = {
   season: 0,
   alpha: 100,
 };
-const WEIGHT_GRID = [0, 0.3] as const;
-export const ALPHA_GRID = [10, 100, 1000, 10000] as const;
 
 /** What the cold scorer reads: the ranker's tables plus popularity. */
 export type ColdTables = RankerTables & { popularity: Float32Array };
@@ -113,35 +111,4 @@ export function coldUserWeightsOf(ranker: unknown): ColdUserWeights {
   const keys = ['segment', 'gnn', 'trend', 'season', 'alpha'] as const;
   if (!keys.every((k) => typeof c[k] === 'number' && Number.isFinite(c[k]))) return defaultColdUserWeights;
   return Object.fromEntries(keys.map((k) => [k, c[k] as number])) as unknown as ColdUserWeights;
-}
-
-/**
- * Coordinate search on the validation cold users: alpha over ALPHA_GRID, then each weight over the grid
- * (gnn only when there is a user vector), keeping the best objective (NDCG@20); `passes` rounds.
- */
-export function tuneColdUsers(
-  objective: (w: ColdUserWeights) => number,
-  withGnn: boolean,
-  passes = 1,
-  log?: (w: ColdUserWeights, v: number) => void,
-): { weights: ColdUserWeights; value: number; tried: number } {
-  let best = { ...defaultColdUserWeights };
-  let bestV = objective(best);
-  log?.(best, bestV);
-  let tried = 1;
-  const tryOne = (cand: ColdUserWeights) => {
-    const v = objective(cand);
-    tried++;
-    log?.(cand, v);
-    if (v > bestV) {
-      bestV = v;
-      best = cand;
-    }
-  };
-  for (let p = 0; p < passes; p++) {
-    for (const a of ALPHA_GRID) if (a !== best.alpha) tryOne({ ...best, alpha: a });
-    for (const sig of withGnn ? (['gnn', 'trend', 'season'] as const) : (['trend', 'season'] as const))
-      for (const v of WEIGHT_GRID) if (v !== best[sig]) tryOne({ ...best, [sig]: v });
-  }
-  return { weights: best, value: bestV, tried };
 }

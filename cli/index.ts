@@ -1,0 +1,2 @@
+// The public door of cli/: the command table (cli/main.ts is the process entry that runs it).
+export { registerCommands } from './commands';
