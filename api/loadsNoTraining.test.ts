@@ -1,7 +1,7 @@
 // The API process loads the served model through model/'s door and nothing of training: no tfjs, no trainer, no
 // training/ module at all (a tfjs import costs start-up time and memory on every API pod, and a trainer change
-// must not be able to break serving). A fresh node process loads the API's entries the way `graphrec serve`
-// runs them (tsx), then reports every module in its require cache.
+// must not be able to break serving). A fresh node process loads the API's entries, and the CLI registering
+// `graphrec serve` as bin/graphrec.cjs does (tsx), then reports every module in its require cache.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -12,6 +12,9 @@ function loadedModules(entries: string[]): string[] {
   const script = [
     "require('tsx/cjs');",
     `for (const e of ${JSON.stringify(entries)}) require(require('node:path').resolve(e));`,
+    "const { Command } = require('commander');",
+    "const { registerCommands } = require(require('node:path').resolve('cli/commands/index.ts'));",
+    "registerCommands(new Command('graphrec'), ['node', 'graphrec', 'serve']);",
     'process.stdout.write(JSON.stringify(Object.keys(require.cache)));',
   ].join('\n');
   const run = spawnSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
@@ -25,6 +28,7 @@ describe('the API process', () => {
   it('loads the API and the model door (so the check below looks at a real load)', () => {
     expect(loaded).toContain('api/server.ts');
     expect(loaded).toContain('model/index.ts');
+    expect(loaded).toContain(path.join('cli', 'commands', 'serve.ts'));
   });
 
   it('loads no tfjs module', () => {

@@ -8,7 +8,7 @@ const program = new Command('graphrec')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-registerCommands(program);
+registerCommands(program, process.argv);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`graphrec: ${err instanceof Error ? err.message : String(err)}\n`);
