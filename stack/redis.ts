@@ -29,14 +29,24 @@ export function renderRedisConf(config: Config, dir: string): string {
     'protected-mode yes',
     'daemonize no',
     `dir ${dir}`,
+    ...durableMemoryLines(config),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Durability and memory, the same for the single server and every cluster node: AOF every second plus snapshots,
+ * and a memory cap that refuses writes (noeviction) instead of silently dropping queued events.
+ */
+export function durableMemoryLines(config: Config): string[] {
+  return [
     'appendonly yes',
     'appendfsync everysec',
     'appenddirname appendonly',
     `maxmemory ${config.redis.maxmemory}`,
     'maxmemory-policy noeviction',
     'save 3600 1 300 100 60 10000',
-    '',
-  ].join('\n');
+  ];
 }
 
 function findRedisServer(): string {

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { Config, GraphrecError, Logger, unavailable } from '../core';
 import { isAlive, readPid, sleep, spawnDetached, stopPid, tail } from './processes';
+import { durableMemoryLines } from './redis';
 
 const run = promisify(execFile);
 const MASTERS = 3;
@@ -61,12 +62,7 @@ export function renderClusterNodeConf(config: Config, port: number, dir: string)
     `cluster-node-timeout ${NODE_TIMEOUT_MS}`,
     // A master without a replica left does not stop the others' slots from being served.
     'cluster-require-full-coverage no',
-    'appendonly yes',
-    'appendfsync everysec',
-    'appenddirname appendonly',
-    `maxmemory ${config.redis.maxmemory}`,
-    'maxmemory-policy noeviction',
-    'save 3600 1 300 100 60 10000',
+    ...durableMemoryLines(config),
     '',
   ].join('\n');
 }

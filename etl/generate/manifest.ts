@@ -3,6 +3,7 @@
 // a byte-identical manifest too.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { SHOP_FILES, type ShopFile } from '../../core';
 import type { FileStats } from './csvWriter';
 import type { GenerateOptions } from './options';
 
@@ -10,15 +11,9 @@ export const GENERATOR = 'graphrec-synthetic';
 /** Bump when the same seed and parameters would give different files. */
 export const GENERATOR_VERSION = '1.0.0';
 
-export const FILE_NAMES = [
-  'categories.csv',
-  'brands.csv',
-  'products.csv',
-  'users.csv',
-  'sessions.csv',
-  'events.csv',
-] as const;
-export type FileName = (typeof FILE_NAMES)[number];
+// The files are the shop's vocabulary (core/vocabulary.ts).
+export const FILE_NAMES = SHOP_FILES;
+export type FileName = ShopFile;
 
 export interface ShopCounts {
   categories: number;
