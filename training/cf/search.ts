@@ -95,3 +95,13 @@ function nearest(values: ReadonlyArray<unknown>, v: unknown): number {
   });
   return best;
 }
+
+/** `evaluate` that also reports each configuration and its score (a tuner's progress log); each is evaluated once. */
+export function logged<P>(evaluate: (p: P) => number, log?: (p: P, score: number) => void): (p: P) => number {
+  if (!log) return evaluate;
+  return (p) => {
+    const score = evaluate(p);
+    log(p, score);
+    return score;
+  };
+}

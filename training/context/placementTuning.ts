@@ -3,6 +3,7 @@
 // own new arrivals.
 import { defaultPlacementWeights, type PlacementTable, type PlacementWeights } from '../../model';
 import type { ShopData } from '../data/shop';
+import { coordinateSearch, logged } from '../cf/search';
 
 const GRIDS: Record<keyof PlacementWeights, readonly number[]> = {
   alpha: [0.5, 2, 5, 20],
@@ -53,28 +54,15 @@ export function buildPlacementTable(shop: ShopData, popularity: Float32Array): P
   };
 }
 
-/** Coordinate search over the grids (`passes` rounds) for the best validation objective; ties keep the current value. */
+/** Coordinate search over the grids (at most `passes` rounds) for the best validation objective; ties keep the current value. */
 export function tunePlacement(
   objective: (w: PlacementWeights) => number,
   log?: (w: PlacementWeights, v: number) => void,
   passes = 2,
 ): { weights: PlacementWeights; value: number; tried: number } {
-  let best = { ...defaultPlacementWeights };
-  let bestV = objective(best);
-  log?.(best, bestV);
-  let tried = 1;
-  for (let pass = 0; pass < passes; pass++)
-    for (const key of Object.keys(GRIDS) as Array<keyof PlacementWeights>)
-      for (const v of GRIDS[key]) {
-        if (v === best[key]) continue;
-        const cand = { ...best, [key]: v };
-        const value = objective(cand);
-        tried++;
-        log?.(cand, value);
-        if (value > bestV) {
-          bestV = value;
-          best = cand;
-        }
-      }
-  return { weights: best, value: bestV, tried };
+  const r = coordinateSearch({ ...defaultPlacementWeights }, GRIDS, logged(objective, log), {
+    deadline: Infinity,
+    maxPasses: passes,
+  });
+  return { weights: r.best.params, value: r.best.score, tried: r.trials.length };
 }

@@ -1,6 +1,7 @@
 // Tuning the served scorers on the validation window (never on test): the ranker's signal weights and its
 // new-arrival quota (model/ranker/ranker.ts), and the cold-user weights (model/ranker/coldUsers.ts). Training
 // runs these; the chosen weights go into ranker.json, which serving reads.
+import { coordinateSearch, logged } from '../cf/search';
 import {
   DEFAULT_NEW_ARRIVALS_BUDGET,
   NEW_ARRIVAL_DAYS,
@@ -62,26 +63,14 @@ export function tuneRanker(
   passes = 1,
   log?: (w: RankerWeights, value: number) => void,
 ): { weights: RankerWeights; value: number; tried: number } {
-  let best = { ...start };
-  let bestV = objective(best);
-  log?.(best, bestV);
-  let tried = 1;
-  for (let p = 0; p < passes; p++) {
-    for (const sig of RANKER_SIGNALS) {
-      for (const v of RANKER_GRID) {
-        if (v === best[sig]) continue;
-        const cand = { ...best, [sig]: v };
-        const value = objective(cand);
-        tried++;
-        log?.(cand, value);
-        if (value > bestV) {
-          bestV = value;
-          best = cand;
-        }
-      }
-    }
-  }
-  return { weights: best, value: bestV, tried };
+  const grid = Object.fromEntries(RANKER_SIGNALS.map((sig) => [sig, RANKER_GRID])) as {
+    [K in keyof RankerWeights]?: ReadonlyArray<number>;
+  };
+  const r = coordinateSearch({ ...start }, grid, logged(objective, log), {
+    deadline: Infinity,
+    maxPasses: passes,
+  });
+  return { weights: r.best.params, value: r.best.score, tried: r.trials.length };
 }
 
 const WEIGHT_GRID = [0, 0.3] as const;
