@@ -19,10 +19,10 @@ export const EXPORT_CATEGORIES: NamedQuery = {
 RETURN c.id AS id, [(c)-[:CHILD_OF]->(p:Category) | p.id][0] AS parentId`,
 };
 
-/** Columns: id. */
+/** Columns: id, tier. */
 export const EXPORT_BRANDS: NamedQuery = {
   name: 'training.export.brands',
-  cypher: `MATCH (b:Brand) WHERE ${inNamespace('b')} RETURN b.id AS id`,
+  cypher: `MATCH (b:Brand) WHERE ${inNamespace('b')} RETURN b.id AS id, b.tier AS tier`,
 };
 
 /** Columns: id, categoryId, brandId, price (Float), launchedAt (ms). */
