@@ -29,6 +29,9 @@ export {
   ageBandOf,
 } from '../../model';
 
+/** Brand tiers as brands.csv and the Brand's `tier` property spell them, cheapest first (the index is a rank). */
+export const BRAND_TIERS = ['budget', 'mid', 'premium'] as const;
+
 export interface ShopData {
   name: string;
   dir: string;
@@ -63,6 +66,8 @@ export interface ShopData {
   /** Parent category index, -1 for a root. */
   categoryParent: Int32Array;
   brandIds: string[];
+  /** Per brand: its tier's index in BRAND_TIERS, -1 unknown; absent when the source gave no tiers. */
+  brandTier?: Int8Array;
   manifest: SplitManifest;
   bounds: SplitBoundaries;
   /** The year ages are computed against (the window end's year). */
@@ -121,10 +126,13 @@ export async function readShop(dir: string): Promise<ShopData> {
 
   const brandIds: string[] = [];
   const brandIndex = new Map<string, number>();
+  const tiers: number[] = [];
   for await (const row of csvRows(path.join(abs, 'brands.csv'))) {
     brandIndex.set(row.brand_id, brandIds.length);
     brandIds.push(row.brand_id);
+    tiers.push(brandTierIndex(row.tier));
   }
+  const brandTier = Int8Array.from(tiers);
 
   const items = {
     category: new Int32Array(nItems),
@@ -244,10 +252,16 @@ export async function readShop(dir: string): Promise<ShopData> {
     categoryIds,
     categoryParent,
     brandIds,
+    brandTier,
     manifest,
     bounds: boundariesOf(manifest),
     refYear: new Date(Date.parse(m.window.end)).getUTCFullYear(),
   };
+}
+
+/** A brand's tier as ShopData stores it: its index in BRAND_TIERS, -1 for a missing or unknown one. */
+export function brandTierIndex(tier: unknown): number {
+  return typeof tier === 'string' ? BRAND_TIERS.indexOf(tier as (typeof BRAND_TIERS)[number]) : -1;
 }
 
 async function* csvRows(file: string): AsyncGenerator<Record<string, string>> {

@@ -68,6 +68,10 @@ describe('readShopFromNeo4j', () => {
     expect(graph.categoryIds).toEqual(files.categoryIds);
     expect(graph.categoryParent).toEqual(files.categoryParent);
     expect(graph.brandIds).toEqual(files.brandIds);
+    expect(graph.brandTier).toEqual(files.brandTier);
+    // Every brand of the generated shop has a known tier (budget, mid or premium).
+    expect(files.brandTier?.length).toBe(files.brandIds.length);
+    expect(Array.from(files.brandTier ?? []).every((t) => t >= 0)).toBe(true);
     for (const col of ['user', 'item', 'type', 'ts', 'session'] as const)
       expect({ col, values: graph.events[col] }).toEqual({ col, values: files.events[col] });
     for (const col of ['category', 'brand', 'price', 'launch'] as const)

@@ -32,7 +32,7 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
     graph.stream(q, { prefix }, sink);
 
   const { numbered: cat, categoryIds, categoryParent } = await readCategories(stream);
-  const { numbered: brand, brandIds } = await readBrands(stream);
+  const { numbered: brand, brandIds, brandTier } = await readBrands(stream);
   const { numbered: item, items } = await readProducts(stream, cat, brand, where);
   const forgotten = await forgottenUsersOf(graph);
   const { numbered: user, userColumns } = await readUsers(stream, forgotten, where, opts.logger);
@@ -83,6 +83,7 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
     userColumns.region,
     userColumns.loyalty,
     categoryParent,
+    brandTier,
   ])
     hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   hash.update(JSON.stringify({ policy: opts.split.policy, boundaries: opts.split.boundaries }));
@@ -113,6 +114,7 @@ export async function readShopFromNeo4j(graph: GraphClient, opts: Neo4jShopOptio
     categoryIds,
     categoryParent,
     brandIds,
+    brandTier,
     manifest,
     bounds: boundariesOf(manifest),
     refYear: new Date(window.end).getUTCFullYear(),

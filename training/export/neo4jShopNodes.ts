@@ -4,7 +4,7 @@ import { notFound, validationError } from '../../core';
 import type { Logger } from '../../core';
 import type { ForgottenUsers } from '../../privacy';
 import { toNumber, type NamedQuery, type StreamedRow } from '../../graph';
-import { LOYALTY_TIERS, REGIONS, UNKNOWN_BIRTH_YEAR, UNKNOWN_CODE } from '../data/shop';
+import { brandTierIndex, LOYALTY_TIERS, REGIONS, UNKNOWN_BIRTH_YEAR, UNKNOWN_CODE } from '../data/shop';
 import { growFloat32, growFloat64, growInt32, growUint8, Interner } from './growable';
 import { idOrder } from './order';
 import { permute } from './permute';
@@ -48,15 +48,24 @@ export async function readCategories(stream: ExportStream) {
   return { numbered: { interned: cats, ...cat } as Numbered, categoryIds, categoryParent };
 }
 
+/** Brands with their tier (its index in BRAND_TIERS, -1 unknown, as readShop has it). */
 export async function readBrands(stream: ExportStream) {
   const brands = new Interner();
+  let tiers: number[] = [];
   await stream(EXPORT_BRANDS, {
-    start: () => brands.clear(),
-    row: (r) => void brands.add(r.get(0) as string),
+    start: () => {
+      brands.clear();
+      tiers = [];
+    },
+    row: (r) => {
+      brands.add(r.get(0) as string);
+      tiers.push(brandTierIndex(r.get(1)));
+    },
   });
   const brand = idOrder(brands.ids);
   const brandIds = Array.from(brand.order, (i) => brands.ids[i]);
-  return { numbered: { interned: brands, ...brand } as Numbered, brandIds };
+  const brandTier = Int8Array.from(brand.order, (i) => tiers[i]);
+  return { numbered: { interned: brands, ...brand } as Numbered, brandIds, brandTier };
 }
 
 /** Products with their category and brand (already in final numbering), price and launch. */
