@@ -1,6 +1,7 @@
 import { layerMean } from '../kernels/spmm';
 import { userItemGraph } from '../graph/propagationGraph';
-import { affordsRound, lightgcnTables, pickStart } from './fineTune';
+import { affordsRound, fineTuneLightgcn, lightgcnTables, pickStart } from './fineTune';
+import { lowPassBasis } from './lowPass';
 import { plantedTastes } from './testData';
 
 describe('pickStart', () => {
@@ -35,5 +36,25 @@ describe('lightgcnTables', () => {
     let deg = 0;
     for (let e = 0; e < ds.train.idx.length; e++) if (ds.train.idx[e] === i) deg++;
     expect(t.items[i * d + 1]).toBeCloseTo(mean[(ds.nUsers + i) * d + 1] * Math.sqrt(deg), 5);
+  });
+});
+
+describe('fineTuneLightgcn memory', () => {
+  it("is skipped, and says why, when the stage would raise the run's peak memory", async () => {
+    const ds = plantedTastes(40, 20);
+    const basis = lowPassBasis(ds.train, 16, 1);
+    const r = await fineTuneLightgcn({
+      fit: ds.train,
+      valid: ds.test,
+      users: Int32Array.from({ length: 40 }, (_, u) => u),
+      starts: { lowpass: { basis, rank: basis.rank, ndcg: 0.5 } },
+      deadline: Date.now() + 60_000,
+      evalSeconds: 0.01,
+      seed: 1,
+      log: () => undefined,
+      freedBytes: 1,
+    });
+    expect(r.report.skipped).toMatch(/^it would raise the run's peak memory: 0 MB allowed/);
+    expect(r.model).toBeUndefined();
   });
 });

@@ -13,7 +13,12 @@ import { userItemGraph } from '../graph/propagationGraph';
 import type { BackendName } from '../kernels/backend';
 import { layerMean } from '../kernels/spmm';
 import { factorStart, lowPassStart } from '../lightgcn/fromFactors';
-import { checkMemoryPlan, withMemoryErrors } from '../lightgcn/memoryPlan';
+import {
+  checkMemoryPlan,
+  optionalStageBytes,
+  widestAffordableDims,
+  withMemoryErrors,
+} from '../lightgcn/memoryPlan';
 import { benchmarkTrainerOptions, type TrainerOptions } from '../lightgcn/options';
 import { itemDegreeScale, trainEmbeddings } from '../lightgcn/trainer';
 import type { IalsModel } from './ials';
@@ -41,7 +46,12 @@ export interface FineTuneRequest {
   seed: number;
   log: (msg: string, fields?: Record<string, unknown>) => void;
   signal?: AbortSignal;
+  /** Memory the stage may use (tests); by default optionalStageBytes(), about what the families freed. */
+  freedBytes?: number;
 }
+
+/** Below this the start keeps too few components to be worth a stage. */
+const MIN_DIMS = 16;
 
 /** LightGCN's final tables: users [nUsers, dims], items [nItems, dims] (degree scale applied). */
 export interface LightgcnTables {
@@ -122,11 +132,21 @@ export async function fineTuneLightgcn(
     };
   };
   if (!start) return skip('no factor family was fitted to start from');
+  const backend = tf.getBackend() as BackendName;
+  // The stage is optional: it may use about what the families held at their peak and have given back, so a run
+  // needs about the same memory with or without it. The low-pass start keeps its top components when that is less.
+  const fullDims = start === 'lowpass' ? r.starts.lowpass!.rank : r.starts.ials!.model.dims;
+  const freed = r.freedBytes ?? optionalStageBytes();
+  const dims = widestAffordableDims(r.fit.nRows, r.fit.nCols, base, fullDims, freed, backend);
+  if (dims < MIN_DIMS || (start === 'ials' && dims < fullDims))
+    return skip(
+      `it would raise the run's peak memory: ${(freed / 2 ** 20).toFixed(0)} MB allowed, ${start === 'ials' ? fullDims : MIN_DIMS} dims need more`,
+    );
   const graph = userItemGraph(r.fit);
   const beta = start === 'lowpass' ? 0.5 : 0;
   const e0 =
     start === 'lowpass'
-      ? lowPassStart(r.starts.lowpass!.basis, r.fit, r.starts.lowpass!.rank, base.layers, base.initScale)
+      ? lowPassStart(r.starts.lowpass!.basis, r.fit, dims, base.layers, base.initScale)
       : {
           e0: factorStart(
             graph.adj,
@@ -145,7 +165,6 @@ export async function fineTuneLightgcn(
     popularityExponents: [0],
     seed: r.seed,
   };
-  const backend = tf.getBackend() as BackendName;
   try {
     checkMemoryPlan(r.fit.nRows, r.fit.nCols, options, backend);
   } catch (err) {

@@ -1,6 +1,14 @@
 import { GraphrecError } from '../../core';
 import { FULL_SOFTMAX_MAX_LOGITS } from './losses';
-import { checkMemoryPlan, isOutOfMemory, memoryPlan, withMemoryErrors } from './memoryPlan';
+import {
+  checkMemoryPlan,
+  isOutOfMemory,
+  memoryPlan,
+  optionalStageBytes,
+  TRAINER_OVERHEAD,
+  widestAffordableDims,
+  withMemoryErrors,
+} from './memoryPlan';
 
 const o = { dims: 64, layers: 3, loss: 'full-softmax' as const, batchSize: 1024, negatives: 1 };
 const GiB = 2 ** 30;
@@ -52,5 +60,27 @@ describe('withMemoryErrors', () => {
     expect(isOutOfMemory(new Error('Aborted(). Build with -sASSERTIONS for more info.'))).toBe(true);
     const other = new Error('boom');
     await expect(withMemoryErrors(1, 1, o, 'wasm', () => Promise.reject(other))).rejects.toBe(other);
+  });
+});
+
+describe('widestAffordableDims', () => {
+  const bpr = { dims: 64, layers: 3, loss: 'bpr' as const, batchSize: 2048, negatives: 1 };
+  const cost = (d: number) =>
+    TRAINER_OVERHEAD * memoryPlan(30_000, 41_000, { ...bpr, dims: d }, 'tensorflow').totalBytes;
+
+  it('gives the widest dims whose run, with the trainer overhead, fits the bytes', () => {
+    const bytes = cost(300) + 1;
+    const d = widestAffordableDims(30_000, 41_000, bpr, 1024, bytes, 'tensorflow');
+    expect(d).toBe(300);
+    expect(cost(d + 1)).toBeGreaterThan(bytes);
+  });
+
+  it('keeps the full width when it fits, and gives 0 when nothing does', () => {
+    expect(widestAffordableDims(30_000, 41_000, bpr, 1024, 100 * GiB, 'tensorflow')).toBe(1024);
+    expect(widestAffordableDims(30_000, 41_000, bpr, 1024, 1, 'tensorflow')).toBe(0);
+  });
+
+  it('lets an optional stage use at least a small floor', () => {
+    expect(optionalStageBytes()).toBeGreaterThanOrEqual(256 * 2 ** 20);
   });
 });

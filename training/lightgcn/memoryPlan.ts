@@ -77,6 +77,47 @@ export function checkMemoryPlan(
   return plan;
 }
 
+/** Below this an optional stage's memory is noise next to Node and tfjs themselves. */
+const OPTIONAL_FLOOR_BYTES = 256 * 2 ** 20;
+
+/**
+ * What an optional stage may use (auto's LightGCN stage): what the process held at its peak RSS and has since
+ * given back, plus a tenth of that peak, so that a run needs about the same memory of the machine with or without
+ * the stage; never less than a small floor.
+ */
+export function optionalStageBytes(): number {
+  const peak = process.resourceUsage().maxRSS * 1024;
+  const freed = Math.max(0, peak - process.memoryUsage.rss());
+  return Math.max(OPTIONAL_FLOOR_BYTES, freed + peak / 10);
+}
+
+/**
+ * The trainer's real footprint over memoryPlan's tables and step: tfjs keeps per-layer gradients, Adam's slots and
+ * the batch's temporaries beside them (measured on a native-backend run at 1,024 dims).
+ */
+export const TRAINER_OVERHEAD = 4;
+
+/** The widest dims up to `maxDims` whose run, with the trainer's overhead, fits in `bytes`; 0 when none does. */
+export function widestAffordableDims(
+  nUsers: number,
+  nItems: number,
+  o: PlanOptions,
+  maxDims: number,
+  bytes: number,
+  backend: BackendName,
+): number {
+  const perDim = (d: number) =>
+    TRAINER_OVERHEAD * memoryPlan(nUsers, nItems, { ...o, dims: d }, backend).totalBytes;
+  let lo = 0;
+  let hi = maxDims;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (perDim(mid) <= bytes) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** The messages runtimes give when an allocation fails (V8 typed arrays, TensorFlow's allocator, a wasm abort). */
 const OUT_OF_MEMORY =
   /Array buffer allocation failed|Invalid typed array length|Invalid array length|OOM when allocating|ResourceExhausted|out of memory|Cannot allocate memory|^Aborted\(/i;
