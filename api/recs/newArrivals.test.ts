@@ -1,9 +1,6 @@
 // The API's new-arrival placement against the offline evaluation's (what `bench cold-start` measures): the same
 // scores from the stored table, the same new arrivals in the quota, and explanations that say what the choice
 // rests on.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { encodePlacement, placementOf, reserveNewArrivals, type PlacementWeights } from '../../model';
 import { buildPlacementTable, placedItems, placementPick, type Phase, type ShopData } from '../../training';
 import type { Catalog, CatalogProduct } from '../catalog';
@@ -182,21 +179,17 @@ describe('new-arrival placement online', () => {
     expect(brandOnly.basis(products[15])).toBe('New from Brand 0, a brand you viewed');
   });
 
-  it("is read once from the version's ranker.json, and absent for a version without it", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'placement-'));
-    try {
-      fs.writeFileSync(
-        path.join(dir, 'ranker.json'),
-        JSON.stringify({ newArrivalPlacement: encodePlacement(table, weights) }),
-      );
-      const model = { inductive: { dir } } as unknown as LoadedModel;
-      expect(placementServingOf(model)?.weights).toEqual(weights);
-      fs.writeFileSync(path.join(dir, 'ranker.json'), JSON.stringify({ weights: {} }));
-      expect(placementServingOf({ inductive: { dir } } as unknown as LoadedModel)).toBeUndefined();
-      fs.writeFileSync(path.join(dir, 'ranker.json'), '{not json');
-      expect(placementServingOf({ inductive: { dir } } as unknown as LoadedModel)).toBeUndefined();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  it("comes from the version's ranker, once per loaded model, and is absent for a version without it", () => {
+    const stored = placementOf(
+      JSON.parse(JSON.stringify({ newArrivalPlacement: encodePlacement(table, weights) })),
+    );
+    const model = { ranker: { placement: stored } } as unknown as LoadedModel;
+    expect(placementServingOf(model)?.weights).toEqual(weights);
+    expect(placementServingOf(model)).toBe(placementServingOf(model));
+    expect(
+      placementServingOf({ ranker: { placement: undefined } } as unknown as LoadedModel),
+    ).toBeUndefined();
+    expect(placementServingOf({} as unknown as LoadedModel)).toBeUndefined();
+    expect(placementOf({ weights: {} })).toBeUndefined();
   });
 });

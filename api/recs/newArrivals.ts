@@ -1,11 +1,8 @@
 // Which new arrivals fill the trained ranker's quota online: exactly the placement the offline evaluation and
 // `bench cold-start` measure (model/ranker/newArrivalPlacement.ts), over the table the model stores in its
-// ranker.json (`newArrivalPlacement`) and the shopper's past products (their history and recent events). Cost
+// ranker.json (`newArrivalPlacement`, read with the ranker when the model loads) and the shopper's past products (their history and recent events). Cost
 // per request: the user's past products plus the catalogue's new arrivals, never the catalogue.
-import fs from 'node:fs';
-import path from 'node:path';
 import {
-  placementOf,
   placementProfile,
   placementScore,
   type PlacedProduct,
@@ -36,23 +33,15 @@ export function placementServing(p: { table: PlacementTable; weights: PlacementW
 const servingByModel = new WeakMap<LoadedModel, PlacementServing | null>();
 
 /**
- * The model's placement, read once per loaded model; undefined for a version trained before it or a damaged
- * ranker.json (the quota then takes the best new arrivals by the ranker's score, as it did).
+ * The model's placement with its lookups, built once per loaded model from what activeModel read of its
+ * ranker.json; undefined for a version trained before it (the quota then takes the best new arrivals by the
+ * ranker's score).
  */
 export function placementServingOf(model: LoadedModel): PlacementServing | undefined {
   const hit = servingByModel.get(model);
   if (hit !== undefined) return hit ?? undefined;
-  let serving: PlacementServing | null = null;
-  const dir = model.inductive.dir;
-  if (dir) {
-    try {
-      const ranker = JSON.parse(fs.readFileSync(path.join(dir, 'ranker.json'), 'utf8')) as unknown;
-      const p = placementOf(ranker);
-      serving = p ? placementServing(p) : null;
-    } catch {
-      serving = null;
-    }
-  }
+  const p = model.ranker?.placement;
+  const serving = p ? placementServing(p) : null;
   servingByModel.set(model, serving);
   return serving ?? undefined;
 }

@@ -10,13 +10,24 @@
 // touch (every other item is 0 there), so a request does O(recent x 50 + candidates) work.
 // Pure: the tables are passed in; loading them is api/model/activeModel.ts's job.
 import { corrupt } from '../../core';
-import { type readContextFiles, type RankerWeights, WEEKS, weekOfYear, type ItemGraph } from '../../model';
+import {
+  placementOf,
+  type readContextFiles,
+  type PlacementTable,
+  type PlacementWeights,
+  type RankerWeights,
+  WEEKS,
+  weekOfYear,
+  type ItemGraph,
+} from '../../model';
 
 export type ContextFiles = NonNullable<ReturnType<typeof readContextFiles>>;
 
 /** A model's trained ranker, decoded and checked, with its per-model constants. */
 export interface TrainedRanker {
   weights: RankerWeights;
+  /** Which new arrivals fill the quota (ranker.json `newArrivalPlacement`); absent in versions made before it. */
+  placement?: { table: PlacementTable; weights: PlacementWeights };
   /** How many recent items a request uses (ranker.json `recentItems`: what the weights were tuned with). */
   recentItems: number;
   nItems: number;
@@ -109,6 +120,7 @@ export function trainedRankerOf(files: ContextFiles, nItems: number): TrainedRan
   }
   return {
     weights,
+    placement: placementOf(files.ranker),
     recentItems,
     nItems,
     transitions: files.transitions,
